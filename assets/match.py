@@ -1,0 +1,69 @@
+"""Stage 3, match: candidate pairs from several blocking keys, scored field by
+field, the grey zone offered for review, and clusters of the same person."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pandas as pd
+
+from assets._metadata import frame_metadata, table_preview
+from pipelines.resources import StewardProject
+from steward.matching.cluster import cluster_records
+from steward.matching.model import MatchModel, classify, score_pairs
+from steward.pipeline import find_candidates
+from steward.pipeline import merge_suggestions as build_suggestions
+
+
+@dg.asset(group_name="match", kinds={"pandas"})
+def candidate_pairs(steward: StewardProject, normalised_contacts: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+    """Pairs of records sharing at least one blocking key (rules/matching.yaml)."""
+    result = find_candidates(normalised_contacts, steward.project.matching())
+    per_rule = result.pairs["rule"].value_counts().to_dict()
+    meta = {
+        "dagster/row_count": len(result.pairs),
+        "pairs_per_rule": dg.MetadataValue.json(per_rule),
+        "skipped_oversized_keys": len(result.skipped_keys),
+        "skipped_keys": table_preview(result.skipped_keys.sort_values("records", ascending=False), rows=20),
+    }
+    return dg.Output(result.pairs, metadata=meta)
+
+
+@dg.asset(group_name="match", kinds={"pandas"})
+def scored_pairs(steward: StewardProject, normalised_contacts: pd.DataFrame, candidate_pairs: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+    """Every candidate pair with its comparison levels, per-field weights and match probability."""
+    model = MatchModel.from_config(steward.project.matching())
+    scored = score_pairs(normalised_contacts, candidate_pairs, model)
+    classes = classify(scored, model).value_counts().to_dict()
+    levels = [c for c in scored.columns if c.endswith("_level")]
+    return dg.Output(scored, metadata=frame_metadata(
+        scored.sort_values("match_probability", ascending=False), ["left", "right", "match_probability", *levels],
+        decisions=dg.MetadataValue.json(classes),
+        match_threshold=model.match_threshold, review_threshold=model.review_threshold))
+
+
+@dg.asset(group_name="match", kinds={"pandas"})
+def merge_suggestions(steward: StewardProject, normalised_contacts: pd.DataFrame, scored_pairs: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+    """Grey-zone pairs (between the review and match thresholds), best first, side by side, with the reasons."""
+    model = MatchModel.from_config(steward.project.matching())
+    suggestions = build_suggestions(scored_pairs, normalised_contacts, model)
+    return dg.Output(suggestions, metadata={
+        "dagster/row_count": len(suggestions),
+        "suggestions": table_preview(suggestions, ["pair_id", "match_probability", "a_first_name", "a_last_name",
+                                                   "b_first_name", "b_last_name", "a_email", "b_email", "explanation"],
+                                     rows=25),
+    })
+
+
+@dg.asset(group_name="match", kinds={"pandas"})
+def contact_clusters(steward: StewardProject, normalised_contacts: pd.DataFrame, scored_pairs: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+    """Records grouped into people: connected components of pairs at or above the match threshold."""
+    model = MatchModel.from_config(steward.project.matching())
+    matched = scored_pairs[scored_pairs["match_probability"] >= model.match_threshold]
+    clusters = cluster_records(normalised_contacts, matched)
+    sizes = clusters.drop_duplicates("cluster")["cluster_size"].value_counts().sort_index()
+    return dg.Output(clusters, metadata={
+        "dagster/row_count": len(clusters),
+        "clusters": int(clusters["cluster"].nunique()),
+        "cluster_sizes": dg.MetadataValue.json({str(k): int(v) for k, v in sizes.items()}),
+        "largest_clusters": table_preview(clusters.sort_values(["cluster_size", "cluster"], ascending=False), rows=10),
+    })

@@ -1,0 +1,1 @@
+"""Dagster code location for crm-steward (Definitions, jobs, schedules, resources)."""

@@ -1,0 +1,32 @@
+"""Resources injected into assets by name: where the project's rules live, and
+which CRM database to publish to."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import dagster as dg
+
+from steward.config import Project, load_project
+
+
+class StewardProject(dg.ConfigurableResource):
+    """The project directory holding ``rules/`` and ``expectations/``."""
+
+    project_dir: str = ""
+
+    @cached_property
+    def project(self) -> Project:
+        return load_project(self.project_dir or None)
+
+
+class CrmDatabase(dg.ConfigurableResource):
+    """The CRM database golden records are published to (any SQLAlchemy URL).
+
+    Empty means the embedded default: a SQLite file under the project's ``data/``.
+    """
+
+    url: str = ""
+
+    def resolved_url(self, project: Project) -> str:
+        return self.url or project.default_crm_url

@@ -1,0 +1,147 @@
+"""The headless command line: ``steward run | dedupe | evaluate | demo-data``."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+
+from steward.config import ConfigError, load_project
+from steward.evaluate import evaluate as evaluate_crosswalk
+from steward.sources import SourceError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="crm-steward: audit, deduplicate and publish CRM contacts.")
+console = Console(stderr=True)
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.WARNING, handlers=[RichHandler(console=console, show_path=False)], format="%(message)s")
+    logging.getLogger("steward").setLevel(logging.DEBUG if verbose else logging.INFO)
+
+
+def _fail(message: str) -> None:
+    console.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code=2)
+
+
+@app.command()
+def run(
+    crm: str = typer.Option("", help="SQLAlchemy URL of the CRM database (default: embedded SQLite under data/)."),
+    project: Path = typer.Option(None, help="Project directory holding rules/ and expectations/ (default: found from here)."),
+) -> None:
+    """Materialise the whole Dagster graph on the configured sources (demo data if none)."""
+    _setup_logging(False)
+    logging.getLogger("steward").setLevel(logging.WARNING)  # the progress lines below say enough
+    from pipelines.runner import run_pipeline
+
+    proj = load_project(project)
+    if proj.uses_demo_sources():
+        console.print(f"No sources in {proj.rules_dir / 'sources.yaml'}: running on demo data in {proj.demo_settings().out}")
+    result = run_pipeline(str(proj.root), crm or None, echo=lambda line: console.print(line, highlight=False))
+    if not result.success:
+        console.print("[bold red]run failed[/] — see the messages above, or the run in the Dagster UI (make ui)")
+        raise typer.Exit(code=1)
+    console.print(f"[green]done[/]: golden records published to {crm or proj.default_crm_url}")
+    console.print("Open the UI with [bold]make ui[/] (dagster dev -w workspace.yaml) to see the graph and this run.")
+
+
+@app.command()
+def dedupe(
+    input: list[Path] = typer.Option(..., "--input", "-i", help="CSV in the canonical columns; repeat for several."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output directory."),
+    truth: Path = typer.Option(None, help="Ground truth (source, record_id, entity_id) to score against. "
+                                          "Default: ground_truth.csv beside the inputs, if there is one."),
+    project: Path = typer.Option(None, help="Project directory holding rules/ (default: found from here)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v"),
+) -> None:
+    """Deduplicate canonical CSVs: writes crosswalk.csv, golden_records.csv, quarantine.csv, merge_suggestions.csv."""
+    _setup_logging(verbose)
+    from steward.pipeline import dedupe as run_dedupe
+    from steward.pipeline import load_all
+    from steward.sources import canonical_csv_sources
+
+    started = time.perf_counter()
+    try:
+        proj = load_project(project)
+        configs = canonical_csv_sources(input)
+        records, quarantine = load_all({c.name: c for c in configs})
+        if records.empty:
+            _fail("no usable records in the input files")
+        result = run_dedupe(records, quarantine, proj.matching(), proj.survivorship(),
+                            progress=lambda stage: console.print(f"[dim]{time.perf_counter() - started:6.1f}s[/] {stage} …"))
+    except (ConfigError, SourceError, ValueError) as exc:
+        _fail(str(exc))
+    out.mkdir(parents=True, exist_ok=True)
+    result.crosswalk.to_csv(out / "crosswalk.csv", index=False)
+    result.golden.to_csv(out / "golden_records.csv", index=False)
+    result.quarantine.to_csv(out / "quarantine.csv", index=False)
+    result.suggestions.to_csv(out / "merge_suggestions.csv", index=False)
+    elapsed = time.perf_counter() - started
+    console.print(
+        f"{len(result.records) + len(result.quarantine):,} input rows → {len(result.golden):,} golden records, "
+        f"{len(result.quarantine):,} quarantined, {len(result.suggestions):,} merge suggestions for review "
+        f"({len(result.blocking.pairs):,} candidate pairs) in {elapsed:.1f}s"
+    )
+    console.print(f"wrote {out}/crosswalk.csv, golden_records.csv, quarantine.csv, merge_suggestions.csv")
+    if truth is None:
+        candidates = {p.parent / "ground_truth.csv" for p in input} | {p.parent.parent / "ground_truth.csv" for p in input}
+        truth = next((p for p in sorted(candidates) if p.is_file()), None)
+    if truth is not None:
+        _print_evaluation(result.crosswalk, truth)
+
+
+def _print_evaluation(crosswalk: pd.DataFrame, truth_path: Path) -> None:
+    truth = pd.read_csv(truth_path, dtype=str, keep_default_na=False)
+    evaluation = evaluate_crosswalk(crosswalk, truth)
+    typer.echo(f"against {truth_path}:")
+    for line in evaluation.lines():
+        typer.echo("  " + line)
+
+
+@app.command()
+def evaluate(
+    truth: Path = typer.Option(..., help="CSV with source, record_id, entity_id."),
+    crosswalk: Path = typer.Option(..., help="CSV with source, record_id, golden_id (from steward dedupe)."),
+) -> None:
+    """Pairwise and B-cubed precision / recall / F1 of a crosswalk against a ground truth."""
+    for path in (truth, crosswalk):
+        if not path.is_file():
+            _fail(f"{path}: file not found")
+    cw = pd.read_csv(crosswalk, dtype=str, keep_default_na=False)
+    missing = {"source", "record_id", "golden_id"} - set(cw.columns)
+    if missing:
+        _fail(f"{crosswalk}: missing column(s) {sorted(missing)}")
+    _print_evaluation(cw, truth)
+
+
+@app.command("demo-data")
+def demo_data(
+    out: Path = typer.Option(..., "--out", "-o", help="Directory to write the demo exports into."),
+    entities: int = typer.Option(2000, help="Number of distinct people behind the records."),
+    seed: int = typer.Option(42, help="Random seed (same seed, same files)."),
+) -> None:
+    """Write four messy source exports, the same records in canonical columns, and a ground truth."""
+    from steward.demo import generate_demo_data, write_canonical
+
+    files = generate_demo_data(out, entities=entities, seed=seed)
+    canonical = write_canonical(out)
+    for name, path in {**files, **canonical}.items():
+        typer.echo(f"{name:24s} {path}")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    try:
+        app()
+    except (ConfigError, SourceError) as exc:
+        console.print(f"[bold red]error:[/] {exc}")
+        sys.exit(2)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,88 @@
+"""The normalise stage: canonical records in, canonical records plus normalised
+values, match keys and issue codes out. Originals are never overwritten."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from steward.normalise import (
+    company_key,
+    german_folded,
+    name_key,
+    nickname_key,
+    normalise_countries,
+    normalise_emails,
+    normalise_phones,
+    postcode_key,
+)
+
+log = logging.getLogger("steward.normalise")
+
+# A phone or email shared by this many distinct people (by name) is a switchboard,
+# a household line or a shared inbox: it is not evidence that two records are one person.
+SHARED_IDENTIFIER_MIN_PEOPLE = 3
+
+
+def _shared_values(values: pd.Series, people: pd.Series, min_people: int) -> pd.Series:
+    """Boolean mask: the value is held by at least ``min_people`` distinct people."""
+    present = values.notna() & people.notna()
+    distinct = (
+        pd.DataFrame({"value": values[present], "person": people[present]})
+        .drop_duplicates()
+        .groupby("value")["person"]
+        .size()
+    )
+    shared = set(distinct.index[distinct >= min_people])
+    return values.isin(shared) & values.notna()
+
+
+def normalise_contacts(records: pd.DataFrame) -> pd.DataFrame:
+    """Add normalised columns to canonical records (one row per source record)."""
+    out = records.reset_index(drop=True).copy()
+    out.insert(0, "contact_key", out["source"].astype(str) + ":" + out["record_id"].astype(str))
+
+    out["country_code"] = normalise_countries(out["country"])
+    # The record's own country decides how to read its phone; the source default
+    # only applies when the record has none.
+    region = out["country_code"].where(out["country_code"].notna(), out.get("source_default_country"))
+
+    emails = normalise_emails(out["email"])
+    phones = normalise_phones(out["phone"], region, None)
+    out = pd.concat([out, emails.set_axis(out.index), phones.set_axis(out.index)], axis=1)
+
+    out["first_name_key"] = name_key(out["first_name"])
+    out["last_name_key"] = name_key(out["last_name"])
+    out["last_name_folded"] = german_folded(out["last_name"])
+    out["first_name_folded"] = german_folded(out["first_name"])
+    out["given_name_canonical"] = nickname_key(out["first_name_key"])
+    # Order-free full-name key: catches first/last swapped between sources.
+    first, last = out["first_name_folded"], out["last_name_folded"]
+    both = first.notna() & last.notna()
+    lo = np.where(first.fillna("") <= last.fillna(""), first.fillna(""), last.fillna(""))
+    hi = np.where(first.fillna("") <= last.fillna(""), last.fillna(""), first.fillna(""))
+    out["name_pair_key"] = pd.Series(np.char.add(np.char.add(lo.astype(str), "|"), hi.astype(str)), index=out.index).where(both)
+
+    out["company_key"] = company_key(out["company"])
+    out["postcode_key"] = postcode_key(out["postcode"], out["country_code"])
+    out["city_key"] = name_key(out["city"])
+    out["dob"] = out["date_of_birth"].where(out["date_of_birth"].notna())
+
+    person = out["first_name_folded"].fillna("") + " " + out["last_name_folded"].fillna("")
+    person = person.where(person.str.strip() != "")
+    out["phone_shared"] = _shared_values(out["phone_e164"], person, SHARED_IDENTIFIER_MIN_PEOPLE)
+    out["email_shared"] = _shared_values(out["email_key"], person, SHARED_IDENTIFIER_MIN_PEOPLE)
+    # Keys used for matching: identifiers that cannot tell people apart are blanked.
+    out["email_match_key"] = out["email_key"].where(out["email_is_personal"] & ~out["email_shared"])
+    out["phone_match_key"] = out["phone_e164"].where(~out["phone_shared"])
+    out["email_local_part"] = out["email_match_key"].str.split("@").str[0]
+    log.info(
+        "normalised %d records: %d invalid emails, %d invalid phones, %d shared phones",
+        len(out),
+        int((~out["email_issue"].isin(["", "missing"])).sum()),
+        int((~out["phone_issue"].isin(["", "missing"])).sum()),
+        int(out["phone_shared"].sum()),
+    )
+    return out

@@ -1,0 +1,101 @@
+"""The stages composed end to end, for the CLI and for tests. The Dagster assets
+call the same stage functions one by one."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from steward.config import SourceConfig
+from steward.contacts import normalise_contacts
+from steward.golden import Survivorship, build_golden_records
+from steward.matching.blocking import BlockingResult, candidate_pairs, parse_rules
+from steward.matching.cluster import cluster_records
+from steward.matching.model import MatchModel, classify, explanation_text, score_pairs
+from steward.sources import LoadedSource, empty_quarantine, load_source
+
+log = logging.getLogger("steward.pipeline")
+
+SIDE_BY_SIDE = ["contact_key", "first_name", "last_name", "email", "phone", "company", "city", "date_of_birth"]
+
+
+def combine_sources(loaded: list[LoadedSource]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    records = [item.records for item in loaded if not item.records.empty]
+    quarantine = [item.quarantine for item in loaded if not item.quarantine.empty]
+    all_records = pd.concat(records, ignore_index=True) if records else pd.DataFrame()
+    all_quarantine = pd.concat(quarantine, ignore_index=True) if quarantine else empty_quarantine()
+    return all_records, all_quarantine
+
+
+def load_all(sources: dict[str, SourceConfig]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return combine_sources([load_source(cfg) for cfg in sources.values()])
+
+
+def find_candidates(contacts: pd.DataFrame, matching: dict) -> BlockingResult:
+    rules, max_block = parse_rules(matching)
+    return candidate_pairs(contacts, rules, max_block)
+
+
+def merge_suggestions(scored: pd.DataFrame, contacts: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
+    """Grey-zone pairs, best first, the two records side by side with the evidence in words."""
+    grey = scored[classify(scored, model) == "review"].sort_values("match_probability", ascending=False)
+    side = contacts[SIDE_BY_SIDE].reset_index(drop=True)
+    left = side.iloc[grey["left"].to_numpy()].add_prefix("a_").reset_index(drop=True)
+    right = side.iloc[grey["right"].to_numpy()].add_prefix("b_").reset_index(drop=True)
+    grey = grey.reset_index(drop=True)
+    out = pd.concat([left, right], axis=1)
+    out.insert(0, "pair_id", out["a_contact_key"] + "~" + out["b_contact_key"])
+    out.insert(1, "match_probability", grey["match_probability"].round(4))
+    out["explanation"] = [explanation_text(row, model) for _, row in grey.iterrows()]
+    return out
+
+
+@dataclass
+class DedupeResult:
+    records: pd.DataFrame
+    quarantine: pd.DataFrame
+    contacts: pd.DataFrame
+    blocking: BlockingResult
+    scored: pd.DataFrame
+    suggestions: pd.DataFrame
+    clusters: pd.DataFrame
+    golden: pd.DataFrame
+    crosswalk: pd.DataFrame
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def dedupe(records: pd.DataFrame, quarantine: pd.DataFrame, matching: dict, survivorship: dict, progress=None) -> DedupeResult:
+    """normalise -> block -> score -> cluster -> golden records."""
+    timings: dict[str, float] = {}
+
+    def stage(name):
+        if progress:
+            progress(name)
+        timings[name] = time.perf_counter()
+
+    def done(name):
+        timings[name] = round(time.perf_counter() - timings[name], 3)
+
+    model = MatchModel.from_config(matching)
+    rules = Survivorship(survivorship)
+    stage("normalise")
+    contacts = normalise_contacts(records)
+    done("normalise")
+    stage("block")
+    blocking = find_candidates(contacts, matching)
+    done("block")
+    stage("score")
+    scored = score_pairs(contacts, blocking.pairs, model)
+    done("score")
+    stage("cluster")
+    matched = scored[scored["match_probability"] >= model.match_threshold]
+    clusters = cluster_records(contacts, matched)
+    suggestions = merge_suggestions(scored, contacts, model)
+    done("cluster")
+    stage("merge")
+    golden, crosswalk = build_golden_records(contacts, clusters, rules)
+    done("merge")
+    return DedupeResult(records, quarantine, contacts, blocking, scored, suggestions, clusters, golden, crosswalk, timings)

@@ -1,0 +1,87 @@
+"""The validate stage: run Great Expectations 1.x suites stored as JSON in
+``expectations/`` against a DataFrame, entirely in memory (ephemeral context,
+no GX project on disk, no analytics)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+log = logging.getLogger("steward.validate")
+
+# GX would otherwise try to send usage analytics over the network.
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+
+@dataclass
+class ValidationReport:
+    suite: str
+    success: bool
+    results: pd.DataFrame  # expectation, column, success, unexpected_count, unexpected_percent, sample
+
+    @property
+    def failed(self) -> pd.DataFrame:
+        return self.results[~self.results["success"]]
+
+    def summary(self) -> str:
+        if self.success:
+            return f"{self.suite}: all {len(self.results)} expectations passed"
+        lines = [f"{self.suite}: {len(self.failed)} of {len(self.results)} expectations failed"]
+        for row in self.failed.itertuples():
+            lines.append(f"  - {row.expectation} on {row.column or '(table)'}: {row.unexpected_count} unexpected, e.g. {row.sample}")
+        return "\n".join(lines)
+
+
+def load_suite(path: Path) -> dict:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            suite = json.load(fh)
+    except FileNotFoundError as exc:
+        raise FileNotFoundError(f"{path}: expectation suite not found") from exc
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}: not valid JSON: {exc}") from exc
+    if "expectations" not in suite:
+        raise ValueError(f"{path}: a suite needs an 'expectations' list")
+    suite.setdefault("name", path.stem)
+    return suite
+
+
+def validate_frame(frame: pd.DataFrame, suite_path: Path) -> ValidationReport:
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    suite_json = load_suite(suite_path)
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    batch_definition = (
+        context.data_sources.add_pandas("steward")
+        .add_dataframe_asset(suite_json["name"])
+        .add_batch_definition_whole_dataframe("whole_frame")
+    )
+    suite = gx.ExpectationSuite(**{k: v for k, v in suite_json.items() if k in ("name", "expectations", "meta")})
+    # GX chokes on pandas extension types (Categorical, nullable ints): hand it plain objects.
+    plain = frame.astype(object).where(frame.notna(), None)
+    result = batch_definition.get_batch(batch_parameters={"dataframe": plain}).validate(suite)
+    rows = []
+    for r in result.results:
+        config = r.expectation_config
+        details = r.result or {}
+        rows.append(
+            {
+                "expectation": config.type,
+                "column": config.kwargs.get("column", ""),
+                "success": bool(r.success),
+                "unexpected_count": int(details.get("unexpected_count") or 0),
+                "unexpected_percent": round(float(details.get("unexpected_percent") or 0.0), 3),
+                "sample": ", ".join(map(str, (details.get("partial_unexpected_list") or [])[:5]))
+                or str(details.get("observed_value", "")),
+            }
+        )
+    report = ValidationReport(suite_json["name"], bool(result.success), pd.DataFrame(rows))
+    log.info(report.summary())
+    return report
