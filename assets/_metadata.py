@@ -1,6 +1,5 @@
 """Metadata helpers so every asset tells its story in the Dagster UI."""
 
-from __future__ import annotations
 
 import dagster as dg
 import pandas as pd

@@ -1,7 +1,6 @@
 """Stage 3, match: candidate pairs from several blocking keys, scored field by
 field, the grey zone offered for review, and clusters of the same person."""
 
-from __future__ import annotations
 
 import dagster as dg
 import pandas as pd

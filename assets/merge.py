@@ -2,7 +2,6 @@
 crosswalk from every source record to its golden record, and (stage 5,
 validate) the blocking GX check that guards publication."""
 
-from __future__ import annotations
 
 import dagster as dg
 import pandas as pd

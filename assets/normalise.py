@@ -2,7 +2,6 @@
 (email-validator, no DNS), E.164 phones (phonenumbers), match keys and issue
 codes; plus every record that could not be used, with its reason."""
 
-from __future__ import annotations
 
 import dagster as dg
 import pandas as pd

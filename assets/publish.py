@@ -1,7 +1,6 @@
 """Stage 6, publish: golden records and crosswalk written to the CRM database in
 one transaction (embedded SQLite by default)."""
 
-from __future__ import annotations
 
 import dagster as dg
 import pandas as pd

@@ -1,7 +1,6 @@
 """Stage 1, sources: one raw asset per configured source (plus the demo exports
 when no sources are configured), each guarded by a WARN-level GX check."""
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -3,8 +3,6 @@
 `dagster dev -w workspace.yaml` loads ``defs`` from here.
 """
 
-from __future__ import annotations
-
 import os
 
 import dagster as dg
@@ -14,25 +12,34 @@ from assets.normalise import normalise_assets
 from assets.sources import source_assets
 from pipelines.jobs import nightly_clean, nightly_clean_schedule
 from pipelines.resources import CrmDatabase, StewardProject
-from steward.config import load_project
+from steward.config import Project, load_project
+
+
+def build_assets(project: Project) -> list:
+    """Every asset and check, in flow order: sources -> normalise -> match -> merge -> publish."""
+    return [
+        *source_assets(project),
+        *normalise_assets(list(project.sources())),
+        *dg.load_assets_from_modules([match, merge, publish]),
+        *dg.load_asset_checks_from_modules([merge]),
+    ]
+
+
+def build_resources(project: Project, crm_url: str | None = None) -> dict:
+    return {
+        "steward": StewardProject(project_dir=str(project.root)),
+        # Empty URL = the embedded SQLite file; STEWARD_CRM_URL points at a real CRM database.
+        "crm": CrmDatabase(url=crm_url if crm_url is not None else os.environ.get("STEWARD_CRM_URL", "")),
+    }
 
 
 def build_definitions(project_dir: str | None = None) -> dg.Definitions:
     project = load_project(project_dir)
-    sources = source_assets(project)
     return dg.Definitions(
-        assets=[
-            *sources,
-            *normalise_assets(list(project.sources())),
-            *dg.load_assets_from_modules([match, merge, publish]),
-        ],
-        asset_checks=dg.load_asset_checks_from_modules([merge]),
+        assets=build_assets(project),
         jobs=[nightly_clean],
         schedules=[nightly_clean_schedule],
-        resources={
-            "steward": StewardProject(project_dir=str(project.root)),
-            "crm": CrmDatabase(url=os.environ.get("STEWARD_CRM_URL", "")),
-        },
+        resources=build_resources(project),
     )
 
 

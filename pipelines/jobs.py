@@ -1,6 +1,5 @@
 """Jobs and schedules."""
 
-from __future__ import annotations
 
 import os
 

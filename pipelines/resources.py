@@ -1,7 +1,6 @@
 """Resources injected into assets by name: where the project's rules live, and
 which CRM database to publish to."""
 
-from __future__ import annotations
 
 from functools import cached_property
 

@@ -1,7 +1,6 @@
 """Headless runs of the Dagster job (``steward run``), recorded in the same
 Dagster instance the UI reads, with progress printed as steps finish."""
 
-from __future__ import annotations
 
 import logging
 import os

@@ -7,6 +7,7 @@ import logging
 
 import numpy as np
 import pandas as pd
+from rapidfuzz.distance import JaroWinkler
 
 from steward.normalise import (
     company_key,
@@ -24,6 +25,9 @@ log = logging.getLogger("steward.normalise")
 # A phone or email shared by this many distinct people (by name) is a switchboard,
 # a household line or a shared inbox: it is not evidence that two records are one person.
 SHARED_IDENTIFIER_MIN_PEOPLE = 3
+# First names less similar than this (Jaro-Winkler, after nickname mapping) are
+# different people: Christian vs Anne-Marie, not George vs Geroge.
+HOUSEHOLD_NAME_SIMILARITY = 0.8
 
 
 def _shared_values(values: pd.Series, people: pd.Series, min_people: int) -> pd.Series:
@@ -37,6 +41,33 @@ def _shared_values(values: pd.Series, people: pd.Series, min_people: int) -> pd.
     )
     shared = set(distinct.index[distinct >= min_people])
     return values.isin(shared) & values.notna()
+
+
+def _household_values(values: pd.Series, given_names: pd.Series, last_names: pd.Series) -> pd.Series:
+    """Boolean mask: the value is held by people with clearly different first names.
+
+    A shared family inbox (smithfamily@...) or a household landline carries no
+    evidence that its holders are one person. Nickname variants (Bob/Robert),
+    typos (Geroge/George) and first/last swapped between sources do not count
+    as different people.
+    """
+    present = values.notna() & given_names.notna()
+    holders = pd.DataFrame(
+        {"value": values[present], "given": given_names[present], "last": last_names[present].fillna("")}
+    ).drop_duplicates()
+    multi = holders[holders.duplicated("value", keep=False)]
+
+    def different(a, b) -> bool:
+        if a.given == b.last or b.given == a.last:
+            return False  # the same two names, swapped
+        return JaroWinkler.normalized_similarity(a.given, b.given) < HOUSEHOLD_NAME_SIMILARITY
+
+    household = set()
+    for value, group in multi.groupby("value"):
+        rows = list(group.itertuples(index=False))
+        if any(different(a, b) for i, a in enumerate(rows) for b in rows[i + 1 :]):
+            household.add(value)
+    return values.isin(household) & values.notna()
 
 
 def normalise_contacts(records: pd.DataFrame) -> pd.DataFrame:
@@ -73,7 +104,10 @@ def normalise_contacts(records: pd.DataFrame) -> pd.DataFrame:
     person = out["first_name_folded"].fillna("") + " " + out["last_name_folded"].fillna("")
     person = person.where(person.str.strip() != "")
     out["phone_shared"] = _shared_values(out["phone_e164"], person, SHARED_IDENTIFIER_MIN_PEOPLE)
-    out["email_shared"] = _shared_values(out["email_key"], person, SHARED_IDENTIFIER_MIN_PEOPLE)
+    out["email_shared"] = _shared_values(out["email_key"], person, SHARED_IDENTIFIER_MIN_PEOPLE) | _household_values(
+        out["email_key"], out["given_name_canonical"], out["last_name_folded"]
+    )
+    out["phone_shared"] |= _household_values(out["phone_e164"], out["given_name_canonical"], out["last_name_folded"])
     # Keys used for matching: identifiers that cannot tell people apart are blanked.
     out["email_match_key"] = out["email_key"].where(out["email_is_personal"] & ~out["email_shared"])
     out["phone_match_key"] = out["phone_e164"].where(~out["phone_shared"])

@@ -249,17 +249,21 @@ def split_unusable(records: pd.DataFrame, cfg: SourceConfig) -> tuple[pd.DataFra
     return records[keep].reset_index(drop=True), quarantine
 
 
+def read_raw(cfg: SourceConfig) -> tuple[pd.DataFrame, list[dict]]:
+    """The source as it is (index = row number), plus quarantine entries for unreadable lines."""
+    if cfg.kind == "csv":
+        return _read_csv(cfg)
+    if cfg.kind == "excel":
+        return _read_excel(cfg), []
+    if cfg.kind == "sql":
+        return _read_sql(cfg), []
+    # parse_sources already refuses unknown kinds; keep the error explicit anyway
+    raise ConfigError(f"{cfg.config_file}: source {cfg.name!r}: unknown kind {cfg.kind!r}")
+
+
 def load_source(cfg: SourceConfig) -> LoadedSource:
     """Read one source and map it onto the canonical schema."""
-    bad_lines: list[dict] = []
-    if cfg.kind == "csv":
-        raw, bad_lines = _read_csv(cfg)
-    elif cfg.kind == "excel":
-        raw = _read_excel(cfg)
-    elif cfg.kind == "sql":
-        raw = _read_sql(cfg)
-    else:  # parse_sources already refuses unknown kinds; keep the error explicit anyway
-        raise ConfigError(f"{cfg.config_file}: source {cfg.name!r}: unknown kind {cfg.kind!r}")
+    raw, bad_lines = read_raw(cfg)
     raw_rows = len(raw) + len(bad_lines)
     canonical, _ = map_to_canonical(raw, cfg)
     records, quarantine = split_unusable(canonical, cfg)
