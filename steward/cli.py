@@ -23,6 +23,8 @@ console = Console(stderr=True)
 def _setup_logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.WARNING, handlers=[RichHandler(console=console, show_path=False)], format="%(message)s")
     logging.getLogger("steward").setLevel(logging.DEBUG if verbose else logging.INFO)
+    # GX announces every temporary docs directory at INFO; that is noise here.
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
 
 
 def _fail(message: str) -> None:
