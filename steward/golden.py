@@ -80,10 +80,15 @@ def _pick(members: pd.DataFrame, fields: list[str], rules: list[str], survivorsh
         col = f"_{rule}"
         if rule == "valid_first":
             # A value that failed validation only survives when nothing valid exists.
+            # A flagged value (typo domain, role account, number only "possible") also ranks
+            # after a clean one, when the normaliser recorded issues for the field.
             invalid = pd.Series(0, index=members.index)
             for f in fields:
                 if f in VALUE_COLUMN:
                     invalid += (members[f].notna() & members[VALUE_COLUMN[f]].isna()).astype(int)
+                issue_col = f"{f}_issue"
+                if issue_col in members.columns:
+                    invalid += (~members[issue_col].fillna("").isin(["", "missing"])).astype(int)
             candidates[col] = invalid.loc[candidates.index]
         elif rule == "source_priority":
             rank = {s: i for i, s in enumerate(survivorship.source_priority)}

@@ -103,3 +103,18 @@ def test_clusters_are_connected_components():
     clusters = cluster_records(contacts, pairs)
     assert clusters["cluster"].nunique() == 2
     assert clusters.loc[0, "cluster"] == clusters.loc[2, "cluster"] != clusters.loc[3, "cluster"]
+
+
+def test_flagged_email_loses_to_a_clean_one_but_survives_alone():
+    contacts = _records([
+        {"source": "shop", "record_id": "1", "last_name": "Thompson", "email": "kevin@yahooo.com",
+         "updated_at": "2025-01-01T00:00:00"},
+        {"source": "shop", "record_id": "2", "last_name": "Thompson", "email": "kevin@yahoo.com",
+         "updated_at": "2020-01-01T00:00:00"},
+        {"source": "shop", "record_id": "3", "last_name": "Ray", "email": "ray@yahooo.com"},
+    ])
+    assert contacts.loc[0, "email_issue"].startswith("typo_domain")
+    golden, crosswalk = _golden(contacts, [0, 0, 1])
+    by_member = crosswalk.merge(golden, on="golden_id").set_index("record_id")["email"]
+    assert by_member["1"] == "kevin@yahoo.com"  # newer, but flagged: the clean address wins
+    assert by_member["3"] == "ray@yahooo.com"  # nothing better: kept, never dropped
