@@ -66,7 +66,7 @@ class NameComparison(Comparison):
             levels.append("nickname")
         if swap_with:
             levels.append("swapped")
-        levels += ["fuzzy_high", "fuzzy_low", DIFFERENT, MISSING]
+        levels += ["initial", "fuzzy_high", "fuzzy_low", DIFFERENT, MISSING]
         label = name.replace("_", " ")
         super().__init__(
             name,
@@ -76,6 +76,7 @@ class NameComparison(Comparison):
                 "folded": f"{label}s match once accents and umlauts are folded (José/Jose, Müller/Mueller)",
                 "nickname": f"{label}s are nickname variants (Bob/Robert)",
                 "swapped": f"{label} matches the other record's other name part (first and last swapped)",
+                "initial": f"one {label} is just the initial of the other (J. / John)",
                 "fuzzy_high": f"{label}s differ by a typo",
                 "fuzzy_low": f"{label}s are similar but not the same",
                 DIFFERENT: f"{label}s are different",
@@ -103,7 +104,13 @@ class NameComparison(Comparison):
             ls, lsp = _text(left[self.swap_with])
             rs, rsp = _text(right[self.swap_with])
             conditions.append(("swapped", ((lf == rs) & rsp) | ((rf == ls) & lsp)))
-        conditions += [("fuzzy_high", sim >= self.high), ("fuzzy_low", sim >= self.low)]
+        # An initial ("j" from "J.") agrees with any name starting with that letter.
+        l_len = np.fromiter((len(x) for x in lf), dtype=np.int32, count=len(lf))
+        r_len = np.fromiter((len(x) for x in rf), dtype=np.int32, count=len(rf))
+        l_first = np.array([x[:1] for x in lf], dtype=object)
+        r_first = np.array([x[:1] for x in rf], dtype=object)
+        initial = ((l_len == 1) | (r_len == 1)) & (l_first == r_first) & (l_len > 0) & (r_len > 0)
+        conditions += [("initial", initial), ("fuzzy_high", sim >= self.high), ("fuzzy_low", sim >= self.low)]
         return self._select(conditions, ~(lp & rp))
 
 

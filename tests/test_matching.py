@@ -1,0 +1,92 @@
+"""Blocking, comparison levels and scoring on hand-built pairs."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from steward.config import load_project
+from steward.contacts import normalise_contacts
+from steward.matching.blocking import BlockingRule, candidate_pairs
+from steward.matching.model import MatchModel, classify, explain_pair, score_pairs
+
+BASE = {c: None for c in ["first_name", "last_name", "email", "phone", "company", "job_title", "address_line1", "city",
+                          "postcode", "region", "country", "date_of_birth", "created_at", "updated_at"]}
+
+
+def _contacts(rows):
+    frame = pd.DataFrame([{**BASE, "source": "s", "record_id": str(i), "email_opt_in": "unknown",
+                           "source_default_country": "DE", **r} for i, r in enumerate(rows)])
+    return normalise_contacts(frame)
+
+
+def _levels(rows, repo_root):
+    contacts = _contacts(rows)
+    model = MatchModel.from_config(load_project(repo_root).matching())
+    pairs = pd.DataFrame({"left": [0], "right": [1], "rule": ["test"]})
+    return score_pairs(contacts, pairs, model).iloc[0], model
+
+
+def test_name_levels(repo_root):
+    cases = [
+        (("José", "Müller"), ("Jose", "Mueller"), "exact", "folded"),  # accents fold in the key itself
+        (("Bob", "Smith"), ("Robert", "Smith"), "nickname", "exact"),
+        (("Smith", "Anna"), ("Anna", "Smith"), "swapped", "swapped"),
+        (("J.", "Smith"), ("John", "Smith"), "initial", "exact"),
+        (("Katharina", "Smith"), ("Katharine", "Smith"), "fuzzy_high", "exact"),
+        (("Anna", "Smith"), ("Chris", "Smith"), "different", "exact"),
+        ((None, "Smith"), ("Chris", "Smith"), "missing", "exact"),
+    ]
+    for (f1, l1), (f2, l2), first_level, last_level in cases:
+        row, _ = _levels([{"first_name": f1, "last_name": l1}, {"first_name": f2, "last_name": l2}], repo_root)
+        assert (row["first_name_level"], row["last_name_level"]) == (first_level, last_level), (f1, l1, f2, l2)
+
+
+def test_email_phone_and_date_levels(repo_root):
+    row, _ = _levels([
+        {"last_name": "A", "email": "a.b@gmail.com", "phone": "+49 171 2345678", "date_of_birth": "1980-03-04"},
+        {"last_name": "A", "email": "ab+shop@googlemail.com", "phone": "0171 2345678", "date_of_birth": "1980-04-03"},
+    ], repo_root)
+    assert row["email_level"] == "exact"  # gmail dots, +tag and googlemail are the same inbox
+    assert row["phone_level"] == "exact"  # national and international forms of one number
+    assert row["date_of_birth_level"] == "day_month_swapped"
+
+
+def test_strong_evidence_matches_and_contradiction_does_not(repo_root):
+    row, model = _levels([
+        {"first_name": "Anna", "last_name": "Kowalska", "email": "anna.k@example.com", "phone": "+48 600 726 826"},
+        {"first_name": "Anna", "last_name": "Kowalska", "email": "anna.k@example.com", "phone": "600 726 826",
+         "country": "PL"},
+    ], repo_root)
+    assert row["match_probability"] >= model.match_threshold
+    row, model = _levels([
+        {"first_name": "Anna", "last_name": "Smith", "date_of_birth": "1970-01-01", "phone": "+49 171 1111111"},
+        {"first_name": "Anna", "last_name": "Smith", "date_of_birth": "1999-12-31", "phone": "+49 171 2222222"},
+    ], repo_root)
+    assert row["match_probability"] < model.review_threshold
+    steps = explain_pair(row, model)
+    assert steps[0]["weight"] == max(abs(s["weight"]) for s in steps) or steps[0]["weight"] < 0
+    assert any("different dates of birth" in s["why"] for s in steps)
+
+
+def test_household_inbox_is_not_evidence():
+    contacts = _contacts([
+        {"first_name": "Christian", "last_name": "Pfeiffer", "email": "pfeifferhousehold@t-online.de"},
+        {"first_name": "Anne-Marie", "last_name": "Pfeiffer", "email": "pfeifferhousehold@t-online.de"},
+        {"first_name": "Bob", "last_name": "Ray", "email": "bob.ray@example.com"},
+        {"first_name": "Robert", "last_name": "Ray", "email": "bob.ray@example.com"},
+    ])
+    assert contacts["email_match_key"].isna()[:2].all()  # two people, one inbox
+    assert contacts["email_match_key"].notna()[2:].all()  # nickname variants of one person
+
+
+def test_blocking_skips_oversized_keys_and_never_pairs_missing():
+    contacts = pd.DataFrame({"k": ["a"] * 5 + ["b", "b", None, None]})
+    result = candidate_pairs(contacts, [BlockingRule(("k",))], max_block_size=4)
+    assert list(map(tuple, result.pairs[["left", "right"]].to_numpy())) == [(5, 6)]
+    assert result.skipped_keys.iloc[0].to_dict() == {"rule": "k", "key": "a", "records": 5}
+
+
+def test_classification_uses_both_thresholds(repo_root):
+    model = MatchModel.from_config(load_project(repo_root).matching())
+    scored = pd.DataFrame({"match_probability": [0.999, model.review_threshold, 0.01]})
+    assert list(classify(scored, model)) == ["match", "review", "non_match"]
