@@ -1,14 +1,15 @@
 """Jobs and schedules."""
 
-
 import os
 
 import dagster as dg
 
-# Everything from the sources to the CRM, checks included.
+AUDIT_GROUP = "audit"
+
+# Everything from the sources to the CRM, checks included; the yearly audit has its own job.
 nightly_clean = dg.define_asset_job(
     "nightly_clean",
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(AUDIT_GROUP),
     description="Pull every source, normalise, match, merge, validate and publish golden records to the CRM.",
 )
 
@@ -18,4 +19,20 @@ nightly_clean_schedule = dg.ScheduleDefinition(
     cron_schedule=os.environ.get("STEWARD_NIGHTLY_CRON", "0 2 * * *"),
     execution_timezone=os.environ.get("STEWARD_TIMEZONE", "UTC"),
     description="Nightly cleaning run (cron and timezone from STEWARD_NIGHTLY_CRON / STEWARD_TIMEZONE).",
+)
+
+# The audit of one year (partition). It reads the latest nightly_clean outputs
+# (normalised contacts, clusters, quarantine): Dagster keeps partitioned and
+# unpartitioned assets in separate jobs.
+yearly_audit = dg.define_asset_job(
+    "yearly_audit",
+    selection=dg.AssetSelection.groups(AUDIT_GROUP),
+    description="The yearly data-quality audit: scorecard per source and field, worst problems, trend; "
+    "HTML report and audit.json under reports/.",
+)
+
+yearly_audit_schedule = dg.build_schedule_from_partitioned_job(
+    yearly_audit,
+    name="yearly_audit_schedule",
+    description="On 1 January, audit the year that just ended.",
 )

@@ -107,6 +107,60 @@ def _print_evaluation(crosswalk: pd.DataFrame, truth_path: Path) -> None:
 
 
 @app.command()
+def audit(
+    input: list[Path] = typer.Option(None, "--input", "-i", help="CSV in the canonical columns; repeat for several. "
+                                     "Default: the sources in rules/sources.yaml (demo data if none)."),
+    out: Path = typer.Option(Path("reports"), "--out", "-o", help="Directory for report.html, audit.json and history/."),
+    as_of: str = typer.Option(None, help="Audit date (YYYY-MM-DD); default today."),
+    project: Path = typer.Option(None, help="Project directory holding rules/ (default: found from here)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v"),
+) -> None:
+    """The data-quality audit: scorecard per source and field, worst problems, duplicates, trend."""
+    _setup_logging(verbose)
+    from steward.audit import load_quality_config, run_audit
+    from steward.pipeline import dedupe as run_dedupe
+    from steward.pipeline import load_all
+    from steward.report import save_audit
+    from steward.sources import canonical_csv_sources
+    from steward.validation import validate_sources
+
+    try:
+        proj = load_project(project)
+        if input:
+            sources = {c.name: c for c in canonical_csv_sources(input)}
+        else:
+            if proj.uses_demo_sources():
+                _ensure_demo(proj)
+            sources = proj.sources()
+        records, quarantine = load_all(sources)
+        if records.empty:
+            _fail("no usable records in the sources")
+        result = run_dedupe(records, quarantine, proj.matching(), proj.survivorship(),
+                            progress=lambda stage: console.print(f"{stage} …"))
+        expectations = validate_sources(result.contacts, proj.expectations_dir / "source_contacts.json")
+        audit_result = run_audit(result.contacts, result.clusters, quarantine,
+                                 load_quality_config(proj.rules_dir / "quality.yaml"), as_of=as_of,
+                                 expectations=expectations)
+    except (ConfigError, SourceError, ValueError) as exc:
+        _fail(str(exc))
+    paths = save_audit(audit_result, out)
+    overall = audit_result.overall
+    typer.echo(f"overall score {overall['score']}  ({overall['records']:,} records, "
+               f"{overall['estimated_duplicates']:,} estimated duplicates, {overall['quarantined']:,} quarantined)")
+    for row in audit_result.sources.itertuples():
+        typer.echo(f"  {row.source:<16} {row.score:>6}  ({row.records:,} records)")
+    typer.echo(f"wrote {paths['report']} and {paths['audit']}")
+
+
+def _ensure_demo(proj) -> None:
+    from steward.demo import generate_demo_data
+
+    settings = proj.demo_settings()
+    if not any(settings.out.glob("*.csv")):
+        generate_demo_data(settings.out, entities=settings.entities, seed=settings.seed)
+
+
+@app.command()
 def evaluate(
     truth: Path = typer.Option(..., help="CSV with source, record_id, entity_id."),
     crosswalk: Path = typer.Option(..., help="CSV with source, record_id, golden_id (from steward dedupe)."),

@@ -206,6 +206,13 @@ class Project:
     def survivorship(self) -> dict[str, Any]:
         return read_yaml(self.rules_dir / "survivorship.yaml")
 
+    def normalise_options(self) -> dict[str, Any]:
+        """Options for steward.contacts.normalise_contacts from rules/normalise.yaml (optional file)."""
+        path = self.rules_dir / "normalise.yaml"
+        data = read_yaml(path) if path.is_file() else {}
+        email = data.get("email") or {}
+        return {"check_deliverability": bool(email.get("check_deliverability", False))}
+
 
 def load_project(explicit: str | os.PathLike | None = None) -> Project:
     return Project(find_project_dir(explicit))

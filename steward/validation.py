@@ -85,3 +85,16 @@ def validate_frame(frame: pd.DataFrame, suite_path: Path) -> ValidationReport:
     report = ValidationReport(suite_json["name"], bool(result.success), pd.DataFrame(rows))
     log.info(report.summary())
     return report
+
+
+def validate_sources(contacts: pd.DataFrame, suite_path: Path) -> pd.DataFrame:
+    """Run one suite on every source's records; one row per (source, expectation)."""
+    frames = []
+    for source, records in contacts.groupby("source", sort=True):
+        report = validate_frame(records.reset_index(drop=True), suite_path)
+        frames.append(report.results.assign(source=source, suite=report.suite))
+    if not frames:
+        return pd.DataFrame(columns=["source", "suite", "expectation", "column", "success", "unexpected_count",
+                                     "unexpected_percent", "sample"])
+    out = pd.concat(frames, ignore_index=True)
+    return out[["source", "suite", *[c for c in out.columns if c not in ("source", "suite")]]]

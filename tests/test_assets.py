@@ -25,7 +25,8 @@ def _materialize(root, crm_url: str) -> dg.ExecuteInProcessResult:
     project = load_project(root)
     with dg.DagsterInstance.ephemeral() as instance:
         return dg.materialize(build_assets(project), resources=build_resources(project, crm_url),
-                              instance=instance, raise_on_error=False)
+                              instance=instance, raise_on_error=False,
+                              selection=dg.AssetSelection.all() - dg.AssetSelection.groups("audit"))
 
 
 def test_definitions_load_with_graph_job_schedule_and_checks(repo_root):
@@ -34,11 +35,14 @@ def test_definitions_load_with_graph_job_schedule_and_checks(repo_root):
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
     expected = {"demo_source_files", "raw_webshop", "raw_events", "raw_support", "raw_legacy_crm",
                 "normalised_contacts", "quarantined_records", "candidate_pairs", "scored_pairs",
-                "merge_suggestions", "contact_clusters", "golden_contacts", "golden_crosswalk", "crm_golden_contacts"}
+                "merge_suggestions", "contact_clusters", "golden_contacts", "golden_crosswalk", "crm_golden_contacts",
+                "data_quality_audit"}
     assert expected <= keys
     checks = {c.name for c in graph.asset_check_keys}
     assert "golden_contacts_expectations" in checks and "source_expectations" in checks
     assert defs.resolve_job_def("nightly_clean") is not None
+    assert defs.resolve_job_def("yearly_audit").partitions_def is not None
+    assert defs.resolve_schedule_def("yearly_audit_schedule").job_name == "yearly_audit"
     assert defs.resolve_schedule_def("nightly_clean_schedule").cron_schedule == "0 2 * * *"
     # Lineage: publication depends on the golden records.
     deps = graph.get(dg.AssetKey("crm_golden_contacts")).parent_keys
@@ -82,3 +86,25 @@ def test_failing_expectation_blocks_publication(project_copy):
     assert "golden_contacts" in materialized
     assert "crm_golden_contacts" not in materialized
     assert read_table(crm, GOLDEN_TABLE) is None  # the CRM was never touched
+
+
+def test_yearly_audit_partition_writes_report(project_copy):
+    root = _small_demo_project(project_copy)
+    project = load_project(root)
+    assets = build_assets(project)
+    resources = build_resources(project, f"sqlite:///{root / 'crm.sqlite'}")
+    with dg.DagsterInstance.ephemeral() as instance:
+        nightly = dg.materialize(assets, resources=resources, instance=instance,
+                                 selection=dg.AssetSelection.all() - dg.AssetSelection.groups("audit"))
+        assert nightly.success
+        audit = dg.materialize(assets, resources=resources, instance=instance, partition_key="2025",
+                               selection=dg.AssetSelection.assets("data_quality_audit"))
+    assert audit.success
+    mat = audit.asset_materializations_for_node("data_quality_audit")[0]
+    assert mat.partition == "2025"
+    report = root / "reports" / "report.html"
+    assert report.is_file() and (root / "reports" / "audit.json").is_file()
+    assert mat.metadata["report"].value == str(report)
+    assert 0 <= mat.metadata["score"].value <= 100
+    audit_json = json.loads((root / "reports" / "audit.json").read_text())
+    assert audit_json["as_of"].startswith("2026-01-01")  # the end of the audited year

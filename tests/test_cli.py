@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -81,3 +82,18 @@ def test_run_materialises_everything_and_is_idempotent(tmp_path, repo_root):
     log = read_table(crm, "publish_log")
     assert list(log["inserted"].astype(int)) == [len(before), 0]
     assert int(log["unchanged"].astype(int).iloc[-1]) == len(before)
+
+
+def test_audit_writes_report_and_shows_trend(tmp_path, repo_root):
+    demo = tmp_path / "demo"
+    _run("demo-data", "--out", str(demo), "--entities", "300", "--seed", "4", cwd=repo_root)
+    inputs = [a for p in sorted((demo / "canonical").glob("*.csv")) for a in ("--input", str(p))]
+    out = tmp_path / "reports"
+    first = _run("audit", *inputs, "--out", str(out), "--as-of", "2025-06-30", cwd=repo_root)
+    assert "overall score" in first.stdout and "legacy_crm" in first.stdout
+    _run("audit", *inputs, "--out", str(out), "--as-of", "2026-06-30", cwd=repo_root)
+    audit_json = json.loads((out / "audit.json").read_text())
+    assert audit_json["as_of"].startswith("2026-06-30")
+    assert len(list((out / "history").glob("*.json"))) == 2
+    html = (out / "report.html").read_text()
+    assert "2025-06-30" in html  # the trend includes the earlier audit
