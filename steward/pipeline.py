@@ -14,7 +14,7 @@ from steward.contacts import normalise_contacts
 from steward.golden import Survivorship, build_golden_records
 from steward.matching.blocking import BlockingResult, candidate_pairs, parse_rules
 from steward.matching.cluster import cluster_records
-from steward.matching.model import MatchModel, classify, explanation_text, score_pairs
+from steward.matching.model import MatchModel, classify, explanation_text
 from steward.sources import LoadedSource, empty_quarantine, load_source
 
 log = logging.getLogger("steward.pipeline")
@@ -64,6 +64,7 @@ class DedupeResult:
     clusters: pd.DataFrame
     golden: pd.DataFrame
     crosswalk: pd.DataFrame
+    model: MatchModel
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -87,8 +88,11 @@ def dedupe(records: pd.DataFrame, quarantine: pd.DataFrame, matching: dict, surv
     stage("block")
     blocking = find_candidates(contacts, matching)
     done("block")
+    stage("fit")
+    model = model.fit(contacts, blocking.pairs)
+    done("fit")
     stage("score")
-    scored = score_pairs(contacts, blocking.pairs, model)
+    scored = model.predict(contacts, blocking.pairs)
     done("score")
     stage("cluster")
     matched = scored[scored["match_probability"] >= model.match_threshold]
@@ -98,4 +102,5 @@ def dedupe(records: pd.DataFrame, quarantine: pd.DataFrame, matching: dict, surv
     stage("merge")
     golden, crosswalk = build_golden_records(contacts, clusters, rules)
     done("merge")
-    return DedupeResult(records, quarantine, contacts, blocking, scored, suggestions, clusters, golden, crosswalk, timings)
+    return DedupeResult(records, quarantine, contacts, blocking, scored, suggestions, clusters, golden, crosswalk, model,
+                        timings)

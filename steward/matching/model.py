@@ -1,16 +1,28 @@
-"""Fellegi-Sunter style scoring: each comparison level carries m and u
-probabilities (from ``rules/matching.yaml``); a pair's match weight is the prior
-log-odds plus log2(m/u) of every level it fell into.
+"""Fellegi-Sunter scoring.
 
-``score_chunk`` is the hot path: a pure function of a chunk of candidate pairs
-and the two aligned record frames, with no global state.
+Every comparison level carries m = P(level | same person) and
+u = P(level | different people); a pair's match weight is the prior log-odds
+plus log2(m/u) of every level it fell into. m and u start from
+``rules/matching.yaml`` and are re-estimated from the data itself without labels
+(``MatchModel.fit``: u from random record pairs, m and the prior by EM over the
+candidate pairs; see steward/matching/training.py).
+
+Term-frequency adjustment: for comparisons marked ``term_frequency: true`` an
+exact agreement is weighted by how common the value is — u becomes the share of
+records holding that value — so "Smith" = "Smith" counts less than
+"Wojciechowska" = "Wojciechowska".
+
+``score_chunk`` is the hot path: a pure function of aligned record chunks (the
+left and right record of each pair) and the model; no global state, so it runs
+unchanged inside Spark's ``applyInPandas``.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -19,33 +31,49 @@ from steward.matching.comparisons import MISSING, Comparison, build_comparison
 
 log = logging.getLogger("steward.matching")
 
+PROB_FLOOR = 1e-6  # m and u are clipped into [floor, 1 - floor]: log2 of 0 is no evidence anyone can explain
+TF_SUFFIX = "__tf"
+
 
 @dataclass
 class MatchModel:
     comparisons: list[Comparison]
-    weights: dict[str, np.ndarray]  # comparison name -> log2(m/u) per level
+    m: dict[str, np.ndarray]  # comparison name -> P(level | match) per level
+    u: dict[str, np.ndarray]  # comparison name -> P(level | non-match) per level
     prior: float  # probability that a candidate pair is a match before looking at it
     match_threshold: float  # at or above: merged automatically
     review_threshold: float  # between the two: a merge suggestion for review
+    term_frequency: dict[str, str] = field(default_factory=dict)  # comparison name -> column whose value frequency adjusts "exact"
+    tf_minimum: float = 0.0001
+    training: dict = field(default_factory=dict)
+    clustering: dict = field(default_factory=dict)
+    fitted: dict = field(default_factory=dict)  # what fit() did, for the UI and model.json
 
     @classmethod
     def from_config(cls, config: dict) -> "MatchModel":
-        comparisons, weights = [], {}
+        comparisons, m_all, u_all, tf = [], {}, {}, {}
         for spec in config.get("comparisons") or []:
+            spec = dict(spec)
+            tf_flag = bool(spec.pop("term_frequency", False))
             comparison = build_comparison(spec)
             m, u = spec.get("m") or {}, spec.get("u") or {}
-            level_weights = []
+            m_levels, u_levels = [], []
             for level in comparison.levels:
                 if level == MISSING:
-                    level_weights.append(0.0)  # no evidence either way
+                    m_levels.append(1.0)  # placeholder: the missing level always weighs 0
+                    u_levels.append(1.0)
                     continue
                 if level not in m or level not in u:
                     raise ValueError(
                         f"rules/matching.yaml: comparison {comparison.name!r} needs m and u for level {level!r}"
                     )
-                level_weights.append(math.log2(float(m[level]) / float(u[level])))
+                m_levels.append(float(m[level]))
+                u_levels.append(float(u[level]))
             comparisons.append(comparison)
-            weights[comparison.name] = np.array(level_weights, dtype=np.float32)
+            m_all[comparison.name] = np.array(m_levels, dtype=np.float64)
+            u_all[comparison.name] = np.array(u_levels, dtype=np.float64)
+            if tf_flag:
+                tf[comparison.name] = comparison.columns()[0]
         if not comparisons:
             raise ValueError("rules/matching.yaml: at least one comparison is required")
         thresholds = config.get("thresholds") or {}
@@ -53,42 +81,143 @@ class MatchModel:
         review_t = float(thresholds.get("review", 0.5))
         if not 0 < review_t <= match_t < 1:
             raise ValueError("rules/matching.yaml: need 0 < thresholds.review <= thresholds.match < 1")
-        return cls(comparisons, weights, float(config.get("prior_match_probability", 0.01)), match_t, review_t)
+        return cls(
+            comparisons, m_all, u_all, float(config.get("prior_match_probability", 0.01)), match_t, review_t,
+            term_frequency=tf, training=dict(config.get("training") or {}), clustering=dict(config.get("clustering") or {}),
+        )
+
+    # -- weights ---------------------------------------------------------------------------
+    def level_weights(self, name: str) -> np.ndarray:
+        comparison = next(c for c in self.comparisons if c.name == name)
+        m = np.clip(self.m[name], PROB_FLOOR, 1 - PROB_FLOOR)
+        u = np.clip(self.u[name], PROB_FLOOR, 1 - PROB_FLOOR)
+        weights = np.log2(m / u)
+        weights[comparison.levels.index(MISSING)] = 0.0
+        return weights.astype(np.float32)
 
     @property
     def needed_columns(self) -> list[str]:
         cols: list[str] = []
         for comparison in self.comparisons:
             cols += [c for c in comparison.columns() if c not in cols]
+        cols += [column + TF_SUFFIX for column in dict.fromkeys(self.term_frequency.values())]
         return cols
 
     @property
     def prior_weight(self) -> float:
-        return math.log2(self.prior / (1 - self.prior))
+        p = min(max(self.prior, PROB_FLOOR), 1 - PROB_FLOOR)
+        return math.log2(p / (1 - p))
+
+    # -- scikit-learn style ----------------------------------------------------------------
+    def fit(self, contacts: pd.DataFrame, pairs: pd.DataFrame) -> "MatchModel":
+        """Re-estimate u (random pairs) and m + prior (EM over the candidate pairs), unsupervised."""
+        from steward.matching.training import fit_model
+
+        return fit_model(self, contacts, pairs)
+
+    def predict(self, contacts: pd.DataFrame, pairs: pd.DataFrame, chunk_size: int = 250_000) -> pd.DataFrame:
+        return score_pairs(contacts, pairs, self, chunk_size)
+
+    def with_parameters(self, m: dict, u: dict, prior: float, fitted: dict) -> "MatchModel":
+        return replace(self, m=m, u=u, prior=prior, fitted=fitted)
+
+    def to_dict(self) -> dict:
+        """Everything needed to explain a score later (written beside a run's outputs)."""
+        return {
+            "prior_match_probability": self.prior,
+            "thresholds": {"match": self.match_threshold, "review": self.review_threshold},
+            "term_frequency": self.term_frequency,
+            "fitted": self.fitted,
+            "comparisons": [
+                {
+                    "name": c.name,
+                    "levels": list(c.levels),
+                    "m": [round(float(x), 6) for x in self.m[c.name]],
+                    "u": [round(float(x), 6) for x in self.u[c.name]],
+                    "weights": [round(float(x), 3) for x in self.level_weights(c.name)],
+                }
+                for c in self.comparisons
+            ],
+        }
+
+    def parameters_frame(self) -> pd.DataFrame:
+        rows = []
+        for c in self.comparisons:
+            weights = self.level_weights(c.name)
+            for i, level in enumerate(c.levels):
+                rows.append({"comparison": c.name, "level": level, "m": float(self.m[c.name][i]),
+                             "u": float(self.u[c.name][i]), "weight": float(weights[i]), "meaning": c.explain(level)})
+        return pd.DataFrame(rows)
+
+    def load_parameters(self, saved: dict) -> "MatchModel":
+        m = {c["name"]: np.array(c["m"], dtype=np.float64) for c in saved["comparisons"]}
+        u = {c["name"]: np.array(c["u"], dtype=np.float64) for c in saved["comparisons"]}
+        return self.with_parameters(m, u, float(saved["prior_match_probability"]), saved.get("fitted", {}))
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+
+def add_term_frequencies(contacts: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
+    """Add ``<column>__tf``: the share of records (with a value) holding this record's value."""
+    out = contacts
+    for column in dict.fromkeys(model.term_frequency.values()):
+        values = contacts[column]
+        freq = values.value_counts(normalize=True)
+        out = out.assign(**{column + TF_SUFFIX: values.map(freq).astype(np.float64)})
+    return out
+
+
+def comparison_levels(left: pd.DataFrame, right: pd.DataFrame, model: MatchModel) -> dict[str, np.ndarray]:
+    return {c.name: c.compute(left, right) for c in model.comparisons}
+
+
+def pair_weights(levels: dict[str, np.ndarray], left: pd.DataFrame, model: MatchModel) -> dict[str, np.ndarray]:
+    """Per-comparison weights for each pair, with term-frequency adjustment of exact agreements."""
+    weights = {}
+    for comparison in model.comparisons:
+        index = levels[comparison.name]
+        w = model.level_weights(comparison.name)[index]
+        column = model.term_frequency.get(comparison.name)
+        if column is not None and "exact" in comparison.levels:
+            exact = index == comparison.levels.index("exact")
+            if exact.any():
+                # Both sides hold the same value, so the left side's frequency is the value's.
+                tf = left[column + TF_SUFFIX].to_numpy(dtype=np.float64)[exact]
+                m_exact = min(max(model.m[comparison.name][comparison.levels.index("exact")], PROB_FLOOR), 1 - PROB_FLOOR)
+                w = w.astype(np.float32, copy=True)
+                w[exact] = np.log2(m_exact / np.maximum(np.nan_to_num(tf, nan=1.0), model.tf_minimum))
+        weights[comparison.name] = w
+    return weights
 
 
 def score_chunk(left: pd.DataFrame, right: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
     """Levels, weights and the match probability for aligned left/right records."""
+    levels = comparison_levels(left, right, model)
+    weights = pair_weights(levels, left, model)
     out: dict[str, object] = {}
     total = np.full(len(left), model.prior_weight, dtype=np.float64)
     for comparison in model.comparisons:
-        level_index = comparison.compute(left, right)
-        weight = model.weights[comparison.name][level_index]
-        out[f"{comparison.name}_level"] = pd.Categorical.from_codes(level_index, categories=list(comparison.levels))
-        out[f"{comparison.name}_weight"] = weight
-        total += weight
+        out[f"{comparison.name}_level"] = pd.Categorical.from_codes(levels[comparison.name], categories=list(comparison.levels))
+        out[f"{comparison.name}_weight"] = weights[comparison.name]
+        total += weights[comparison.name]
     out["match_weight"] = total
     out["match_probability"] = 1.0 / (1.0 + np.exp2(-total))
     return pd.DataFrame(out)
 
 
-def score_pairs(contacts: pd.DataFrame, pairs: pd.DataFrame, model: MatchModel, chunk_size: int = 250_000) -> pd.DataFrame:
-    """Score candidate pairs chunk by chunk (memory stays bounded by the chunk size)."""
-    columns = model.needed_columns
-    missing = [c for c in columns if c not in contacts.columns]
+def _records_for(contacts: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
+    base = [c for c in model.needed_columns if not c.endswith(TF_SUFFIX)]
+    missing = [c for c in base if c not in contacts.columns]
     if missing:
         raise ValueError(f"rules/matching.yaml: comparisons use unknown column(s) {missing}")
-    records = contacts[columns].reset_index(drop=True)
+    records = contacts[base].reset_index(drop=True)
+    return add_term_frequencies(records, model)
+
+
+def score_pairs(contacts: pd.DataFrame, pairs: pd.DataFrame, model: MatchModel, chunk_size: int = 250_000) -> pd.DataFrame:
+    """Score candidate pairs chunk by chunk (memory stays bounded by the chunk size)."""
+    records = _records_for(contacts, model)
     chunks = []
     for start in range(0, len(pairs), chunk_size):
         chunk = pairs.iloc[start : start + chunk_size]
@@ -118,7 +247,14 @@ def explain_pair(row: pd.Series, model: MatchModel) -> list[dict]:
     for comparison in model.comparisons:
         level = str(row[f"{comparison.name}_level"])
         weight = float(row[f"{comparison.name}_weight"])
-        steps.append({"field": comparison.name, "level": level, "weight": round(weight, 2), "why": comparison.explain(level)})
+        why = comparison.explain(level)
+        if comparison.name in model.term_frequency and level == "exact":
+            base = float(model.level_weights(comparison.name)[comparison.levels.index("exact")])
+            if weight < base - 0.5:
+                why += " (a common value, so it counts less)"
+            elif weight > base + 0.5:
+                why += " (a rare value, so it counts more)"
+        steps.append({"field": comparison.name, "level": level, "weight": round(weight, 2), "why": why})
     steps.sort(key=lambda s: -abs(s["weight"]))
     return steps
 

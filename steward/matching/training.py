@@ -1,0 +1,129 @@
+"""Unsupervised estimation of the match model's parameters.
+
+- u (how often each level happens between *different* people) is measured on
+  random record pairs: almost all random pairs are non-matches.
+- m (how often each level happens for the *same* person) and the prior are
+  estimated by expectation-maximisation over the candidate pairs, starting from
+  the values in rules/matching.yaml.
+
+EM runs over the distinct comparison patterns (one row per combination of
+levels, with a count), so its cost does not grow with the number of pairs.
+Term-frequency adjustment is applied at prediction time only, as Splink does.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from steward.matching.comparisons import MISSING
+from steward.matching.model import PROB_FLOOR, MatchModel, _records_for, comparison_levels
+
+log = logging.getLogger("steward.matching")
+
+
+def _level_frame(records: pd.DataFrame, left_idx: np.ndarray, right_idx: np.ndarray, model: MatchModel,
+                 chunk_size: int = 250_000) -> pd.DataFrame:
+    parts = []
+    for start in range(0, len(left_idx), chunk_size):
+        left = records.iloc[left_idx[start : start + chunk_size]].reset_index(drop=True)
+        right = records.iloc[right_idx[start : start + chunk_size]].reset_index(drop=True)
+        parts.append(pd.DataFrame(comparison_levels(left, right, model)))
+    if not parts:
+        return pd.DataFrame({c.name: pd.Series(dtype=np.int8) for c in model.comparisons})
+    return pd.concat(parts, ignore_index=True)
+
+
+def estimate_u(records: pd.DataFrame, model: MatchModel, n_pairs: int, seed: int) -> tuple[dict, int]:
+    """u per level from uniformly random record pairs (seeded: same data, same estimate)."""
+    n = len(records)
+    rng = np.random.default_rng(seed)
+    total = n * (n - 1) // 2
+    if total <= n_pairs:
+        left, right = np.triu_indices(n, k=1)
+    else:
+        left = rng.integers(0, n, size=n_pairs)
+        right = rng.integers(0, n - 1, size=n_pairs)
+        right = right + (right >= left)  # never pair a record with itself
+    levels = _level_frame(records, left, right, model)
+    u = {}
+    for comparison in model.comparisons:
+        counts = np.bincount(levels[comparison.name].to_numpy(), minlength=len(comparison.levels)).astype(np.float64)
+        missing = comparison.levels.index(MISSING)
+        present = counts.sum() - counts[missing]
+        # A level never seen among random pairs is rare, not impossible: count it once.
+        est = np.maximum(counts, 1.0) / max(present, 1.0)
+        est[missing] = 1.0
+        u[comparison.name] = est
+    return u, len(left)
+
+
+def estimate_m_em(patterns: pd.DataFrame, counts: np.ndarray, model: MatchModel, u: dict,
+                  max_iterations: int = 40, tolerance: float = 1e-5) -> tuple[dict, float, int]:
+    """EM over distinct level patterns: returns (m per comparison, prior, iterations)."""
+    m = {name: values.copy() for name, values in model.m.items()}
+    prior = model.prior
+    codes = {c.name: patterns[c.name].to_numpy() for c in model.comparisons}
+    missing = {c.name: c.levels.index(MISSING) for c in model.comparisons}
+    iterations = 0
+    for iterations in range(1, max_iterations + 1):
+        logit = np.full(len(patterns), np.log2(prior / (1 - prior)))
+        for comparison in model.comparisons:
+            name = comparison.name
+            w = np.log2(np.clip(m[name], PROB_FLOOR, 1) / np.clip(u[name], PROB_FLOOR, 1))
+            w[missing[name]] = 0.0
+            logit += w[codes[name]]
+        p = 1.0 / (1.0 + np.exp2(-logit))
+        expected = p * counts
+        new_prior = float(np.clip(expected.sum() / counts.sum(), PROB_FLOOR, 1 - PROB_FLOOR))
+        change = abs(new_prior - prior)
+        for comparison in model.comparisons:
+            name = comparison.name
+            sums = np.bincount(codes[name], weights=expected, minlength=len(comparison.levels))
+            sums[missing[name]] = 0.0
+            total = sums.sum()
+            if total <= 0:
+                continue
+            new_m = np.maximum(sums / total, PROB_FLOOR)
+            new_m[missing[name]] = 1.0
+            change = max(change, float(np.max(np.abs(new_m - m[name]))))
+            m[name] = new_m
+        prior = new_prior
+        if change < tolerance:
+            break
+    return m, prior, iterations
+
+
+def fit_model(model: MatchModel, contacts: pd.DataFrame, pairs: pd.DataFrame) -> MatchModel:
+    settings = model.training
+    if not settings.get("estimate", True) or len(contacts) < 2:
+        return model
+    records = _records_for(contacts, model)
+    seed = int(settings.get("seed", 42))
+    u_config = {name: values.copy() for name, values in model.u.items()}
+    u, sampled = estimate_u(records, model, int(settings.get("u_sample_pairs", 300_000)), seed)
+    if len(pairs) == 0:
+        return model.with_parameters(model.m, u, model.prior, {"u_sample_pairs": sampled, "em_pairs": 0})
+    levels = _level_frame(records, pairs["left"].to_numpy(), pairs["right"].to_numpy(), model)
+    grouped = levels.value_counts(sort=False).reset_index(name="count")
+    m, block_prior, iterations = estimate_m_em(
+        grouped, grouped["count"].to_numpy(dtype=np.float64), model, u,
+        int(settings.get("em_max_iterations", 40)), float(settings.get("em_tolerance", 1e-5)),
+    )
+    # EM's prior is the share of matches among *candidate* pairs. Weights from u are
+    # relative to *random* pairs, so the score needs the prior over all pairs: the
+    # expected number of matches (assuming blocking finds them) over all possible pairs.
+    n = len(records)
+    prior = float(np.clip(block_prior * len(pairs) / (n * (n - 1) / 2), PROB_FLOOR, 1 - PROB_FLOOR))
+    # Levels the config pins (e.g. a trap EM cannot see) keep their configured values.
+    for name, levels_pinned in (settings.get("keep_configured_u") or {}).items():
+        comparison = next(c for c in model.comparisons if c.name == name)
+        for level in levels_pinned:
+            u[name][comparison.levels.index(level)] = u_config[name][comparison.levels.index(level)]
+    fitted = {"u_sample_pairs": int(sampled), "em_pairs": int(len(pairs)), "em_patterns": int(len(grouped)),
+              "em_iterations": int(iterations), "candidate_match_share": round(block_prior, 6),
+              "prior_match_probability": float(f"{prior:.6g}")}
+    log.info("fitted match model: prior %.4f after %d EM iterations over %d patterns", prior, iterations, len(grouped))
+    return model.with_parameters(m, u, prior, fitted)
