@@ -7,9 +7,8 @@ import pandas as pd
 
 from assets._metadata import frame_metadata, table_preview
 from pipelines.resources import StewardProject
-from steward.matching.cluster import cluster_records
 from steward.matching.model import MatchModel, classify, score_pairs
-from steward.pipeline import find_candidates
+from steward.pipeline import build_clusters, find_candidates
 from steward.pipeline import merge_suggestions as build_suggestions
 
 
@@ -57,12 +56,12 @@ def merge_suggestions(steward: StewardProject, normalised_contacts: pd.DataFrame
 def contact_clusters(steward: StewardProject, normalised_contacts: pd.DataFrame, scored_pairs: pd.DataFrame) -> dg.Output[pd.DataFrame]:
     """Records grouped into people: connected components of pairs at or above the match threshold."""
     model = MatchModel.from_config(steward.project.matching())
-    matched = scored_pairs[scored_pairs["match_probability"] >= model.match_threshold]
-    clusters = cluster_records(normalised_contacts, matched)
+    clusters, refused = build_clusters(normalised_contacts, scored_pairs, model)
     sizes = clusters.drop_duplicates("cluster")["cluster_size"].value_counts().sort_index()
     return dg.Output(clusters, metadata={
         "dagster/row_count": len(clusters),
         "clusters": int(clusters["cluster"].nunique()),
         "cluster_sizes": dg.MetadataValue.json({str(k): int(v) for k, v in sizes.items()}),
         "largest_clusters": table_preview(clusters.sort_values(["cluster_size", "cluster"], ascending=False), rows=10),
+        "links_refused": len(refused),
     })

@@ -13,7 +13,7 @@ from steward.config import SourceConfig
 from steward.contacts import normalise_contacts
 from steward.golden import Survivorship, build_golden_records
 from steward.matching.blocking import BlockingResult, candidate_pairs, parse_rules
-from steward.matching.cluster import cluster_records
+from steward.matching.cluster import cluster_records, safe_clusters
 from steward.matching.model import MatchModel, classify, explanation_text
 from steward.sources import LoadedSource, empty_quarantine, load_source
 
@@ -51,6 +51,18 @@ def merge_suggestions(scored: pd.DataFrame, contacts: pd.DataFrame, model: Match
     out.insert(1, "match_probability", grey["match_probability"].round(4))
     out["explanation"] = [explanation_text(row, model) for _, row in grey.iterrows()]
     return out
+
+
+def build_clusters(contacts: pd.DataFrame, scored: pd.DataFrame, model: MatchModel,
+                   must_link: pd.DataFrame | None = None, cannot_link: pd.DataFrame | None = None):
+    """Safe clusters (no chaining through contradictions) and the links refused on the way."""
+    rules = (model.clustering or {}).get("cannot_link")
+    labels, refused = safe_clusters(
+        len(contacts), scored, model.match_threshold,
+        score_pairs_fn=lambda pairs: model.predict(contacts, pairs),
+        contradiction_rules=rules, must_link=must_link, cannot_link=cannot_link,
+    )
+    return cluster_records(contacts, labels), refused
 
 
 @dataclass
@@ -95,8 +107,7 @@ def dedupe(records: pd.DataFrame, quarantine: pd.DataFrame, matching: dict, surv
     scored = model.predict(contacts, blocking.pairs)
     done("score")
     stage("cluster")
-    matched = scored[scored["match_probability"] >= model.match_threshold]
-    clusters = cluster_records(contacts, matched)
+    clusters, _refused = build_clusters(contacts, scored, model)
     suggestions = merge_suggestions(scored, contacts, model)
     done("cluster")
     stage("merge")

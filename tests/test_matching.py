@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from steward.config import load_project
@@ -90,3 +91,46 @@ def test_classification_uses_both_thresholds(repo_root):
     model = MatchModel.from_config(load_project(repo_root).matching())
     scored = pd.DataFrame({"match_probability": [0.999, model.review_threshold, 0.01]})
     assert list(classify(scored, model)) == ["match", "review", "non_match"]
+
+
+def _scored(rows):
+    frame = pd.DataFrame(rows, columns=["left", "right", "match_probability", "date_of_birth_level", "first_name_level"])
+    frame["match_weight"] = np.log2(frame["match_probability"] / (1 - frame["match_probability"]))
+    return frame
+
+
+def test_safe_clusters_do_not_chain_through_a_contradiction():
+    from steward.matching.cluster import safe_clusters
+
+    # A~B strongly, B~C less strongly, but A and C have different dates of birth.
+    scored = _scored([(0, 1, 0.9999, "missing", "exact"), (1, 2, 0.99, "missing", "exact"),
+                      (0, 2, 0.2, "different", "exact"), (3, 4, 0.999, "exact", "exact")])
+    labels, refused = safe_clusters(5, scored, 0.97)
+    assert labels[0] == labels[1] != labels[2]  # the weaker link B~C is the one refused
+    assert labels[3] == labels[4]
+    assert len(refused) == 1 and tuple(refused.iloc[0][["left", "right"]]) == (1, 2)
+
+
+def test_safe_clusters_score_unscored_pairs_inside_a_component():
+    from steward.matching.cluster import safe_clusters
+
+    scored = _scored([(0, 1, 0.999, "missing", "exact"), (1, 2, 0.998, "missing", "exact")])
+    asked = []
+
+    def score(pairs):
+        asked.append(list(map(tuple, pairs.to_numpy())))
+        return _scored([(0, 2, 0.1, "missing", "different")])
+
+    labels, _ = safe_clusters(3, scored, 0.97, score_pairs_fn=score)
+    assert asked == [[(0, 2)]]  # only the missing pair was scored
+    assert labels[0] == labels[1] != labels[2]
+
+
+def test_reviewer_decisions_are_must_and_cannot_links():
+    from steward.matching.cluster import safe_clusters
+
+    scored = _scored([(0, 1, 0.999, "exact", "exact"), (2, 3, 0.3, "missing", "exact")])
+    labels, _ = safe_clusters(4, scored, 0.97, must_link=pd.DataFrame({"left": [2], "right": [3]}),
+                              cannot_link=pd.DataFrame({"left": [0], "right": [1]}))
+    assert labels[0] != labels[1]  # rejected despite a high score
+    assert labels[2] == labels[3]  # approved despite a low score

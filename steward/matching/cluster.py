@@ -1,11 +1,28 @@
-"""Clusters from matched pairs: connected components over a sparse graph."""
+"""Clusters from scored pairs, without chaining different people together.
+
+Plain connected components would join A and C whenever A~B and B~C, even when A
+and C clearly contradict each other (different dates of birth, different first
+names). Here every component of three or more records is checked: all pairs
+inside it are scored, contradicting pairs become cannot-link constraints, and
+the component is rebuilt greedily from its strongest links, never joining two
+groups that a constraint separates. Reviewer decisions enter the same way:
+approved pairs are must-links (applied first), rejected pairs cannot-links.
+"""
 
 from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
+
+log = logging.getLogger("steward.matching")
+
+DEFAULT_CONTRADICTIONS = {"date_of_birth": ["different"], "first_name": ["different"]}
+MAX_COMPONENT_FOR_ALL_PAIRS = 200  # beyond this only the scored pairs are checked (n^2 guard)
 
 
 def connected_clusters(n_records: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -17,11 +34,152 @@ def connected_clusters(n_records: int, left: np.ndarray, right: np.ndarray) -> n
     return labels.astype(np.int64)
 
 
-def cluster_records(contacts: pd.DataFrame, matched_pairs: pd.DataFrame) -> pd.DataFrame:
-    """contact_key, source, record_id, cluster (int) for every record."""
+def contradictions(scored: pd.DataFrame, rules: dict[str, list[str]]) -> np.ndarray:
+    """Pairs whose evidence says 'two different people' (configured comparison levels)."""
+    flag = np.zeros(len(scored), dtype=bool)
+    for comparison, levels in rules.items():
+        column = f"{comparison}_level"
+        if column in scored.columns:
+            flag |= scored[column].astype(str).isin(levels).to_numpy()
+    return flag
+
+
+class _Groups:
+    """Union-find over record ids with, per group, the records it must never join."""
+
+    def __init__(self, members: Iterable[int]):
+        self.parent = {m: m for m in members}
+        self.members = {m: {m} for m in self.parent}
+        self.forbidden: dict[int, set[int]] = {m: set() for m in self.parent}
+
+    def find(self, x: int) -> int:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def forbid(self, a: int, b: int) -> None:
+        self.forbidden[self.find(a)].add(b)
+        self.forbidden[self.find(b)].add(a)
+
+    def union(self, a: int, b: int, force: bool = False) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        if not force and (self.forbidden[ra] & self.members[rb] or self.forbidden[rb] & self.members[ra]):
+            return False
+        if len(self.members[ra]) < len(self.members[rb]):
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.members[ra] |= self.members.pop(rb)
+        self.forbidden[ra] |= self.forbidden.pop(rb)
+        return True
+
+
+def safe_clusters(
+    n_records: int,
+    scored: pd.DataFrame,
+    match_threshold: float,
+    score_pairs_fn=None,
+    contradiction_rules: dict[str, list[str]] | None = None,
+    must_link: pd.DataFrame | None = None,
+    cannot_link: pd.DataFrame | None = None,
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Cluster labels per record plus a table of the links that were refused.
+
+    ``scored``: left, right, match_weight, match_probability and <comparison>_level columns.
+    ``score_pairs_fn(pairs) -> scored frame`` scores extra pairs inside suspicious components.
+    """
+    rules = DEFAULT_CONTRADICTIONS if contradiction_rules is None else contradiction_rules
+    must_link = must_link if must_link is not None else pd.DataFrame({"left": [], "right": []})
+    cannot_link = cannot_link if cannot_link is not None else pd.DataFrame({"left": [], "right": []})
+    banned = {(min(a, b), max(a, b)) for a, b in cannot_link[["left", "right"]].astype(int).itertuples(index=False)}
+
+    edges = scored.loc[scored["match_probability"] >= match_threshold, ["left", "right", "match_weight"]]
+    if banned:
+        keys = list(zip(edges["left"].to_numpy(), edges["right"].to_numpy()))
+        edges = edges[[k not in banned for k in keys]]
+    forced = must_link[["left", "right"]].astype(np.int64)
     labels = connected_clusters(
-        len(contacts), matched_pairs["left"].to_numpy(dtype=np.int64), matched_pairs["right"].to_numpy(dtype=np.int64)
+        n_records,
+        np.concatenate([edges["left"].to_numpy(np.int64), forced["left"].to_numpy()]),
+        np.concatenate([edges["right"].to_numpy(np.int64), forced["right"].to_numpy()]),
     )
+    sizes = np.bincount(labels) if len(labels) else np.zeros(0, dtype=np.int64)
+    suspicious = np.flatnonzero(sizes >= 3)
+    # Components touched by a reviewer's cannot-link must be rebuilt too.
+    for a, b in banned:
+        if labels[a] == labels[b]:
+            suspicious = np.union1d(suspicious, [labels[a]])
+    refused = []
+    if len(suspicious) == 0:
+        return labels, pd.DataFrame(columns=["left", "right", "reason"])
+
+    in_suspicious = np.isin(labels, suspicious)
+    member_ids = np.flatnonzero(in_suspicious)
+    # Every pair inside each suspicious component (bounded), scored once.
+    known = scored[["left", "right"]].astype(np.int64)
+    known_keys = set(zip(known["left"].to_numpy(), known["right"].to_numpy()))
+    extra_left, extra_right = [], []
+    for component in suspicious:
+        members = np.flatnonzero(labels == component)
+        if len(members) > MAX_COMPONENT_FOR_ALL_PAIRS:
+            continue
+        a, b = np.triu_indices(len(members), k=1)
+        for x, y in zip(members[a], members[b]):
+            if (x, y) not in known_keys:
+                extra_left.append(x)
+                extra_right.append(y)
+    inside = scored[in_suspicious[scored["left"].to_numpy()] & in_suspicious[scored["right"].to_numpy()]]
+    if extra_left and score_pairs_fn is not None:
+        extra = score_pairs_fn(pd.DataFrame({"left": extra_left, "right": extra_right}, dtype=np.int64))
+        inside = pd.concat([inside, extra], ignore_index=True)
+    inside = inside[labels[inside["left"].to_numpy()] == labels[inside["right"].to_numpy()]]
+
+    groups = _Groups(member_ids.tolist())
+    bad = contradictions(inside, rules)
+    for x, y in inside.loc[bad, ["left", "right"]].astype(int).itertuples(index=False):
+        groups.forbid(x, y)
+    for x, y in banned:
+        if x in groups.parent and y in groups.parent:
+            groups.forbid(x, y)
+    for x, y in forced.itertuples(index=False):
+        if x in groups.parent:
+            groups.union(int(x), int(y), force=True)  # a reviewer's approval wins over automatic evidence
+    strong = inside[inside["match_probability"] >= match_threshold].sort_values(
+        ["match_weight", "left", "right"], ascending=[False, True, True], kind="mergesort"
+    )
+    for x, y, weight in strong[["left", "right", "match_weight"]].itertuples(index=False):
+        if not groups.union(int(x), int(y)):
+            refused.append({"left": int(x), "right": int(y), "reason": "would join records that contradict each other"})
+
+    next_label = labels.max() + 1
+    roots = {}
+    for member in member_ids:
+        root = groups.find(int(member))
+        if root not in roots:
+            roots[root] = next_label
+            next_label += 1
+        labels[member] = roots[root]
+    # Relabel densely 0..k-1 so labels stay compact.
+    _, labels = np.unique(labels, return_inverse=True)
+    if refused:
+        log.info("clustering refused %d links that would chain different people", len(refused))
+    return labels.astype(np.int64), pd.DataFrame(refused, columns=["left", "right", "reason"])
+
+
+def cluster_records(contacts: pd.DataFrame, labels_or_pairs) -> pd.DataFrame:
+    """contact_key, source, record_id, cluster, cluster_size for every record.
+
+    Accepts cluster labels (from ``safe_clusters``) or, for plain connected
+    components, a frame of matched pairs (left, right)."""
+    if isinstance(labels_or_pairs, pd.DataFrame):
+        labels = connected_clusters(len(contacts), labels_or_pairs["left"].to_numpy(np.int64),
+                                    labels_or_pairs["right"].to_numpy(np.int64))
+    else:
+        labels = np.asarray(labels_or_pairs, dtype=np.int64)
     out = contacts[["contact_key", "source", "record_id"]].copy()
     out["cluster"] = labels
     out["cluster_size"] = out.groupby("cluster")["cluster"].transform("size")
