@@ -105,7 +105,7 @@ def test_safe_clusters_do_not_chain_through_a_contradiction():
     # A~B strongly, B~C less strongly, but A and C have different dates of birth.
     scored = _scored([(0, 1, 0.9999, "missing", "exact"), (1, 2, 0.99, "missing", "exact"),
                       (0, 2, 0.2, "different", "exact"), (3, 4, 0.999, "exact", "exact")])
-    labels, refused = safe_clusters(5, scored, 0.97)
+    labels, refused = safe_clusters(5, scored, 0.97, contradiction_rules={"date_of_birth": ["different"]})
     assert labels[0] == labels[1] != labels[2]  # the weaker link B~C is the one refused
     assert labels[3] == labels[4]
     assert len(refused) == 1 and tuple(refused.iloc[0][["left", "right"]]) == (1, 2)
@@ -119,7 +119,7 @@ def test_safe_clusters_score_unscored_pairs_inside_a_component():
 
     def score(pairs):
         asked.append(list(map(tuple, pairs.to_numpy())))
-        return _scored([(0, 2, 0.1, "missing", "different")])
+        return _scored([(0, 2, 0.001, "missing", "different")])
 
     labels, _ = safe_clusters(3, scored, 0.97, score_pairs_fn=score)
     assert asked == [[(0, 2)]]  # only the missing pair was scored

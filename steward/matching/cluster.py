@@ -21,7 +21,11 @@ from scipy.sparse.csgraph import connected_components
 
 log = logging.getLogger("steward.matching")
 
-DEFAULT_CONTRADICTIONS = {"date_of_birth": ["different"], "first_name": ["different"]}
+# Two records contradict each other when their own comparison says they are
+# almost surely different people (e.g. different first names and dates of birth,
+# despite a shared surname). Single fields are not enough on their own: sources
+# do mistype a date of birth.
+DEFAULT_CONTRADICTIONS: dict = {"below_probability": 0.01}
 MAX_COMPONENT_FOR_ALL_PAIRS = 200  # beyond this only the scored pairs are checked (n^2 guard)
 
 
@@ -34,10 +38,17 @@ def connected_clusters(n_records: int, left: np.ndarray, right: np.ndarray) -> n
     return labels.astype(np.int64)
 
 
-def contradictions(scored: pd.DataFrame, rules: dict[str, list[str]]) -> np.ndarray:
-    """Pairs whose evidence says 'two different people' (configured comparison levels)."""
+def contradictions(scored: pd.DataFrame, rules: dict) -> np.ndarray:
+    """Pairs whose evidence says 'two different people'.
+
+    ``rules``: ``below_probability`` (the pair's own match probability is below it)
+    and/or ``<comparison>: [levels]`` (any of those levels is decisive on its own)."""
     flag = np.zeros(len(scored), dtype=bool)
+    if "below_probability" in rules:
+        flag |= scored["match_probability"].to_numpy() < float(rules["below_probability"])
     for comparison, levels in rules.items():
+        if comparison == "below_probability":
+            continue
         column = f"{comparison}_level"
         if column in scored.columns:
             flag |= scored[column].astype(str).isin(levels).to_numpy()
