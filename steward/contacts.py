@@ -99,6 +99,8 @@ def normalise_contacts(records: pd.DataFrame) -> pd.DataFrame:
     out["company_key"] = company_key(out["company"])
     out["postcode_key"] = postcode_key(out["postcode"], out["country_code"])
     out["city_key"] = name_key(out["city"])
+    # Street lines compare as folded text ("12 Main St." ~ "12 main street" by token overlap).
+    out["address_key"] = name_key(out["address_line1"])
     out["dob"] = out["date_of_birth"].where(out["date_of_birth"].notna())
 
     person = out["first_name_folded"].fillna("") + " " + out["last_name_folded"].fillna("")
@@ -111,6 +113,10 @@ def normalise_contacts(records: pd.DataFrame) -> pd.DataFrame:
     # Keys used for matching: identifiers that cannot tell people apart are blanked.
     out["email_match_key"] = out["email_key"].where(out["email_is_personal"] & ~out["email_shared"])
     out["phone_match_key"] = out["phone_e164"].where(~out["phone_shared"])
+    # A street address shared by people with different first names is a household:
+    # living together is not being the same person.
+    household_address = _household_values(out["address_key"], out["given_name_canonical"], out["last_name_folded"])
+    out["address_match_key"] = out["address_key"].where(~household_address)
     out["email_local_part"] = out["email_match_key"].str.split("@").str[0]
     log.info(
         "normalised %d records: %d invalid emails, %d invalid phones, %d shared phones",
