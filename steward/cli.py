@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import time
@@ -84,6 +85,10 @@ def dedupe(
     result.golden.to_csv(out / "golden_records.csv", index=False)
     result.quarantine.to_csv(out / "quarantine.csv", index=False)
     result.suggestions.to_csv(out / "merge_suggestions.csv", index=False)
+    # What `steward explain` needs to say why any two records did or did not match.
+    result.contacts[["contact_key", "source", "record_id", *result.model.needed_columns_base]].to_parquet(
+        out / "contacts.parquet", index=False)
+    (out / "model.json").write_text(result.model.dumps())
     elapsed = time.perf_counter() - started
     console.print(
         f"{len(result.records) + len(result.quarantine):,} input rows → {len(result.golden):,} golden records, "
@@ -104,6 +109,46 @@ def _print_evaluation(crosswalk: pd.DataFrame, truth_path: Path) -> None:
     typer.echo(f"against {truth_path}:")
     for line in evaluation.lines():
         typer.echo("  " + line)
+
+
+@app.command()
+def explain(
+    record_a: str = typer.Argument(..., help="First record as source:record_id"),
+    record_b: str = typer.Argument(..., help="Second record as source:record_id"),
+    crosswalk: Path = typer.Option(..., help="crosswalk.csv from `steward dedupe` (its directory holds the model)."),
+    project: Path = typer.Option(None, help="Project directory holding rules/ (default: found from here)."),
+) -> None:
+    """Why two records were (or were not) merged: the evidence field by field, strongest first."""
+    from steward.matching.model import MatchModel, classify, explain_pair
+
+    run_dir = crosswalk.parent
+    for needed in (crosswalk, run_dir / "contacts.parquet", run_dir / "model.json"):
+        if not needed.is_file():
+            _fail(f"{needed}: not found — run `steward dedupe --out {run_dir}` first")
+    contacts = pd.read_parquet(run_dir / "contacts.parquet")
+    keys = pd.Index(contacts["contact_key"])
+    positions = []
+    for key in (record_a, record_b):
+        if key not in keys:
+            _fail(f"{key}: no such record in {run_dir / 'contacts.parquet'} (use source:record_id, e.g. "
+                  f"{contacts['contact_key'].iloc[0]})")
+        positions.append(int(keys.get_loc(key)))
+    model = MatchModel.from_config(load_project(project).matching()).load_parameters(
+        json.loads((run_dir / "model.json").read_text()))
+    row = model.predict(contacts, pd.DataFrame({"left": [positions[0]], "right": [positions[1]]})).iloc[0]
+    decision = classify(row.to_frame().T, model).iloc[0]
+    cw = pd.read_csv(crosswalk, dtype=str, keep_default_na=False)
+    golden = {f"{s}:{r}": g for s, r, g in cw[["source", "record_id", "golden_id"]].itertuples(index=False)}
+    same = golden.get(record_a) is not None and golden.get(record_a) == golden.get(record_b)
+    verdict = {"match": "a match", "review": "doubtful: a merge suggestion for review", "non_match": "not a match"}[decision]
+    typer.echo(f"{record_a}  vs  {record_b}")
+    typer.echo(f"match probability {row['match_probability']:.4f} — {verdict}; "
+               f"{'same golden record ' + golden[record_a] if same else 'different golden records'}")
+    typer.echo(f"  {model.prior_weight:+6.1f}  starting point: how likely any two records are the same person")
+    for step in explain_pair(row, model):
+        bar = ("█" * min(int(abs(step["weight"])), 20)) if step["weight"] else "·"
+        typer.echo(f"  {step['weight']:+6.1f}  {step['field']:<14} {bar:<20} {step['why']}")
+    typer.echo(f"  {'=':>6}  {row['match_weight']:+.1f} total weight")
 
 
 @app.command()

@@ -49,6 +49,14 @@ def test_demo_data_then_dedupe_prints_accuracy(tmp_path, repo_root):
     recall = float(re.search(r"pairwise recall\s+([0-9.]+)", proc.stdout).group(1))
     assert precision >= 0.97 and recall >= 0.90, proc.stdout
 
+    # `steward explain` on the best merge suggestion: the evidence, field by field.
+    suggestions = pd.read_csv(out / "merge_suggestions.csv", dtype=str)
+    a, b = suggestions.iloc[0]["a_contact_key"], suggestions.iloc[0]["b_contact_key"]
+    why = _run("explain", a, b, "--crosswalk", str(out / "crosswalk.csv"), cwd=repo_root)
+    assert "doubtful: a merge suggestion for review" in why.stdout
+    assert f"match probability {float(suggestions.iloc[0]['match_probability']):.4f}" in why.stdout
+    assert "first_name" in why.stdout and "total weight" in why.stdout
+
     # The same figures from `steward evaluate`.
     ev = _run("evaluate", "--truth", str(demo / "ground_truth.csv"), "--crosswalk", str(out / "crosswalk.csv"), cwd=repo_root)
     assert f"pairwise precision    {precision:.4f}" in ev.stdout

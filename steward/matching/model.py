@@ -104,6 +104,11 @@ class MatchModel:
         return cols
 
     @property
+    def needed_columns_base(self) -> list[str]:
+        """Columns of the normalised contacts the comparisons read (without derived TF columns)."""
+        return [c for c in self.needed_columns if not c.endswith(TF_SUFFIX)]
+
+    @property
     def prior_weight(self) -> float:
         p = min(max(self.prior, PROB_FLOOR), 1 - PROB_FLOOR)
         return math.log2(p / (1 - p))
@@ -207,7 +212,7 @@ def score_chunk(left: pd.DataFrame, right: pd.DataFrame, model: MatchModel) -> p
 
 
 def _records_for(contacts: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
-    base = [c for c in model.needed_columns if not c.endswith(TF_SUFFIX)]
+    base = model.needed_columns_base
     missing = [c for c in base if c not in contacts.columns]
     if missing:
         raise ValueError(f"rules/matching.yaml: comparisons use unknown column(s) {missing}")
