@@ -7,6 +7,7 @@ import logging
 
 import numpy as np
 import pandas as pd
+from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
 from steward.normalise import (
@@ -28,6 +29,8 @@ SHARED_IDENTIFIER_MIN_PEOPLE = 3
 # First names less similar than this (Jaro-Winkler, after nickname mapping) are
 # different people: Christian vs Anne-Marie, not George vs Geroge.
 HOUSEHOLD_NAME_SIMILARITY = 0.8
+# More distinct holders than this: treated as shared without comparing every pair.
+HOUSEHOLD_MAX_HOLDERS = 12
 
 
 def _shared_values(values: pd.Series, people: pd.Series, min_people: int) -> pd.Series:
@@ -49,24 +52,27 @@ def _household_values(values: pd.Series, given_names: pd.Series, last_names: pd.
     A shared family inbox (smithfamily@...) or a household landline carries no
     evidence that its holders are one person. Nickname variants (Bob/Robert),
     typos (Geroge/George) and first/last swapped between sources do not count
-    as different people.
+    as different people. Vectorised: holders of the same value are paired with a
+    self-merge (groups are small; a value with many holders is "shared" anyway).
     """
     present = values.notna() & given_names.notna()
     holders = pd.DataFrame(
         {"value": values[present], "given": given_names[present], "last": last_names[present].fillna("")}
     ).drop_duplicates()
-    multi = holders[holders.duplicated("value", keep=False)]
-
-    def different(a, b) -> bool:
-        if a.given == b.last or b.given == a.last:
-            return False  # the same two names, swapped
-        return JaroWinkler.normalized_similarity(a.given, b.given) < HOUSEHOLD_NAME_SIMILARITY
-
-    household = set()
-    for value, group in multi.groupby("value"):
-        rows = list(group.itertuples(index=False))
-        if any(different(a, b) for i, a in enumerate(rows) for b in rows[i + 1 :]):
-            household.add(value)
+    holders = holders[holders.duplicated("value", keep=False)]
+    if holders.empty:
+        return pd.Series(False, index=values.index)
+    counts = holders.groupby("value")["given"].transform("size")
+    crowded = set(holders.loc[counts > HOUSEHOLD_MAX_HOLDERS, "value"])
+    small = holders[counts <= HOUSEHOLD_MAX_HOLDERS].reset_index(drop=True)
+    small["i"] = np.arange(len(small))
+    pairs = small.merge(small, on="value", suffixes=("_a", "_b"))
+    pairs = pairs[pairs["i_a"] < pairs["i_b"]]
+    swapped = (pairs["given_a"] == pairs["last_b"]) | (pairs["given_b"] == pairs["last_a"])
+    similarity = process.cpdist(pairs["given_a"].tolist(), pairs["given_b"].tolist(),
+                                scorer=JaroWinkler.normalized_similarity, workers=1) if len(pairs) else np.zeros(0)
+    different = (similarity < HOUSEHOLD_NAME_SIMILARITY) & ~swapped.to_numpy()
+    household = set(pairs.loc[different, "value"]) | crowded
     return values.isin(household) & values.notna()
 
 
