@@ -8,6 +8,7 @@ import pandas as pd
 
 from assets._metadata import frame_metadata
 from assets.sources import raw_asset_key
+from pipelines.resources import StewardProject
 from steward.contacts import normalise_contacts
 from steward.pipeline import combine_sources
 
@@ -18,10 +19,11 @@ def normalise_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
     ins = {raw_asset_key(name): dg.AssetIn(raw_asset_key(name)) for name in source_names}
 
     @dg.asset(group_name="normalise", ins=ins, kinds={"pandas"})
-    def normalised_contacts(context: dg.AssetExecutionContext, **raw_sources) -> dg.Output[pd.DataFrame]:
+    def normalised_contacts(context: dg.AssetExecutionContext, steward: StewardProject,
+                            **raw_sources) -> dg.Output[pd.DataFrame]:
         """Every usable source record, originals kept, with normalised values and issue codes."""
         records, _ = combine_sources(list(raw_sources.values()))
-        contacts = normalise_contacts(records)
+        contacts = normalise_contacts(records, **steward.project.normalise_options())
         issues = {
             "invalid_emails": int((~contacts["email_issue"].isin(["", "missing"])).sum()),
             "invalid_phones": int((~contacts["phone_issue"].isin(["", "missing"])).sum()),

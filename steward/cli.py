@@ -77,7 +77,8 @@ def dedupe(
         if records.empty:
             _fail("no usable records in the input files")
         result = run_dedupe(records, quarantine, proj.matching(), proj.survivorship(),
-                            progress=lambda stage: console.print(f"[dim]{time.perf_counter() - started:6.1f}s[/] {stage} …"))
+                            progress=lambda stage: console.print(f"[dim]{time.perf_counter() - started:6.1f}s[/] {stage} …"),
+                            normalise_options=proj.normalise_options())
     except (ConfigError, SourceError, ValueError) as exc:
         _fail(str(exc))
     out.mkdir(parents=True, exist_ok=True)
@@ -181,7 +182,8 @@ def audit(
         if records.empty:
             _fail("no usable records in the sources")
         result = run_dedupe(records, quarantine, proj.matching(), proj.survivorship(),
-                            progress=lambda stage: console.print(f"{stage} …"))
+                            progress=lambda stage: console.print(f"{stage} …"),
+                            normalise_options=proj.normalise_options())
         expectations = validate_sources(result.contacts, proj.expectations_dir / "source_contacts.json")
         audit_result = run_audit(result.contacts, result.clusters, quarantine,
                                  load_quality_config(proj.rules_dir / "quality.yaml"), as_of=as_of,

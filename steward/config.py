@@ -211,7 +211,11 @@ class Project:
         path = self.rules_dir / "normalise.yaml"
         data = read_yaml(path) if path.is_file() else {}
         email = data.get("email") or {}
-        return {"check_deliverability": bool(email.get("check_deliverability", False))}
+        nicknames = self.rules_dir / "nicknames.csv"
+        return {
+            "check_deliverability": bool(email.get("check_deliverability", False)),
+            "nickname_file": nicknames if nicknames.is_file() else None,
+        }
 
 
 def load_project(explicit: str | os.PathLike | None = None) -> Project:

@@ -4,6 +4,7 @@ values, match keys and issue codes out. Originals are never overwritten."""
 from __future__ import annotations
 
 import logging
+import os
 
 import numpy as np
 import pandas as pd
@@ -76,8 +77,12 @@ def _household_values(values: pd.Series, given_names: pd.Series, last_names: pd.
     return values.isin(household) & values.notna()
 
 
-def normalise_contacts(records: pd.DataFrame) -> pd.DataFrame:
-    """Add normalised columns to canonical records (one row per source record)."""
+def normalise_contacts(records: pd.DataFrame, check_deliverability: bool = False,
+                       nickname_file: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Add normalised columns to canonical records (one row per source record).
+
+    ``check_deliverability`` looks email domains up in DNS (rules/normalise.yaml; off
+    by default: no network). ``nickname_file`` is the project's rules/nicknames.csv."""
     out = records.reset_index(drop=True).copy()
     out.insert(0, "contact_key", out["source"].astype(str) + ":" + out["record_id"].astype(str))
 
@@ -86,7 +91,7 @@ def normalise_contacts(records: pd.DataFrame) -> pd.DataFrame:
     # only applies when the record has none.
     region = out["country_code"].where(out["country_code"].notna(), out.get("source_default_country"))
 
-    emails = normalise_emails(out["email"])
+    emails = normalise_emails(out["email"], check_deliverability=check_deliverability)
     phones = normalise_phones(out["phone"], region, None)
     out = pd.concat([out, emails.set_axis(out.index), phones.set_axis(out.index)], axis=1)
 
@@ -94,7 +99,7 @@ def normalise_contacts(records: pd.DataFrame) -> pd.DataFrame:
     out["last_name_key"] = name_key(out["last_name"])
     out["last_name_folded"] = german_folded(out["last_name"])
     out["first_name_folded"] = german_folded(out["first_name"])
-    out["given_name_canonical"] = nickname_key(out["first_name_key"])
+    out["given_name_canonical"] = nickname_key(out["first_name_key"], nickname_file=nickname_file)
     # Order-free full-name key: catches first/last swapped between sources.
     first, last = out["first_name_folded"], out["last_name_folded"]
     both = first.notna() & last.notna()

@@ -785,8 +785,12 @@ def _assign_emails(P: _People, rng: np.random.Generator, R: random.Random) -> No
 
     def unique(local: str, domain: str) -> str:
         candidate = local
+        attempts = 0
         while key(candidate, domain) in used:
-            candidate = f"{local}{R.randrange(2, 99)}"
+            # Two-digit suffixes run out past ~100 namesakes at one domain (large demo
+            # sets): widen the range as attempts grow instead of looping forever.
+            attempts += 1
+            candidate = f"{local}{R.randrange(2, 99 if attempts <= 20 else 10 ** (2 + attempts // 20))}"
         used.add(key(candidate, domain))
         return f"{candidate}@{domain}"
 

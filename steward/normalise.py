@@ -10,21 +10,39 @@ plus an issue code.
 
 Issue codes are short snake_case strings; ``""`` means fine and several issues
 are joined with ``";"``.
+
+Speed (benchmarks/normalise_1m.py): distinct values are found with
+``pandas.factorize`` and results are spread back with numpy ``take``; e-mail
+syntax checks cache email-validator's domain checks per domain; a phone number
+is looked up in phonenumbers' metadata once (``number_type`` doubles as the
+validity check). With >= PARALLEL_MIN_DISTINCT distinct values, e-mails and
+phones are normalised in worker processes ($STEWARD_NORMALISE_WORKERS, default
+the CPU count up to 4; 0/1 = in-process). Nothing here touches the network
+unless ``normalise_emails(..., check_deliverability=True)``.
+
+Given-name nicknames come from the steward-editable ``rules/nicknames.csv``.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import gettext
+import io
+import logging
 import math
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+log = logging.getLogger("steward.normalise")
 
 # --------------------------------------------------------------------------
 # generic helpers
@@ -99,27 +117,115 @@ def _cache_key(v: Any) -> Hashable:
             return ("id", id(v))
 
 
-def _map_cached(series: pd.Series, func: Callable[[Any], Any], default: Any) -> list:
-    """Apply func once per distinct value of series; exceptions -> default."""
-    cache: dict = {}
-    out = []
-    for v in series.tolist():
+def _object_array(values: Any) -> np.ndarray:
+    if isinstance(values, (pd.Series, pd.Index)):
+        return values.to_numpy(dtype=object)
+    if isinstance(values, np.ndarray) and values.ndim == 1:
+        return values.astype(object, copy=False)
+    values = list(values)
+    return np.fromiter(values, dtype=object, count=len(values))
+
+
+def _factorize(values: Any) -> tuple[list, np.ndarray]:
+    """Distinct values (in order of first appearance) and, per row, the index
+    of its distinct value -- with the semantics of ``_cache_key``: 1, 1.0 and
+    True are different values, unhashable values are told apart by repr.
+
+    Columns of plain strings (the usual case) are factorised by pandas in C;
+    anything else goes through a dict of cache keys."""
+    arr = _object_array(values)
+    n = len(arr)
+    if n == 0:
+        return [], np.empty(0, dtype=np.intp)
+    try:
+        fast = pd.api.types.infer_dtype(arr, skipna=True) == "string"
+    except Exception:
+        fast = False
+    if fast:
+        try:
+            codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+        except Exception:
+            fast = False
+    if fast:
+        uniq = list(uniques)
+        codes = np.asarray(codes, dtype=np.intp)
+        missing = np.flatnonzero(codes < 0)
+        if len(missing):
+            # None / NaN / pd.NA / NaT: distinct kinds of missing stay distinct
+            seen: dict = {}
+            for i in missing.tolist():
+                v = arr[i]
+                k = _cache_key(v)
+                j = seen.get(k)
+                if j is None:
+                    j = seen[k] = len(uniq)
+                    uniq.append(v)
+                codes[i] = j
+        return uniq, codes
+    seen = {}
+    uniq = []
+    codes = np.empty(n, dtype=np.intp)
+    for i, v in enumerate(arr.tolist()):
         k = _cache_key(v)
         try:
-            r = cache[k]
+            j = seen[k]
         except KeyError:
-            try:
-                r = func(v)
-            except Exception:
-                r = default
-            cache[k] = r
-        except Exception:  # pathological __eq__/__hash__
-            try:
-                r = func(v)
-            except Exception:
-                r = default
-        out.append(r)
+            j = seen[k] = len(uniq)
+            uniq.append(v)
+        except Exception:  # pathological __eq__/__hash__: its own slot
+            j = len(uniq)
+            uniq.append(v)
+        codes[i] = j
+    return uniq, codes
+
+
+def _factorize_pairs(a: Any, b: Any) -> tuple[list[tuple], np.ndarray]:
+    """Like _factorize, for the row-wise pairs (a[i], b[i])."""
+    ua, ca = _factorize(a)
+    ub, cb = _factorize(b)
+    if not len(ca):
+        return [], ca
+    combined = ca.astype(np.int64) * max(len(ub), 1) + cb
+    codes, keys = pd.factorize(combined)
+    width = max(len(ub), 1)
+    pairs = [(ua[k // width], ub[k % width]) for k in keys.tolist()]
+    return pairs, np.asarray(codes, dtype=np.intp)
+
+
+def _apply_each(func: Callable[[Any], Any], values: list, default: Any) -> list:
+    out = []
+    append = out.append
+    for v in values:
+        try:
+            append(func(v))
+        except Exception:
+            append(default)
     return out
+
+
+def _take(results: list, codes: np.ndarray) -> np.ndarray:
+    """Per-row object array of results[codes] (results may be tuples)."""
+    arr = np.empty(len(results), dtype=object)
+    for j, r in enumerate(results):
+        arr[j] = r
+    return arr[codes]
+
+
+def _take_columns(results: list, codes: np.ndarray, ncols: int) -> list[np.ndarray]:
+    """Per-row object arrays, one per field of the result tuples."""
+    if not results:
+        return [np.empty(len(codes), dtype=object) for _ in range(ncols)]
+    return [np.fromiter(col, dtype=object, count=len(results))[codes] for col in zip(*results)]
+
+
+def _map_values(values: Any, func: Callable[[Any], Any], default: Any) -> np.ndarray:
+    """func applied once per distinct value (exceptions -> default), per row."""
+    uniq, codes = _factorize(values)
+    return _take(_apply_each(func, uniq, default), codes)
+
+
+def _object_series(values: np.ndarray, s: pd.Series) -> pd.Series:
+    return pd.Series(values, index=s.index, name=s.name, dtype=object)
 
 
 def _aligned_list(other: Any, s: pd.Series) -> list:
@@ -142,6 +248,105 @@ def _aligned_list(other: Any, s: pd.Series) -> list:
 
 def _join(issues: Iterable[str]) -> str:
     return ";".join(i for i in issues if i)
+
+
+# --------------------------------------------------------------------------
+# parallel map for the two slow normalisers (email-validator, phonenumbers)
+# --------------------------------------------------------------------------
+
+# Below this many distinct values a column is normalised in-process: starting
+# worker processes costs about a second.
+PARALLEL_MIN_DISTINCT = 50_000
+_PARALLEL_CHUNK = 10_000
+WORKERS_ENV_VAR = "STEWARD_NORMALISE_WORKERS"
+
+
+def _worker_count() -> int:
+    """Worker processes for the slow normalisers: $STEWARD_NORMALISE_WORKERS,
+    else the CPU count (at most 4); 0 or 1 means in-process."""
+    raw = os.environ.get(WORKERS_ENV_VAR, "").strip()
+    if raw:
+        try:
+            return max(0, int(raw))
+        except ValueError:
+            pass
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except Exception:
+        cpus = os.cpu_count() or 1
+    return min(cpus, 4)
+
+
+def _run_chunk(kind: str, items: list) -> list:
+    """One chunk of distinct values of one normaliser (in a worker or here)."""
+    if kind == "email":
+        return _apply_each(_email_one, items, _EMAIL_DEFAULT)
+    if kind == "phone":
+        return _apply_each(_phone_pair, items, _PHONE_DEFAULT)
+    raise ValueError(kind)
+
+
+# the items of the current parallel map, inherited by forked workers (which
+# then only receive index ranges instead of pickled values)
+_FORK_ITEMS: list = []
+
+
+def _run_range(kind: str, start: int, stop: int) -> list:
+    return _run_chunk(kind, _FORK_ITEMS[start:stop])
+
+
+def _mp_context():
+    import multiprocessing as mp
+    import threading
+
+    methods = mp.get_all_start_methods()
+    # fork is cheapest (no re-import, values inherited) but only safe while
+    # this process has a single thread; otherwise forkserver (workers forked
+    # from a clean server with this module preloaded) or spawn
+    if "fork" in methods and threading.active_count() == 1:
+        return mp.get_context("fork")
+    if "forkserver" in methods:
+        ctx = mp.get_context("forkserver")
+        try:
+            ctx.set_forkserver_preload(["steward.normalise"])
+        except Exception:
+            pass
+        return ctx
+    return mp.get_context("spawn")
+
+
+def _apply_distinct(kind: str, items: list, default: Any) -> list:
+    """_run_chunk over all items: in worker processes when there are many
+    (>= PARALLEL_MIN_DISTINCT) and more than one CPU, else -- or if worker
+    processes cannot be started -- in this process."""
+    global _FORK_ITEMS
+
+    workers = _worker_count()
+    if len(items) >= PARALLEL_MIN_DISTINCT and workers > 1:
+        try:
+            import multiprocessing as mp
+            from concurrent.futures import ProcessPoolExecutor
+
+            if mp.current_process().daemon:
+                raise RuntimeError("daemonic processes cannot start workers")
+            ctx = _mp_context()
+            bounds = [(i, min(i + _PARALLEL_CHUNK, len(items))) for i in range(0, len(items), _PARALLEL_CHUNK)]
+            n = min(workers, len(bounds))
+            if ctx.get_start_method() == "fork":
+                _FORK_ITEMS = items
+                try:
+                    with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+                        parts = list(pool.map(_run_range, [kind] * len(bounds), *zip(*bounds)))
+                finally:
+                    _FORK_ITEMS = []
+            else:
+                with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+                    chunks = [items[a:b] for a, b in bounds]
+                    parts = list(pool.map(_run_chunk, [kind] * len(chunks), chunks))
+            return [r for part in parts for r in part]
+        except Exception as exc:
+            log.warning("normalising %d %s values in one process: worker processes failed (%s)", len(items), kind, exc)
+    return _run_chunk(kind, items)
 
 
 # --------------------------------------------------------------------------
@@ -297,22 +502,138 @@ def _typo_suggestion(domain: str) -> str | None:
     return None
 
 
-def _email_key(local: str, domain: str) -> str:
-    local = local.lower()
-    domain = domain.lower()
-    if domain in _GMAIL_DOMAINS:
-        domain = "gmail.com"
-        local = local.split("+", 1)[0].replace(".", "")
-    elif domain in _PLUS_DOMAINS or _PLUS_DOMAIN_RE.match(domain):
-        local = local.split("+", 1)[0]
-    return f"{local}@{domain}"
-
-
 _EMAIL_DEFAULT = (None, None, "invalid_syntax", False)
 
 
+@lru_cache(maxsize=262144)
+def _domain_facts(domain: str) -> tuple[str | None, bool, str, int]:
+    """Per lower-cased domain: (typo suggestion, disposable, match-key domain,
+    key mode: 2 gmail rules, 1 +tags ignored, 0 as typed)."""
+    suggestion = _typo_suggestion(domain)
+    target = suggestion or domain
+    # the blocklist also lists some typo domains (gmial.com): a typo is
+    # reported as a typo and judged by the domain it was meant to be
+    disposable = _is_disposable(target)
+    kd = target.lower()
+    if kd in _GMAIL_DOMAINS:
+        return suggestion, disposable, "gmail.com", 2
+    if kd in _PLUS_DOMAINS or _PLUS_DOMAIN_RE.match(kd):
+        return suggestion, disposable, kd, 1
+    return suggestion, disposable, kd, 0
+
+
+class _EmailFast:
+    """email_validator.validate_email (no DNS, the library's default options)
+    with the domain checks -- most of its cost -- cached per domain.
+
+    Only plain ASCII addresses without quotes or angle brackets take this path;
+    it runs the library's own checks in the library's order, so the outcome is
+    the same (tests compare the two). Anything else, or an email_validator
+    whose internals differ, uses validate_email itself."""
+
+    def __init__(self) -> None:
+        import email_validator as ev
+        from email_validator import syntax
+        from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
+        from email_validator.types import ValidatedEmail
+
+        self.ev = ev
+        self.local = syntax.validate_email_local_part
+        self.domain_name = syntax.validate_email_domain_name
+        self.length = syntax.validate_email_length
+        self.case_insensitive = CASE_INSENSITIVE_MAILBOX_NAMES
+        self.Validated = ValidatedEmail
+        self.SyntaxError = ev.EmailSyntaxError
+        self.domains: dict = {}
+
+    def _domain(self, domain_part: str, test_environment: bool, globally_deliverable: bool) -> tuple[str, str]:
+        key = (domain_part, test_environment, globally_deliverable)
+        try:
+            hit = self.domains[key]
+        except KeyError:
+            try:
+                info = self.domain_name(
+                    domain_part, test_environment=test_environment, globally_deliverable=globally_deliverable
+                )
+                hit = (info["domain"], info["ascii_domain"])
+            except self.SyntaxError as exc:
+                hit = str(exc)
+            if len(self.domains) > 262144:
+                self.domains.clear()
+            self.domains[key] = hit
+        if isinstance(hit, str):
+            raise self.SyntaxError(hit)
+        return hit
+
+    def __call__(self, s: str) -> tuple[str, str, str]:
+        """(normalized, local_part, domain); raises EmailNotValidError."""
+        ev = self.ev
+        if not s.isascii() or '"' in s or "<" in s:  # display names, quoting, IDN: the library itself
+            res = ev.validate_email(s, check_deliverability=False)
+            return res.normalized, res.local_part, res.domain
+        local_part, at, domain_part = s.partition("@")
+        if not at:
+            raise self.SyntaxError("An email address must have an @-sign.")
+        info = self.local(
+            local_part, allow_smtputf8=ev.ALLOW_SMTPUTF8, allow_empty_local=ev.ALLOW_EMPTY_LOCAL,
+            quoted_local_part=False, strict=ev.STRICT,
+        )
+        local = info["local_part"]
+        ascii_local = info["ascii_local_part"]
+        if ascii_local is not None and ascii_local.lower() in self.case_insensitive and local is not None:
+            ascii_local = ascii_local.lower()
+            local = local.lower()
+        if not domain_part:
+            raise self.SyntaxError("There must be something after the @-sign.")
+        if domain_part.startswith("["):
+            res = ev.validate_email(s, check_deliverability=False)
+            return res.normalized, res.local_part, res.domain
+        domain, ascii_domain = self._domain(domain_part, ev.TEST_ENVIRONMENT, ev.GLOBALLY_DELIVERABLE)
+        ret = self.Validated()
+        ret.original = local_part + "@" + domain_part
+        ret.display_name = None
+        ret.smtputf8 = info["smtputf8"]
+        ret.local_part = local
+        ret.ascii_local_part = ascii_local
+        ret.domain = domain
+        ret.ascii_domain = ascii_domain
+        ret.normalized = local + "@" + domain
+        ret.ascii_email = (ascii_local + "@" + ascii_domain) if ascii_local and ascii_domain else None
+        self.length(ret)
+        return ret.normalized, local, domain
+
+
+@lru_cache(maxsize=1)
+def _email_validator():
+    """The fast validator, or plain validate_email if the library's internals differ."""
+    from email_validator import validate_email
+
+    def plain(s: str) -> tuple[str, str, str]:
+        res = validate_email(s, check_deliverability=False)
+        return res.normalized, res.local_part, res.domain
+
+    try:
+        fast = _EmailFast()
+        # a quick self-check against the library before trusting it
+        for probe in ("Jane.Roe+x@Example.COM", "Postmaster@example.com", "a@b.c", "x@[1.2.3.4]"):
+            try:
+                want = plain(probe)
+            except Exception as exc:
+                want = type(exc)
+            try:
+                got = fast(probe)
+            except Exception as exc:
+                got = type(exc)
+            if got != want:
+                raise RuntimeError(f"{probe}: {got!r} != {want!r}")
+        return fast
+    except Exception as exc:  # pragma: no cover - depends on the installed version
+        log.info("email-validator fast path disabled: %s", exc)
+        return plain
+
+
 def _email_one(v: Any) -> tuple:
-    from email_validator import EmailNotValidError, validate_email
+    from email_validator import EmailNotValidError
 
     if _is_missing(v):
         return (None, None, "missing", False)
@@ -330,30 +651,92 @@ def _email_one(v: Any) -> tuple:
     if "@" not in s or len(s) > 320:
         return (None, None, "invalid_syntax", False)
     try:
-        res = validate_email(s, check_deliverability=False)
+        norm, local, domain = _email_validator()(s)
     except EmailNotValidError:
         return (None, None, "invalid_syntax", False)
-    norm = res.normalized
-    local = res.local_part
-    domain = (res.domain or "").lower()
+    suggestion, disposable, key_domain, mode = _domain_facts((domain or "").lower())
+    lower_local = local.lower()
+    base = lower_local.split("+", 1)[0]
+    if mode == 2:
+        key = base.replace(".", "") + "@" + key_domain
+    elif mode == 1:
+        key = base + "@" + key_domain
+    else:
+        key = lower_local + "@" + key_domain
+    role = base.replace("-", "").replace("_", "").replace(".", "") in _ROLE_LOCALS
+    if not (suggestion or role or disposable):
+        return (norm, key, "", True)
     issues = []
-    suggestion = _typo_suggestion(domain)
     if suggestion:
         issues.append(f"typo_domain:{suggestion}")
-    key = _email_key(local, suggestion or domain)
-    base = local.lower().split("+", 1)[0]
-    role = base.replace("-", "").replace("_", "").replace(".", "") in _ROLE_LOCALS
     if role:
         issues.append("role_account")
-    # the blocklist also lists some typo domains (gmial.com): a typo is
-    # reported as a typo and judged by the domain it was meant to be
-    disposable = _is_disposable(suggestion or domain)
     if disposable:
         issues.append("disposable_domain")
     return (norm, key, _join(issues), not (role or disposable))
 
 
-def normalise_emails(emails: pd.Series) -> pd.DataFrame:
+EMAIL_COLUMNS = ["email_norm", "email_key", "email_issue", "email_is_personal", "email_deliverable"]
+DNS_TIMEOUT_SECONDS = 5.0
+_DNS_THREADS = 16
+
+
+def _dns_resolver(timeout: float = DNS_TIMEOUT_SECONDS):
+    """A fresh caching dnspython resolver (tests replace this function)."""
+    from email_validator import caching_resolver
+
+    return caching_resolver(timeout=timeout)
+
+
+def _ascii_domain(domain: str) -> str:
+    if domain.isascii():
+        return domain
+    try:
+        import idna
+
+        return idna.encode(domain, uts46=True).decode("ascii")
+    except Exception:
+        return domain
+
+
+def _domain_deliverable(domain: str, resolver) -> bool | None:
+    """True: the domain accepts mail (MX, or A/AAAA fallback); False: it does
+    not exist or refuses mail; None: could not tell (timeout, no name server)."""
+    from email_validator import EmailUndeliverableError
+    from email_validator.deliverability import validate_email_deliverability
+
+    try:
+        info = validate_email_deliverability(_ascii_domain(domain), domain, dns_resolver=resolver)
+    except EmailUndeliverableError:
+        return False
+    except Exception:
+        return None
+    if not isinstance(info, dict) or info.get("unknown-deliverability") or not info.get("mx"):
+        return None
+    return True
+
+
+def check_domains_deliverable(domains: Iterable[str], timeout: float = DNS_TIMEOUT_SECONDS) -> dict[str, bool | None]:
+    """{domain: True/False/None} for distinct domains, one DNS check each
+    (a few in parallel threads). This is the only function that uses the network."""
+    distinct = list(dict.fromkeys(d for d in domains if isinstance(d, str) and d))
+    if not distinct:
+        return {}
+    try:
+        resolver = _dns_resolver(timeout)
+    except Exception as exc:  # no resolver configuration at all
+        log.warning("email deliverability not checked: no DNS resolver (%s)", exc)
+        return dict.fromkeys(distinct)
+    if len(distinct) == 1:
+        return {distinct[0]: _domain_deliverable(distinct[0], resolver)}
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(_DNS_THREADS, len(distinct))) as pool:
+        results = list(pool.map(lambda d: _domain_deliverable(d, resolver), distinct))
+    return dict(zip(distinct, results))
+
+
+def normalise_emails(emails: pd.Series, check_deliverability: bool = False) -> pd.DataFrame:
     """Normalise e-mail addresses.
 
     Columns: ``email_norm`` (validated address, domain lower-cased, or None),
@@ -361,14 +744,33 @@ def normalise_emails(emails: pd.Series) -> pd.DataFrame:
     unified to gmail.com, +tags removed for providers that ignore them, typo
     domains replaced by the suggested fix), ``email_issue`` ('' / 'missing' /
     'invalid_syntax' / 'typo_domain:<fix>' / 'role_account' /
-    'disposable_domain', several joined by ';') and ``email_is_personal``.
+    'disposable_domain' / 'undeliverable_domain', several joined by ';'),
+    ``email_is_personal`` and ``email_deliverable``.
+
+    ``email_deliverable`` is None unless ``check_deliverability`` is True:
+    then each distinct domain (as typed) is looked up once in DNS --
+    True: it accepts mail, False: it does not exist or accepts no mail
+    (issue 'undeliverable_domain'), None: the lookup could not tell. With the
+    default (False) nothing touches the network.
     """
     s = _as_series(emails)
-    rows = _map_cached(s, _email_one, _EMAIL_DEFAULT)
-    df = pd.DataFrame(rows, index=s.index, columns=["email_norm", "email_key", "email_issue", "email_is_personal"])
-    if not len(df):
-        df = df.astype({"email_norm": object, "email_key": object, "email_issue": object})
+    uniq, codes = _factorize(s)
+    cols = _take_columns(_apply_distinct("email", uniq, _EMAIL_DEFAULT), codes, 4)
+    df = pd.DataFrame(dict(zip(EMAIL_COLUMNS[:4], cols)), index=s.index)
     df["email_is_personal"] = df["email_is_personal"].astype(bool)
+    deliverable = pd.Series([None] * len(s), index=s.index, dtype=object)
+    if check_deliverability and len(df):
+        domains = df["email_norm"].where(df["email_norm"].notna(), None)
+        domains = domains.map(lambda e: e.rpartition("@")[2] if isinstance(e, str) else None)
+        verdict = check_domains_deliverable(domains.dropna().unique())
+        deliverable = domains.map(lambda d: verdict.get(d) if d is not None else None).astype(object)
+        deliverable = deliverable.where(deliverable.notna(), None)
+        bad = (deliverable == False).to_numpy()  # noqa: E712 - object column of True/False/None
+        if bad.any():
+            df.loc[bad, "email_issue"] = [
+                _join((i, "undeliverable_domain")) for i in df.loc[bad, "email_issue"].tolist()
+            ]
+    df["email_deliverable"] = deliverable
     return df
 
 
@@ -380,10 +782,12 @@ _EXT_RE = re.compile(
     r"\s*[,;]?\s*(?:ext\.?|extn\.?|extension|x|#|durchwahl|dw\.?|poste|app\.?)\s*[:.]?\s*(\d{1,7})\s*$",
     re.IGNORECASE,
 )
+_EXT_HINT_RE = re.compile(r"[A-Za-z#]")
 _TRUNK_IN_INTL_RE = re.compile(r"\(\s*0\s*\)")
 _NON_DIGIT_RE = re.compile(r"\D")
 
 _PHONE_DEFAULT = (None, None, "unknown", "unparseable")
+PHONE_COLUMNS = ["phone_e164", "phone_ext", "phone_type", "phone_issue"]
 
 
 @lru_cache(maxsize=1)
@@ -402,20 +806,39 @@ def _region_or_none(v: Any) -> str | None:
     return r if r in _phone_regions() else None
 
 
-def _phone_type(n) -> str:
-    import phonenumbers
+@lru_cache(maxsize=1)
+def _phone_type_names() -> dict:
     from phonenumbers import PhoneNumberType as T
 
-    t = phonenumbers.number_type(n)
-    if t == T.MOBILE:
-        return "mobile"
-    if t == T.FIXED_LINE:
-        return "fixed"
-    if t == T.FIXED_LINE_OR_MOBILE:
-        return "fixed_or_mobile"
-    if t == T.UNKNOWN:
-        return "unknown"
-    return "other"
+    return {T.MOBILE: "mobile", T.FIXED_LINE: "fixed", T.FIXED_LINE_OR_MOBILE: "fixed_or_mobile", T.UNKNOWN: "unknown"}
+
+
+_NUMBER_FACTS: dict = {}
+
+
+def _number_facts(n) -> tuple:
+    """(number_type, E.164) of a parsed number, cached per number: the same
+    number written in different ways is looked up once.
+
+    number_type() is UNKNOWN exactly when is_valid_number() is False (both
+    check the number against its own region's metadata), so one call does
+    the work of two. Both depend only on the country code and the national
+    significant number, which make the cache key."""
+    import phonenumbers
+
+    key = (n.country_code, n.national_number, n.italian_leading_zero, n.number_of_leading_zeros)
+    try:
+        return _NUMBER_FACTS[key]
+    except KeyError:
+        pass
+    ntype = phonenumbers.number_type(n)
+    e164 = None
+    if ntype != phonenumbers.PhoneNumberType.UNKNOWN:
+        e164 = phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.E164)
+    if len(_NUMBER_FACTS) >= 1_000_000:
+        _NUMBER_FACTS.clear()
+    _NUMBER_FACTS[key] = (ntype, e164)
+    return ntype, e164
 
 
 def _phone_one(raw: Any, region: str | None) -> tuple:
@@ -432,7 +855,9 @@ def _phone_one(raw: Any, region: str | None) -> tuple:
     if len(s) > 100:
         return (None, None, "unknown", "unparseable")
     ext = None
-    m = _EXT_RE.search(s)
+    # every extension marker has a letter or '#': skip the (slow, unanchored)
+    # search for plain numbers; non-ASCII text always gets the full search
+    m = _EXT_RE.search(s) if (not s.isascii() or _EXT_HINT_RE.search(s)) else None
     if m and _NON_DIGIT_RE.sub("", s[: m.start()]):
         ext = m.group(1)
         s = s[: m.start()].strip()
@@ -466,6 +891,8 @@ def _phone_one(raw: Any, region: str | None) -> tuple:
 
     possible = None
     parsed_any = False
+    type_names = _phone_type_names()
+    unknown = phonenumbers.PhoneNumberType.UNKNOWN
     for text, reg in attempts:
         try:
             n = phonenumbers.parse(text, reg)
@@ -474,9 +901,9 @@ def _phone_one(raw: Any, region: str | None) -> tuple:
         except Exception:
             continue
         parsed_any = True
-        if phonenumbers.is_valid_number(n):
-            e164 = phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.E164)
-            return (e164, ext or (n.extension or None), _phone_type(n), "")
+        ntype, e164 = _number_facts(n)
+        if ntype != unknown:
+            return (e164, ext or (n.extension or None), type_names.get(ntype, "other"), "")
         if possible is None and phonenumbers.is_possible_number(n):
             possible = n
     if possible is not None:
@@ -501,44 +928,19 @@ def normalise_phones(
     """
     s = _as_series(phones)
     default = _region_or_none(default_region)
-    regions: list
     if countries is not None:
-        c_list = _aligned_list(countries, s)
-        rcache: dict = {}
-        regions = []
-        for cv in c_list:
-            k = _cache_key(cv)
-            try:
-                r = rcache[k]
-            except KeyError:
-                try:
-                    r = _region_or_none(cv)
-                except Exception:
-                    r = None
-                rcache[k] = r
-            except Exception:
-                r = None
-            regions.append(r or default)
+        regions = _map_values(_aligned_list(countries, s), _region_or_none, None)
+        if default is not None:
+            regions[pd.isna(regions)] = default
     else:
-        regions = [default] * len(s)
+        regions = np.full(len(s), default, dtype=object)
+    pairs, codes = _factorize_pairs(s, regions)
+    cols = _take_columns(_apply_distinct("phone", pairs, _PHONE_DEFAULT), codes, 4)
+    return pd.DataFrame(dict(zip(PHONE_COLUMNS, cols)), index=s.index)
 
-    cache: dict = {}
-    rows = []
-    for raw, reg in zip(s.tolist(), regions):
-        k = (_cache_key(raw), reg)
-        try:
-            r = cache[k]
-        except KeyError:
-            try:
-                r = _phone_one(raw, reg)
-            except Exception:
-                r = _PHONE_DEFAULT
-            cache[k] = r
-        except Exception:
-            r = _PHONE_DEFAULT
-        rows.append(r)
-    df = pd.DataFrame(rows, index=s.index, columns=["phone_e164", "phone_ext", "phone_type", "phone_issue"])
-    return df.astype(object) if not len(df) else df
+
+def _phone_pair(item: tuple) -> tuple:
+    return _phone_one(item[0], item[1])
 
 
 # --------------------------------------------------------------------------
@@ -708,7 +1110,7 @@ def _country_one(v: Any) -> str | None:
 def normalise_countries(values: pd.Series) -> pd.Series:
     """Country values -> ISO 3166 alpha-2 upper-case, or None when unknown."""
     s = _as_series(values)
-    return pd.Series(_map_cached(s, _country_one, None), index=s.index, name=s.name, dtype=object)
+    return _object_series(_map_values(s, _country_one, None), s)
 
 
 # --------------------------------------------------------------------------
@@ -757,7 +1159,7 @@ def name_key(values: pd.Series) -> pd.Series:
     removed (inner spaces/hyphens kept), leading honorifics and trailing
     suffixes dropped (never the only token); empty -> None."""
     s = _as_series(values)
-    return pd.Series(_map_cached(s, _name_key_one, None), index=s.index, name=s.name, dtype=object)
+    return _object_series(_map_values(s, _name_key_one, None), s)
 
 
 _GERMAN_FOLDS = (("ue", "u"), ("oe", "o"), ("ae", "a"), ("ss", "s"))
@@ -775,73 +1177,118 @@ def _german_fold_one(v: Any) -> str | None:
 def german_folded(values: pd.Series) -> pd.Series:
     """name_key plus ue->u, oe->o, ae->a, ss->s (Mueller/Müller/Muller -> muller)."""
     s = _as_series(values)
-    return pd.Series(_map_cached(s, _german_fold_one, None), index=s.index, name=s.name, dtype=object)
+    return _object_series(_map_values(s, _german_fold_one, None), s)
 
 
-# curated groups win over the nicknames package (its data has odd links,
-# e.g. bill -> robert, and no kate <-> katie path through one canonical)
-_NICK_GROUPS: dict[str, tuple[str, ...]] = {
-    "robert": ("bob", "bobby", "bobbie", "rob", "robby", "robbie", "robert"),
-    "william": ("bill", "billy", "billie", "will", "willy", "willie", "wil", "william"),
-    "katherine": ("kate", "katie", "katy", "kathy", "kath", "kat", "kathryn", "catherine", "katharine",
-                  "kathrine", "cathy", "cate", "kitty", "katherine", "catharine", "kathi"),
-    "elizabeth": ("liz", "lizzie", "lizzy", "beth", "betty", "betsy", "bette", "eliza", "elisabeth",
-                  "liza", "libby", "elizabeth"),
-    "michael": ("mike", "mikey", "mick", "mickey", "micky", "micheal", "michael"),
-    "james": ("jim", "jimmy", "jimmie", "jamie", "james"),
-    "thomas": ("tom", "tommy", "thom", "tomas", "thomas"),
-    "richard": ("rick", "ricky", "rich", "richie", "dick", "richard"),
-    "john": ("johnny", "jack", "john"),
-    "jonathan": ("jon", "jonny", "jonathon", "johnathan", "johnathon", "jonathan"),
-    "margaret": ("maggie", "meg", "peggy", "marge", "margie", "margaret"),
-    "edward": ("ed", "eddie", "eddy", "ted", "teddy", "ned", "edward"),
-    "alexander": ("alex", "alec", "xander", "alexander"),
-    "christopher": ("chris", "kris", "topher", "christopher"),
-    "daniel": ("dan", "danny", "daniel"),
-    "david": ("dave", "davey", "davy", "david"),
-    "joseph": ("joe", "joey", "joseph"),
-    "matthew": ("matt", "matty", "matthew"),
-    "nicholas": ("nick", "nicky", "nico", "nicolas", "nikolas", "nicholas"),
-    "anthony": ("tony", "anthony", "antony"),
-    "andrew": ("andy", "drew", "andrew"),
-    "stephen": ("steve", "stevie", "steven", "stephen"),
-    "patricia": ("patty", "patsy", "trish", "tricia", "patricia"),
-    "jennifer": ("jen", "jenny", "jenn", "jennifer"),
-    "susan": ("sue", "susie", "suzy", "susan"),
-    "deborah": ("deb", "debbie", "debra", "deborah"),
-    "rebecca": ("becky", "becca", "rebecca"),
-    "samuel": ("sam", "sammy", "samuel"),
-    "benjamin": ("ben", "benny", "benji", "benjamin"),
-    "charles": ("charlie", "chuck", "chas", "charles"),
-    "frederick": ("fred", "freddie", "freddy", "frederic", "frederick"),
-    "gregory": ("greg", "gregory"),
-    "jeffrey": ("jeff", "geoff", "geoffrey", "jeffery", "jeffrey"),
-    "kenneth": ("ken", "kenny", "kenneth"),
-    "lawrence": ("larry", "laurence", "lawrence"),
-    "peter": ("pete", "peter"),
-    "ronald": ("ron", "ronnie", "ronald"),
-    "timothy": ("tim", "timmy", "timothy"),
-    "victoria": ("vicky", "vicki", "tori", "victoria"),
-    "jacqueline": ("jackie", "jacqueline"),
-    "joshua": ("josh", "joshua"),
-    "zachary": ("zach", "zack", "zachary"),
-    "theodore": ("theo", "theodore"),
-    "abigail": ("abby", "abbie", "abigail"),
-    "alfred": ("alf", "alfie", "alfred"),
-    "barbara": ("barb", "babs", "barbara"),
-    "dorothy": ("dot", "dottie", "dorothy"),
-    "gerald": ("gerry", "jerry", "gerald"),
-    "jessica": ("jess", "jessie", "jessica"),
-    "philip": ("phil", "phillip", "philip"),
-    "raymond": ("ray", "raymond"),
-    "walter": ("walt", "wally", "walter"),
-    "donald": ("don", "donnie", "donald"),
-    "douglas": ("doug", "douglas"),
-    "leonard": ("leo", "len", "lenny", "leonard"),
-    "nathaniel": ("nate", "nathaniel", "nathan"),
-    "vincent": ("vince", "vinny", "vincent"),
-}
-_NICK_OVERRIDE: dict[str, str] = {m: canon for canon, members in _NICK_GROUPS.items() for m in members}
+# Curated nickname groups live in rules/nicknames.csv (steward-editable) and win
+# over the nicknames package (its data has odd links, e.g. bill -> robert, and no
+# kate <-> katie path through one canonical).
+NICKNAMES_FILE = Path("rules") / "nicknames.csv"
+
+
+@dataclass(eq=False)
+class _NickTable:
+    """Folded variant -> folded canonical, plus a per-table token cache."""
+
+    source: str
+    override: dict[str, str]
+    tokens: dict[str, str] = field(default_factory=dict)
+
+
+def default_nickname_file() -> Path:
+    """rules/nicknames.csv of the project (see steward.config.find_project_dir)."""
+    from steward.config import find_project_dir
+
+    return find_project_dir() / NICKNAMES_FILE
+
+
+def _read_nickname_rows(path: Path) -> list[tuple[int, list[str]]]:
+    import csv
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:  # saved by a spreadsheet in a legacy code page
+        text = path.read_text(encoding="cp1252", errors="replace")
+    # spreadsheets in many European locales save CSV with ';'
+    first = next((ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")), "")
+    delimiter = ";" if ";" in first and "," not in first else ","
+    rows = []
+    for lineno, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+        cells = [c.strip() for c in row]
+        if not any(cells) or cells[0].startswith("#"):
+            continue
+        rows.append((lineno, cells))
+    return rows
+
+
+def _parse_nickname_rows(rows: list[tuple[int, list[str]]], where: str) -> dict[str, str]:
+    """Rows of ``canonical,variants`` (variants '|'-separated; more cells are
+    read as more variants) -> {folded name: folded canonical}. A header row
+    ``canonical,...`` is skipped; a name in two rows keeps its first row."""
+    override: dict[str, str] = {}
+    first_line: dict[str, int] = {}
+    for lineno, cells in rows:
+        if cells[0].casefold() == "canonical":
+            continue  # header
+        canon = _name_key_one(cells[0])
+        if not canon:
+            log.warning("%s:%d: no canonical name, row ignored", where, lineno)
+            continue
+        if canon in override and override[canon] != canon:
+            # the canonical name is already a variant of an earlier row: this
+            # row joins that group (kathi -> katharina -> katherine: one key)
+            log.info("%s:%d: %r is listed under %r; its variants join that group", where, lineno, canon,
+                     override[canon])
+            canon = override[canon]
+        names = [canon] + [_name_key_one(v) for cell in cells[1:] for v in cell.split("|")]
+        for name in dict.fromkeys(n for n in names if n):
+            if name in override and override[name] != canon:
+                log.warning(
+                    "%s:%d: %r is already in the row for %r (line %d); keeping that one",
+                    where, lineno, name, override[name], first_line[name],
+                )
+                continue
+            override[name] = canon
+            first_line.setdefault(name, lineno)
+    return override
+
+
+@lru_cache(maxsize=8)
+def _nick_table_cached(path: str, mtime_ns: int, size: int) -> _NickTable:
+    try:
+        override = _parse_nickname_rows(_read_nickname_rows(Path(path)), path)
+    except Exception as exc:  # unreadable file: say so, use the package alone
+        log.warning("%s: cannot read nickname groups (%s); using the nicknames package alone", path, exc)
+        override = {}
+    return _NickTable(path, override)
+
+
+_WARNED_MISSING: set[str] = set()
+
+
+def _nick_table(nickname_file: str | os.PathLike | None = None) -> _NickTable:
+    """The nickname table of ``nickname_file`` (default: the project's
+    rules/nicknames.csv), cached until the file changes; an empty table (the
+    nicknames package alone) when it does not exist."""
+    path: Path | str = nickname_file if nickname_file is not None else NICKNAMES_FILE
+    try:
+        path = Path(nickname_file) if nickname_file is not None else default_nickname_file()
+        st = path.stat()
+    except Exception:
+        key = str(path)
+        if key not in _WARNED_MISSING:
+            _WARNED_MISSING.add(key)
+            log.warning("%s: nickname file not found; using the nicknames package alone", key)
+        return _EMPTY_NICK_TABLE
+    return _nick_table_cached(str(path.resolve()), st.st_mtime_ns, st.st_size)
+
+
+_EMPTY_NICK_TABLE = _NickTable("(none)", {})
+
+
+def load_nicknames(nickname_file: str | os.PathLike | None = None) -> dict[str, str]:
+    """{folded name: folded canonical} as read from the nickname file (a copy)."""
+    return dict(_nick_table(nickname_file).override)
 
 
 @lru_cache(maxsize=1)
@@ -851,15 +1298,12 @@ def _nicknamer():
     return NickNamer()
 
 
-@lru_cache(maxsize=200000)
-def _canonical_token(tok: str) -> str:
-    if tok in _NICK_OVERRIDE:
-        return _NICK_OVERRIDE[tok]
+def _package_canonical(tok: str, override: dict[str, str]) -> str:
     if len(tok) < 2 or not tok.isalpha():
         return tok
     try:
         nn = _nicknamer()
-        cands = {_NICK_OVERRIDE.get(c.lower(), c.lower()) for c in nn.canonicals_of(tok)}
+        cands = {override.get(c.lower(), c.lower()) for c in nn.canonicals_of(tok)}
         cands.discard(tok)
         if len(cands) != 1:
             return tok  # not a nickname, or ambiguous (al: albert/alan/alfred ...)
@@ -873,25 +1317,37 @@ def _canonical_token(tok: str) -> str:
         return tok
 
 
-def _nickname_one(v: Any) -> str | None:
+def _canonical_token(tok: str, table: _NickTable) -> str:
+    if tok in table.override:
+        return table.override[tok]
+    try:
+        return table.tokens[tok]
+    except KeyError:
+        r = table.tokens[tok] = _package_canonical(tok, table.override)
+        return r
+
+
+def _nickname_one(v: Any, table: _NickTable) -> str | None:
     if _is_missing(v):
         return None
     k = _name_key_one(v)
     if not k:
         return None
-    if k in _NICK_OVERRIDE:
-        return _NICK_OVERRIDE[k]
-    return " ".join(_canonical_token(t) for t in k.split(" "))
+    if k in table.override:
+        return table.override[k]
+    return " ".join(_canonical_token(t, table) for t in k.split(" "))
 
 
-def nickname_key(first_name_keys: pd.Series) -> pd.Series:
+def nickname_key(first_name_keys: pd.Series, nickname_file: str | os.PathLike | None = None) -> pd.Series:
     """Canonical given name (bob/rob/bobby/robert -> robert, bill -> william,
-    kate/katie -> katherine ...). A curated table of common English groups
-    wins; otherwise the nicknames package maps a name only when it has exactly
-    one canonical form (ambiguous nicknames such as 'al' stay as they are).
+    kate/katie -> katherine, kasia -> katarzyna ...). The groups in
+    ``nickname_file`` (default: the project's rules/nicknames.csv) win;
+    otherwise the nicknames package maps a name only when it has exactly one
+    canonical form (ambiguous nicknames such as 'al' stay as they are).
     Multi-word keys are mapped word by word."""
     s = _as_series(first_name_keys)
-    return pd.Series(_map_cached(s, _nickname_one, None), index=s.index, name=s.name, dtype=object)
+    table = _nick_table(nickname_file)
+    return _object_series(_map_values(s, lambda v: _nickname_one(v, table), None), s)
 
 
 def _split_name_one(v: Any) -> tuple:
@@ -916,9 +1372,9 @@ def split_full_names(full_names: pd.Series) -> pd.DataFrame:
     nameparser ('Last, First', titles and suffixes handled; middle names are
     dropped)."""
     s = _as_series(full_names)
-    rows = _map_cached(s, _split_name_one, (None, None))
-    df = pd.DataFrame(rows, index=s.index, columns=["first_name", "last_name"])
-    return df.astype(object) if not len(df) else df
+    uniq, codes = _factorize(s)
+    cols = _take_columns(_apply_each(_split_name_one, uniq, (None, None)), codes, 2)
+    return pd.DataFrame({"first_name": cols[0], "last_name": cols[1]}, index=s.index)
 
 
 # --------------------------------------------------------------------------
@@ -992,7 +1448,7 @@ def company_key(values: pd.Series) -> pd.Series:
     legal forms stripped ('PT Maju Jaya Tbk' -> 'maju jaya',
     'Acme GmbH & Co. KG' -> 'acme')."""
     s = _as_series(values)
-    return pd.Series(_map_cached(s, _company_one, None), index=s.index, name=s.name, dtype=object)
+    return _object_series(_map_values(s, _company_one, None), s)
 
 
 # --------------------------------------------------------------------------
@@ -1035,29 +1491,18 @@ def postcode_key(postcodes: pd.Series, countries: pd.Series | None = None) -> pd
     (DE 1067 -> 01067) and US ZIP+4 is cut to the 5-digit ZIP."""
     s = _as_series(postcodes)
     if countries is None:
-        out = _map_cached(s, lambda v: _postcode_one(v, None), None)
-        return pd.Series(out, index=s.index, name=s.name, dtype=object)
-    c = _aligned_list(countries, s)
-    cache: dict = {}
-    out = []
-    for v, cv in zip(s.tolist(), c):
-        try:
-            country = cv.strip().upper() if isinstance(cv, str) else None
-        except Exception:
-            country = None
-        k = (_cache_key(v), country)
-        try:
-            r = cache[k]
-        except KeyError:
-            try:
-                r = _postcode_one(v, country)
-            except Exception:
-                r = None
-            cache[k] = r
-        except Exception:
-            r = None
-        out.append(r)
-    return pd.Series(out, index=s.index, name=s.name, dtype=object)
+        return _object_series(_map_values(s, lambda v: _postcode_one(v, None), None), s)
+    country = _map_values(_aligned_list(countries, s), _postcode_country, None)
+    pairs, codes = _factorize_pairs(s, country)
+    return _object_series(_take(_apply_each(_postcode_pair, pairs, None), codes), s)
+
+
+def _postcode_country(cv: Any) -> str | None:
+    return cv.strip().upper() if isinstance(cv, str) else None
+
+
+def _postcode_pair(item: tuple) -> str | None:
+    return _postcode_one(item[0], item[1])
 
 
 # --------------------------------------------------------------------------
@@ -1252,8 +1697,7 @@ def normalise_opt_in(values: pd.Series, value_map: dict[str, str] | None = None)
     vocabulary understands) unmapped values -> 'unknown'."""
     s = _as_series(values)
     if value_map is None:
-        out = _map_cached(s, _opt_default_one, "unknown")
-        return pd.Series(out, index=s.index, name=s.name, dtype=object)
+        return _object_series(_map_values(s, _opt_default_one, "unknown"), s)
     exact: dict[str, str] = {}
     loose: dict[str, str] = {}
     try:
@@ -1278,8 +1722,7 @@ def normalise_opt_in(values: pd.Series, value_map: dict[str, str] | None = None)
             return exact[t]
         return loose.get(_OPT_SEP_RE.sub(" ", t).strip(), "unknown")
 
-    out = _map_cached(s, one, "unknown")
-    return pd.Series(out, index=s.index, name=s.name, dtype=object)
+    return _object_series(_map_values(s, one, "unknown"), s)
 
 
 __all__ = [

@@ -80,7 +80,8 @@ class DedupeResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def dedupe(records: pd.DataFrame, quarantine: pd.DataFrame, matching: dict, survivorship: dict, progress=None) -> DedupeResult:
+def dedupe(records: pd.DataFrame, quarantine: pd.DataFrame, matching: dict, survivorship: dict, progress=None,
+           normalise_options: dict | None = None) -> DedupeResult:
     """normalise -> block -> score -> cluster -> golden records."""
     timings: dict[str, float] = {}
 
@@ -95,7 +96,7 @@ def dedupe(records: pd.DataFrame, quarantine: pd.DataFrame, matching: dict, surv
     model = MatchModel.from_config(matching)
     rules = Survivorship(survivorship)
     stage("normalise")
-    contacts = normalise_contacts(records)
+    contacts = normalise_contacts(records, **(normalise_options or {}))
     done("normalise")
     stage("block")
     blocking = find_candidates(contacts, matching)

@@ -116,9 +116,98 @@ def test_emails_keep_index_and_do_not_mutate():
     out = normalise_emails(s)
     pd.testing.assert_series_equal(s, before)
     assert list(out.index) == [10, 5, 10]
-    assert list(out.columns) == ["email_norm", "email_key", "email_issue", "email_is_personal"]
+    assert list(out.columns) == ["email_norm", "email_key", "email_issue", "email_is_personal", "email_deliverable"]
     assert out["email_is_personal"].dtype == bool
     assert out["email_key"].iloc[0] == out["email_key"].iloc[2] == "a@gmail.com"
+
+
+def _no_network(monkeypatch):
+    """Any attempt to open a socket or resolve a name fails the test."""
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("normalise_emails touched the network")
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "sendto", refuse)
+
+
+def test_email_deliverability_off_by_default(monkeypatch):
+    import steward.normalise as nm
+
+    _no_network(monkeypatch)
+    calls = []
+    monkeypatch.setattr(nm, "_dns_resolver", lambda *a, **k: calls.append(a) or None)
+    out = normalise_emails(pd.Series(["jane@acme.de", "bob@nowhere.example", None, "x"]))
+    assert calls == []
+    assert out["email_deliverable"].tolist() == [None, None, None, None]
+    assert "undeliverable_domain" not in ";".join(out["email_issue"])
+    out = normalise_emails(pd.Series(["jane@acme.de"]), check_deliverability=False)
+    assert out["email_deliverable"].tolist() == [None]
+
+
+class _FakeResolver:
+    """Deterministic stand-in for a dnspython resolver: no network."""
+
+    def __init__(self):
+        self.queries: list[tuple[str, str]] = []
+
+    def resolve(self, domain, rdtype):
+        import dns.exception
+        import dns.resolver
+
+        self.queries.append((domain, rdtype))
+        if domain.startswith("good."):
+            if rdtype == "MX":
+                return [type("MX", (), {"preference": 10, "exchange": "mx." + domain + "."})()]
+            raise dns.resolver.NoAnswer()
+        if domain.startswith("slow."):
+            raise dns.exception.Timeout()
+        if domain.startswith("nomail."):
+            raise dns.resolver.NoAnswer()  # no MX, no A, no AAAA
+        raise dns.resolver.NXDOMAIN()
+
+
+def test_email_deliverability_checked_once_per_domain(monkeypatch):
+    import steward.normalise as nm
+
+    _no_network(monkeypatch)
+    fake = _FakeResolver()
+    monkeypatch.setattr(nm, "_dns_resolver", lambda *a, **k: fake)
+    s = pd.Series(
+        [
+            "jane@good.example", "JOHN@Good.Example", "bob@nowhere.example", "al@nowhere.example",
+            "info@nomail.example", "eve@slow.example", None, "not an email", "x@gmial.com",
+        ],
+        index=[9, 8, 7, 6, 5, 4, 3, 2, 1],
+    )
+    out = normalise_emails(s, check_deliverability=True)
+    assert list(out.index) == [9, 8, 7, 6, 5, 4, 3, 2, 1]
+    assert out["email_deliverable"].tolist() == [True, True, False, False, False, None, None, None, False]
+    assert out["email_issue"].tolist() == [
+        "", "", "undeliverable_domain", "undeliverable_domain", "role_account;undeliverable_domain", "",
+        "missing", "invalid_syntax", "typo_domain:gmail.com;undeliverable_domain",
+    ]
+    # the match key and personal flag do not depend on deliverability
+    assert out["email_key"].iloc[2] == "bob@nowhere.example"
+    assert bool(out["email_is_personal"].iloc[2]) is True
+    mx_queries = [d for d, t in fake.queries if t == "MX"]
+    assert sorted(mx_queries) == ["gmial.com", "good.example", "nomail.example", "nowhere.example", "slow.example"]
+
+
+def test_email_deliverability_without_resolver(monkeypatch):
+    import steward.normalise as nm
+
+    _no_network(monkeypatch)
+
+    def broken(*a, **k):
+        raise RuntimeError("no /etc/resolv.conf")
+
+    monkeypatch.setattr(nm, "_dns_resolver", broken)
+    out = normalise_emails(pd.Series(["jane@acme.de", None]), check_deliverability=True)
+    assert out["email_deliverable"].tolist() == [None, None]
+    assert out["email_issue"].tolist() == ["", "missing"]
 
 
 # --------------------------------------------------------------------------
@@ -277,6 +366,104 @@ def test_nickname_key_groups(group):
 def test_nickname_key_leaves_other_names():
     out = nickname_key(pd.Series(["hans", "mary", None, "", "al", "robert"]))
     assert list(out) == ["hans", "mary", None, None, "al", "robert"]
+
+
+@pytest.mark.parametrize(
+    "group",
+    [
+        ["max", "maximilian"],
+        ["basti", "sebastian", "Sébastien"],
+        ["kathi", "katharina", "Käthe", "katherine"],
+        ["steffi", "stefanie", "stephanie"],
+        ["paco", "francisco"],
+        ["pepe", "jose", "José"],
+        ["ola", "aleksandra", "alexandra"],
+        ["gosia", "Małgorzata", "malgorzata", "Małgosia"],
+        ["kasia", "katarzyna"],
+        ["nico", "nicolas", "nicholas"],
+        ["Álex", "alex", "alejandro", "alexander"],
+        ["kuba", "jakub"],
+        ["muhammad", "mohammad", "muh"],
+        ["djoko", "joko"],
+    ],
+)
+def test_nickname_key_non_english_groups(group):
+    keys = set(nickname_key(pd.Series(group)))
+    assert len(keys) == 1, keys
+
+
+def test_nickname_key_word_by_word():
+    out = nickname_key(pd.Series(["moch rizki", "bob william"]))
+    assert list(out) == ["muhammad rizky", "robert william"]
+
+
+def test_nicknames_file_is_project_rules_file(repo_root):
+    from steward.normalise import default_nickname_file, load_nicknames
+
+    assert default_nickname_file() == repo_root / "rules" / "nicknames.csv"
+    table = load_nicknames()
+    assert table["bob"] == "robert" and table["robert"] == "robert"
+    assert table["gosia"] == "malgorzata"  # folded on load
+    assert all(k == k.casefold() and k.isascii() for k in table)
+
+
+def test_nickname_file_argument(tmp_path, caplog):
+    f = tmp_path / "nicks.csv"
+    f.write_text(
+        "# my groups\n"
+        "canonical,variants\n"
+        "\n"
+        "Hans,Hansi|Hänschen\n"
+        "  # indented comment\n"
+        "Robert,Bob\n"
+        "Roberta,Bob|Bobbie\n",  # bob twice: the first row wins
+        encoding="utf-8",
+    )
+    out = nickname_key(pd.Series(["hansi", "Hänschen", "bob", "bobbie", "bill", "kasia"]), nickname_file=f)
+    # bill and kasia are not in this file: the nicknames package alone decides
+    # (it links bill to both robert and william, so bill stays bill)
+    assert list(out) == ["hans", "hans", "robert", "roberta", "bill", "kasia"]
+    assert "'bob' is already in the row for 'robert'" in caplog.text
+
+
+def test_nickname_file_saved_by_a_spreadsheet(tmp_path):
+    f = tmp_path / "nicks.csv"
+    # semicolons, a byte-order mark, a comment row padded with separators
+    f.write_bytes("\ufeffcanonical;variants\r\n# mine;;\r\nStefanie;Steffi|Stefi\r\n".encode("utf-8"))
+    assert nickname_key(pd.Series(["stefi", "Steffi"]), nickname_file=f).tolist() == ["stefanie", "stefanie"]
+    f.write_bytes("canonical,variants\nJosé,Pepe\n".encode("cp1252"))
+    assert nickname_key(pd.Series(["pepe"]), nickname_file=f).tolist() == ["jose"]
+
+
+def test_nickname_file_chained_groups_share_one_key(tmp_path):
+    f = tmp_path / "nicks.csv"
+    f.write_text("canonical,variants\nKatherine,Kate|Katharina\nKatharina,Kathi\n", encoding="utf-8")
+    out = nickname_key(pd.Series(["kathi", "katharina", "kate", "katherine"]), nickname_file=f)
+    assert set(out) == {"katherine"}
+
+
+def test_nickname_file_reloaded_when_changed(tmp_path):
+    import os
+
+    f = tmp_path / "nicks.csv"
+    f.write_text("canonical,variants\nHans,Hansi\n", encoding="utf-8")
+    assert nickname_key(pd.Series(["hansi"]), nickname_file=f).iloc[0] == "hans"
+    f.write_text("canonical,variants\nJohannes,Hansi|Hans\n", encoding="utf-8")
+    os.utime(f, ns=(1, 1))  # a different mtime even on coarse file systems
+    assert nickname_key(pd.Series(["hansi"]), nickname_file=f).iloc[0] == "johannes"
+
+
+def test_nickname_file_missing_falls_back_to_package(tmp_path):
+    out = nickname_key(pd.Series(["kasia", "robert", "steffi", None]), nickname_file=tmp_path / "nope.csv")
+    assert list(out) == ["kasia", "robert", "stephanie", None]
+
+
+def test_nickname_file_from_project_dir(tmp_path, monkeypatch):
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "nicknames.csv").write_text("canonical,variants\nZbigniew,Zbyszek\n", encoding="utf-8")
+    monkeypatch.setenv("STEWARD_PROJECT_DIR", str(tmp_path))
+    assert nickname_key(pd.Series(["zbyszek", "kasia"])).tolist() == ["zbigniew", "kasia"]
 
 
 @pytest.mark.parametrize(
@@ -523,7 +710,9 @@ def test_empty_series():
     s = pd.Series([], dtype=object)
     for func in SERIES_FUNCS:
         _check_shape(func(s), s)
-    assert list(normalise_emails(s).columns) == ["email_norm", "email_key", "email_issue", "email_is_personal"]
+    assert list(normalise_emails(s).columns) == [
+        "email_norm", "email_key", "email_issue", "email_is_personal", "email_deliverable"
+    ]
     assert list(normalise_phones(s).columns) == ["phone_e164", "phone_ext", "phone_type", "phone_issue"]
 
 
@@ -535,3 +724,128 @@ def test_duplicate_index_and_weird_values():
     s = pd.Series(weird, index=[0] * len(weird), dtype=object)
     for func in SERIES_FUNCS:
         _check_shape(func(s), s)
+
+
+# --------------------------------------------------------------------------
+# speed-ups must not change results
+# --------------------------------------------------------------------------
+
+TRICKY_EMAILS = [
+    "jane@acme.de", "Jane.Roe@Example.COM", "Postmaster@example.com", "ABUSE@example.com", "a@b.co",
+    "a@b.c", "a@b", "a@localhost", "a@example.test", "a@nowhere.invalid", "a@x.local", "a@[1.2.3.4]",
+    "a@[IPv6:::1]", "a..b@example.com", ".a@example.com", "a.@example.com", "a b@example.com",
+    '"a b"@example.com', '"a"@example.com', "Jane <jane@example.com>", "<jane@example.com>",
+    "jane@exa_mple.com", "jane@-example.com", "jane@example-.com", "jane@example..com", "jane@.example.com",
+    "jane@example.com.", "jane@xn--bcher-kva.ch", "jane@bücher.ch", "jäne@example.com", "jane@EXAMPLE.123",
+    "jane@123.123.123.123", "x" * 64 + "@example.com", "x" * 65 + "@example.com",
+    "a@" + "b" * 63 + ".com", "a@" + "b" * 64 + ".com", "a@" + ".".join(["abcdefghi"] * 30) + ".com",
+    "a+b@example.com", "a=b@example.com", "a/b@example.com", "a!#$%&'*+-/=?^_`{|}~@example.com",
+    "a@b@example.com", "@example.com", "a@", "a@@example.com", "a@example.com ", " a@example.com",
+    "a@example.com\n", "a@ex ample.com", "a\t@example.com", "a@example.c0m", "a@example.arpa",
+    "a@onion.onion", "a@example.xn--p1ai", "MAILER-DAEMON@example.com", "a@exAMPLE.Co.Uk",
+]
+
+
+def _validate_both(addr):
+    from email_validator import EmailNotValidError, validate_email
+
+    from steward.normalise import _email_validator
+
+    def run(f):
+        try:
+            return f(addr)
+        except EmailNotValidError:
+            return "invalid"
+
+    def lib(a):
+        r = validate_email(a, check_deliverability=False)
+        return r.normalized, r.local_part, r.domain
+
+    return run(lib), run(_email_validator())
+
+
+@pytest.mark.parametrize("addr", TRICKY_EMAILS)
+def test_fast_email_validation_matches_email_validator(addr):
+    from steward.normalise import _email_validator, _EmailFast
+
+    assert isinstance(_email_validator(), _EmailFast)  # the installed email-validator gets the fast path
+    want, got = _validate_both(addr)
+    assert got == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    local=st.text(alphabet="abcXYZ019.+-_!'\"<> @[]", min_size=0, max_size=12),
+    domain=st.text(alphabet="abcxyzAB019.-_@[] ", min_size=0, max_size=16),
+    tld=st.sampled_from(["com", "de", "c", "123", "co.uk", "", "test", "invalid", "local"]),
+)
+def test_property_fast_email_validation_matches(local, domain, tld):
+    addr = f"{local}@{domain}.{tld}" if tld else f"{local}@{domain}"
+    want, got = _validate_both(addr)
+    assert got == want
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    digits=st.text(alphabet="0123456789", min_size=3, max_size=15),
+    plus=st.booleans(),
+    region=st.sampled_from(["DE", "US", "GB", "FR", "ID", "IN", "BR", "CA", "IT", None]),
+)
+def test_property_number_type_known_iff_valid(digits, plus, region):
+    import phonenumbers
+
+    from steward.normalise import _number_facts
+
+    try:
+        n = phonenumbers.parse(("+" if plus else "") + digits, None if plus else region)
+    except phonenumbers.NumberParseException:
+        return
+    ntype, e164 = _number_facts(n)
+    assert (ntype != phonenumbers.PhoneNumberType.UNKNOWN) == phonenumbers.is_valid_number(n)
+    if e164 is not None:
+        assert e164 == phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.E164)
+
+
+def test_distinct_values_keep_their_type():
+    # 1, 1.0 and True are different inputs (True is the text 'true')
+    s = pd.Series(["1", 1, 1.0, True, None, np.nan, "1"], dtype=object)
+    assert name_key(s).tolist() == ["1", "1", "1", "true", None, None, "1"]
+    assert normalise_opt_in(pd.Series([True, 1, "1", False, 0.0])).tolist() == ["yes", "yes", "yes", "no", "no"]
+
+
+PARALLEL_EMAILS = [f"user{i}@example{i % 7}.com" for i in range(40)] + ["info@gmial.com", None, "bad", 5]
+PARALLEL_PHONES = [f"+49 171 {1000000 + i * 7919}" for i in range(40)] + ["030 1234567", None, "x", 4915112345678.0]
+
+
+@pytest.mark.parametrize("workers", ["2", "1"])
+def test_parallel_workers_give_the_same_result(monkeypatch, caplog, workers):
+    import steward.normalise as nm
+
+    emails = pd.Series(PARALLEL_EMAILS * 2, dtype=object)
+    phones = pd.Series(PARALLEL_PHONES * 2, dtype=object)
+    countries = pd.Series(["DE"] * len(phones), dtype=object)
+    serial_e, serial_p = normalise_emails(emails), normalise_phones(phones, countries)
+    monkeypatch.setattr(nm, "PARALLEL_MIN_DISTINCT", 10)
+    monkeypatch.setattr(nm, "_PARALLEL_CHUNK", 7)
+    monkeypatch.setenv("STEWARD_NORMALISE_WORKERS", workers)
+    pd.testing.assert_frame_equal(normalise_emails(emails), serial_e)
+    pd.testing.assert_frame_equal(normalise_phones(phones, countries), serial_p)
+    assert "worker processes failed" not in caplog.text
+
+
+def test_parallel_falls_back_in_process(monkeypatch, caplog):
+    import concurrent.futures
+
+    import steward.normalise as nm
+
+    class Broken:
+        def __init__(self, *a, **k):
+            raise OSError("no processes here")
+
+    phones = pd.Series(PARALLEL_PHONES, dtype=object)
+    want = normalise_phones(phones, None, "DE")
+    monkeypatch.setattr(nm, "PARALLEL_MIN_DISTINCT", 10)
+    monkeypatch.setenv("STEWARD_NORMALISE_WORKERS", "2")
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Broken)
+    pd.testing.assert_frame_equal(normalise_phones(phones, None, "DE"), want)
+    assert "worker processes failed" in caplog.text
