@@ -47,18 +47,21 @@ def _shared_values(values: pd.Series, people: pd.Series, min_people: int) -> pd.
     return values.isin(shared) & values.notna()
 
 
-def _household_values(values: pd.Series, given_names: pd.Series, last_names: pd.Series) -> pd.Series:
+def _household_values(values: pd.Series, given_names: pd.Series, last_names: pd.Series,
+                      births: pd.Series | None = None) -> pd.Series:
     """Boolean mask: the value is held by people with clearly different first names.
 
     A shared family inbox (smithfamily@...) or a household landline carries no
     evidence that its holders are one person. Nickname variants (Bob/Robert),
     typos (Geroge/George) and first/last swapped between sources do not count
-    as different people. Vectorised: holders of the same value are paired with a
+    as different people, and neither do holders born on the same day (one person
+    whose first name a source got wrong is likelier than twins). Vectorised: holders of the same value are paired with a
     self-merge (groups are small; a value with many holders is "shared" anyway).
     """
     present = values.notna() & given_names.notna()
+    born = births[present].fillna("") if births is not None else ""
     holders = pd.DataFrame(
-        {"value": values[present], "given": given_names[present], "last": last_names[present].fillna("")}
+        {"value": values[present], "given": given_names[present], "last": last_names[present].fillna(""), "born": born}
     ).drop_duplicates()
     holders = holders[holders.duplicated("value", keep=False)]
     if holders.empty:
@@ -72,7 +75,8 @@ def _household_values(values: pd.Series, given_names: pd.Series, last_names: pd.
     swapped = (pairs["given_a"] == pairs["last_b"]) | (pairs["given_b"] == pairs["last_a"])
     similarity = process.cpdist(pairs["given_a"].tolist(), pairs["given_b"].tolist(),
                                 scorer=JaroWinkler.normalized_similarity, workers=1) if len(pairs) else np.zeros(0)
-    different = (similarity < HOUSEHOLD_NAME_SIMILARITY) & ~swapped.to_numpy()
+    same_birthday = ((pairs["born_a"] == pairs["born_b"]) & (pairs["born_a"] != "")).to_numpy()
+    different = (similarity < HOUSEHOLD_NAME_SIMILARITY) & ~swapped.to_numpy() & ~same_birthday
     household = set(pairs.loc[different, "value"]) | crowded
     return values.isin(household) & values.notna()
 
@@ -118,15 +122,17 @@ def normalise_contacts(records: pd.DataFrame, check_deliverability: bool = False
     person = person.where(person.str.strip() != "")
     out["phone_shared"] = _shared_values(out["phone_e164"], person, SHARED_IDENTIFIER_MIN_PEOPLE)
     out["email_shared"] = _shared_values(out["email_key"], person, SHARED_IDENTIFIER_MIN_PEOPLE) | _household_values(
-        out["email_key"], out["given_name_canonical"], out["last_name_folded"]
+        out["email_key"], out["given_name_canonical"], out["last_name_folded"], out["dob"]
     )
-    out["phone_shared"] |= _household_values(out["phone_e164"], out["given_name_canonical"], out["last_name_folded"])
+    out["phone_shared"] |= _household_values(out["phone_e164"], out["given_name_canonical"], out["last_name_folded"],
+                                             out["dob"])
     # Keys used for matching: identifiers that cannot tell people apart are blanked.
     out["email_match_key"] = out["email_key"].where(out["email_is_personal"] & ~out["email_shared"])
     out["phone_match_key"] = out["phone_e164"].where(~out["phone_shared"])
     # A street address shared by people with different first names is a household:
     # living together is not being the same person.
-    household_address = _household_values(out["address_key"], out["given_name_canonical"], out["last_name_folded"])
+    household_address = _household_values(out["address_key"], out["given_name_canonical"], out["last_name_folded"],
+                                          out["dob"])
     out["address_match_key"] = out["address_key"].where(~household_address)
     out["email_local_part"] = out["email_match_key"].str.split("@").str[0]
     log.info(
