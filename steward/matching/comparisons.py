@@ -56,6 +56,21 @@ class Comparison:
         return self.explanations.get(level, f"{self.name}: {level.replace('_', ' ')}")
 
 
+class OneColumnComparison(Comparison):
+    """A comparison of one column on both sides."""
+
+    column: str = ""
+
+    def columns(self) -> list[str]:
+        return [self.column]
+
+    def values(self, left: pd.DataFrame, right: pd.DataFrame):
+        """(left strings, right strings, mask: both sides present)."""
+        lv, lp = _text(left[self.column])
+        rv, rp = _text(right[self.column])
+        return lv, rv, lp & rp
+
+
 class NameComparison(Comparison):
     """Names: exact key, accents/umlauts folded, nickname, swapped with the other name part, fuzzy."""
 
@@ -145,7 +160,7 @@ class EmailComparison(Comparison):
         )
 
 
-class PhoneComparison(Comparison):
+class PhoneComparison(OneColumnComparison):
     def __init__(self, name: str, column: str, last_digits: int = 8):
         super().__init__(
             name,
@@ -159,19 +174,15 @@ class PhoneComparison(Comparison):
         )
         self.column, self.last_digits = column, last_digits
 
-    def columns(self):
-        return [self.column]
-
     def compute(self, left, right):
-        lv, lp = _text(left[self.column])
-        rv, rp = _text(right[self.column])
+        lv, rv, both = self.values(left, right)
         n = self.last_digits
         tail_l = np.array([s[-n:] for s in lv], dtype=object)
         tail_r = np.array([s[-n:] for s in rv], dtype=object)
-        return self._select([("exact", lv == rv), ("last_digits", tail_l == tail_r)], ~(lp & rp))
+        return self._select([("exact", lv == rv), ("last_digits", tail_l == tail_r)], ~both)
 
 
-class DateComparison(Comparison):
+class DateComparison(OneColumnComparison):
     """ISO dates (YYYY-MM-DD): exact, day and month swapped, one of Y/M/D differs."""
 
     def __init__(self, name: str, column: str):
@@ -188,22 +199,18 @@ class DateComparison(Comparison):
         )
         self.column = column
 
-    def columns(self):
-        return [self.column]
-
     def compute(self, left, right):
-        lv, lp = _text(left[self.column])
-        rv, rp = _text(right[self.column])
+        lv, rv, both = self.values(left, right)
         ly, lm, ld = (np.array([s[a:b] for s in lv], dtype=object) for a, b in ((0, 4), (5, 7), (8, 10)))
         ry, rm, rd = (np.array([s[a:b] for s in rv], dtype=object) for a, b in ((0, 4), (5, 7), (8, 10)))
         same = (ly == ry).astype(int) + (lm == rm).astype(int) + (ld == rd).astype(int)
         return self._select(
             [("exact", lv == rv), ("day_month_swapped", (ly == ry) & (lm == rd) & (ld == rm)), ("one_part_differs", same == 2)],
-            ~(lp & rp),
+            ~both,
         )
 
 
-class FuzzyComparison(Comparison):
+class FuzzyComparison(OneColumnComparison):
     """Any text column: exact, then fuzzy at a threshold (token-set ratio or Jaro-Winkler)."""
 
     def __init__(self, name: str, column: str, threshold: float = 0.9, scorer: str = "token_set"):
@@ -220,20 +227,16 @@ class FuzzyComparison(Comparison):
         )
         self.column, self.threshold, self.scorer = column, threshold, scorer
 
-    def columns(self):
-        return [self.column]
-
     def compute(self, left, right):
-        lv, lp = _text(left[self.column])
-        rv, rp = _text(right[self.column])
+        lv, rv, both = self.values(left, right)
         if self.scorer == "token_set":
             sim = _similarity(lv, rv, fuzz.token_set_ratio) / 100.0
         else:
             sim = _similarity(lv, rv, JaroWinkler.normalized_similarity)
-        return self._select([("exact", lv == rv), ("fuzzy", sim >= self.threshold)], ~(lp & rp))
+        return self._select([("exact", lv == rv), ("fuzzy", sim >= self.threshold)], ~both)
 
 
-class ExactComparison(Comparison):
+class ExactComparison(OneColumnComparison):
     def __init__(self, name: str, column: str):
         label = name.replace("_", " ")
         super().__init__(
@@ -243,13 +246,9 @@ class ExactComparison(Comparison):
         )
         self.column = column
 
-    def columns(self):
-        return [self.column]
-
     def compute(self, left, right):
-        lv, lp = _text(left[self.column])
-        rv, rp = _text(right[self.column])
-        return self._select([("exact", lv == rv)], ~(lp & rp))
+        lv, rv, both = self.values(left, right)
+        return self._select([("exact", lv == rv)], ~both)
 
 
 COMPARISON_KINDS = {
