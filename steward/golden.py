@@ -99,7 +99,10 @@ def _pick(members: pd.DataFrame, fields: list[str], rules: list[str], survivorsh
             lengths = originals.fillna("").astype(str).apply(lambda s: s.str.len()).sum(axis=1)
             candidates[col] = (filled * 1000 + lengths).loc[candidates.index]
         elif rule == "most_frequent":
-            key = values.loc[candidates.index].fillna("").astype(str).agg("|".join, axis=1).str.casefold()
+            parts = values.loc[candidates.index].fillna("").astype(str)
+            key = parts.iloc[:, 0].str.cat([parts[c] for c in parts.columns[1:]], sep="|") if parts.shape[1] > 1 \
+                else parts.iloc[:, 0]
+            key = key.str.casefold()
             candidates[col] = key.groupby([candidates["cluster"], key]).transform("size")
         sort_cols.append(col)
         ascending.append(rule in ("valid_first", "source_priority"))
@@ -114,7 +117,9 @@ def build_golden_records(contacts: pd.DataFrame, clusters: pd.DataFrame, survivo
     members = contacts.copy()
     members["cluster"] = clusters["cluster"].to_numpy()
     extra_fields = [c for c in contacts.columns if c.startswith("extra_")]
-    ids = members.groupby("cluster")["contact_key"].agg(golden_id_for)
+    # Smallest member key per cluster, found by sorting (no per-group Python).
+    smallest = members[["cluster", "contact_key"]].sort_values(["cluster", "contact_key"]).drop_duplicates("cluster")
+    ids = pd.Series([golden_id_for([key]) for key in smallest["contact_key"]], index=smallest["cluster"].to_numpy())
     golden = pd.DataFrame({"golden_id": ids})
     golden.index.name = "cluster"
 
@@ -132,15 +137,19 @@ def build_golden_records(contacts: pd.DataFrame, clusters: pd.DataFrame, survivo
     for part in ("first_name", "last_name"):
         golden[part] = golden[part].map(_tidy_name)
     grouped = members.groupby("cluster")
-    golden["created_at"] = grouped["created_at"].min()
-    golden["updated_at"] = grouped["updated_at"].max()
+    # ISO timestamps: parsed for a vectorised min/max, written back in the same form.
+    for column, how in (("created_at", "min"), ("updated_at", "max")):
+        stamps = pd.to_datetime(members[column], format="ISO8601", errors="coerce")
+        golden[column] = stamps.groupby(members["cluster"]).agg(how).dt.strftime("%Y-%m-%dT%H:%M:%S")
     opt = members["email_opt_in"].fillna("unknown")
     has_no = (opt == "no").groupby(members["cluster"]).any()
     has_yes = (opt == "yes").groupby(members["cluster"]).any()
     # An opt-out anywhere wins over any opt-in: consent never loosens in a merge.
     golden["email_opt_in"] = np.where(has_no, "no", np.where(has_yes, "yes", "unknown"))
     golden["member_count"] = grouped.size()
-    golden["sources"] = grouped["source"].agg(lambda s: ",".join(sorted(set(s))))
+    present = pd.crosstab(members["cluster"], members["source"]) > 0
+    names = present.columns.astype(str)
+    golden["sources"] = present.apply(lambda flags: ",".join(names[flags.to_numpy()]), axis=1)
     golden = golden.reset_index(drop=True).sort_values("golden_id", ignore_index=True)
 
     crosswalk = pd.DataFrame(
