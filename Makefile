@@ -20,6 +20,7 @@ run: install
 	$(BIN)/steward run
 
 test: install
+	$(BIN)/ruff check --select F,E9 steward assets pipelines tests benchmarks
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 ui: install

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import dagster as dg
-import pytest
 import yaml
 
 from pipelines.definitions import build_assets, build_definitions, build_resources

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import re
 import sqlite3
-from collections import defaultdict
 from pathlib import Path
 
 import pandas as pd
