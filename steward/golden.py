@@ -27,9 +27,9 @@ VALUE_COLUMN = {
 GOLDEN_FIELDS = [c for c in CANONICAL_COLUMNS if c not in ("record_id", "source", "created_at", "updated_at", "email_opt_in")]
 
 
-def golden_id_for(contact_keys: pd.Series) -> str:
+def golden_id_for(smallest_contact_key: str) -> str:
     """Deterministic id from the cluster's smallest member key: same input, same id."""
-    return "G" + hashlib.sha1(min(contact_keys).encode("utf-8")).hexdigest()[:15].upper()
+    return "G" + hashlib.sha1(smallest_contact_key.encode("utf-8")).hexdigest()[:15].upper()
 
 
 def _tidy_name(value):
@@ -119,7 +119,7 @@ def build_golden_records(contacts: pd.DataFrame, clusters: pd.DataFrame, survivo
     extra_fields = [c for c in contacts.columns if c.startswith("extra_")]
     # Smallest member key per cluster, found by sorting (no per-group Python).
     smallest = members[["cluster", "contact_key"]].sort_values(["cluster", "contact_key"]).drop_duplicates("cluster")
-    ids = pd.Series([golden_id_for([key]) for key in smallest["contact_key"]], index=smallest["cluster"].to_numpy())
+    ids = pd.Series([golden_id_for(key) for key in smallest["contact_key"]], index=smallest["cluster"].to_numpy())
     golden = pd.DataFrame({"golden_id": ids})
     golden.index.name = "cluster"
 

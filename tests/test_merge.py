@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -9,7 +10,7 @@ from hypothesis import strategies as st
 
 from steward.contacts import normalise_contacts
 from steward.golden import Survivorship, build_golden_records
-from steward.matching.cluster import cluster_records
+from steward.matching.cluster import cluster_records, connected_clusters
 
 BASE = {c: None for c in ["first_name", "last_name", "email", "phone", "company", "job_title", "address_line1", "city",
                           "postcode", "region", "country", "date_of_birth", "created_at", "updated_at"]}
@@ -99,8 +100,8 @@ def test_opt_out_anywhere_survives_every_merge(members):
 
 def test_clusters_are_connected_components():
     contacts = _records([{"source": "s", "record_id": str(i), "last_name": "A"} for i in range(5)])
-    pairs = pd.DataFrame({"left": [0, 1, 3], "right": [1, 2, 4]})
-    clusters = cluster_records(contacts, pairs)
+    labels = connected_clusters(len(contacts), np.array([0, 1, 3]), np.array([1, 2, 4]))
+    clusters = cluster_records(contacts, labels)
     assert clusters["cluster"].nunique() == 2
     assert clusters.loc[0, "cluster"] == clusters.loc[2, "cluster"] != clusters.loc[3, "cluster"]
 

@@ -181,17 +181,9 @@ def safe_clusters(
     return labels.astype(np.int64), pd.DataFrame(refused, columns=["left", "right", "reason"])
 
 
-def cluster_records(contacts: pd.DataFrame, labels_or_pairs) -> pd.DataFrame:
-    """contact_key, source, record_id, cluster, cluster_size for every record.
-
-    Accepts cluster labels (from ``safe_clusters``) or, for plain connected
-    components, a frame of matched pairs (left, right)."""
-    if isinstance(labels_or_pairs, pd.DataFrame):
-        labels = connected_clusters(len(contacts), labels_or_pairs["left"].to_numpy(np.int64),
-                                    labels_or_pairs["right"].to_numpy(np.int64))
-    else:
-        labels = np.asarray(labels_or_pairs, dtype=np.int64)
+def cluster_records(contacts: pd.DataFrame, labels: np.ndarray) -> pd.DataFrame:
+    """contact_key, source, record_id, cluster, cluster_size for every record (labels aligned to contacts)."""
     out = contacts[["contact_key", "source", "record_id"]].copy()
-    out["cluster"] = labels
+    out["cluster"] = np.asarray(labels, dtype=np.int64)
     out["cluster_size"] = out.groupby("cluster")["cluster"].transform("size")
     return out
