@@ -26,10 +26,29 @@ def candidate_pairs(steward: StewardProject, normalised_contacts: pd.DataFrame) 
     return dg.Output(result.pairs, metadata=meta)
 
 
+@dg.asset(group_name="match")
+def match_model(steward: StewardProject, normalised_contacts: pd.DataFrame, candidate_pairs: pd.DataFrame) -> dg.Output[MatchModel]:
+    """The scoring model: rules/matching.yaml, re-estimated from this data where the estimate passes its guard."""
+    model = MatchModel.from_config(steward.project.matching()).fit(normalised_contacts, candidate_pairs)
+    guard = model.fitted.get("guard") or {}
+    if guard and not guard.get("accepted"):
+        source = "configured (estimate rejected)"
+    elif model.fitted:
+        source = "estimated from this data"
+    else:
+        source = "configured"
+    return dg.Output(model, metadata={
+        "parameters": source,
+        "guard": dg.MetadataValue.json(guard),
+        "prior_match_probability": float(model.prior),
+        "weights": table_preview(model.parameters_frame().round(4), rows=80),
+    })
+
+
 @dg.asset(group_name="match", kinds={"pandas"})
-def scored_pairs(steward: StewardProject, normalised_contacts: pd.DataFrame, candidate_pairs: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+def scored_pairs(match_model: MatchModel, normalised_contacts: pd.DataFrame, candidate_pairs: pd.DataFrame) -> dg.Output[pd.DataFrame]:
     """Every candidate pair with its comparison levels, per-field weights and match probability."""
-    model = MatchModel.from_config(steward.project.matching())
+    model = match_model
     scored = score_pairs(normalised_contacts, candidate_pairs, model)
     classes = classify(scored, model).value_counts().to_dict()
     levels = [c for c in scored.columns if c.endswith("_level")]
@@ -40,10 +59,9 @@ def scored_pairs(steward: StewardProject, normalised_contacts: pd.DataFrame, can
 
 
 @dg.asset(group_name="match", kinds={"pandas"})
-def merge_suggestions(steward: StewardProject, normalised_contacts: pd.DataFrame, scored_pairs: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+def merge_suggestions(match_model: MatchModel, normalised_contacts: pd.DataFrame, scored_pairs: pd.DataFrame) -> dg.Output[pd.DataFrame]:
     """Grey-zone pairs (between the review and match thresholds), best first, side by side, with the reasons."""
-    model = MatchModel.from_config(steward.project.matching())
-    suggestions = build_suggestions(scored_pairs, normalised_contacts, model)
+    suggestions = build_suggestions(scored_pairs, normalised_contacts, match_model)
     return dg.Output(suggestions, metadata={
         "dagster/row_count": len(suggestions),
         "suggestions": table_preview(suggestions, ["pair_id", "match_probability", "a_first_name", "a_last_name",
@@ -53,10 +71,9 @@ def merge_suggestions(steward: StewardProject, normalised_contacts: pd.DataFrame
 
 
 @dg.asset(group_name="match", kinds={"pandas"})
-def contact_clusters(steward: StewardProject, normalised_contacts: pd.DataFrame, scored_pairs: pd.DataFrame) -> dg.Output[pd.DataFrame]:
-    """Records grouped into people: connected components of pairs at or above the match threshold."""
-    model = MatchModel.from_config(steward.project.matching())
-    clusters, refused = build_clusters(normalised_contacts, scored_pairs, model)
+def contact_clusters(match_model: MatchModel, normalised_contacts: pd.DataFrame, scored_pairs: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+    """Records grouped into people: pairs at or above the match threshold, never chained through a contradiction."""
+    clusters, refused = build_clusters(normalised_contacts, scored_pairs, match_model)
     sizes = clusters.drop_duplicates("cluster")["cluster_size"].value_counts().sort_index()
     return dg.Output(clusters, metadata={
         "dagster/row_count": len(clusters),

@@ -116,7 +116,15 @@ def normalise_contacts(records: pd.DataFrame, check_deliverability: bool = False
     out["city_key"] = name_key(out["city"])
     # Street lines compare as folded text ("12 Main St." ~ "12 main street" by token overlap).
     out["address_key"] = name_key(out["address_line1"])
+    # Address parts for blocking and comparison: the house number, and the street name
+    # with spaces and numbers removed ("52 fiskenscrescent" ~ "124 fisken crescent").
+    out["street_number"] = out["address_key"].str.extract(r"(\d+)", expand=False)
+    street_letters = out["address_key"].str.replace(r"[^a-z]", "", regex=True)
+    out["street_key"] = street_letters.where(street_letters.str.len() >= 3)
+    out["street_prefix"] = out["street_key"].str[:5]
     out["dob"] = out["date_of_birth"].where(out["date_of_birth"].notna())
+    # First letters of both names: still shared when each name has a typo further in.
+    out["name_prefix_key"] = (out["first_name_folded"].str[:3] + "|" + out["last_name_folded"].str[:3]).where(both)
 
     person = out["first_name_folded"].fillna("") + " " + out["last_name_folded"].fillna("")
     person = person.where(person.str.strip() != "")

@@ -33,7 +33,7 @@ def test_definitions_load_with_graph_job_schedule_and_checks(repo_root):
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
     expected = {"demo_source_files", "raw_webshop", "raw_events", "raw_support", "raw_legacy_crm",
-                "normalised_contacts", "quarantined_records", "candidate_pairs", "scored_pairs",
+                "normalised_contacts", "quarantined_records", "candidate_pairs", "match_model", "scored_pairs",
                 "merge_suggestions", "contact_clusters", "golden_contacts", "golden_crosswalk", "crm_golden_contacts",
                 "data_quality_audit"}
     assert expected <= keys
@@ -56,6 +56,12 @@ def test_whole_graph_materialises_and_publishes(project_copy):
     golden = result.output_for_node("golden_records", "golden_contacts")
     crosswalk = result.output_for_node("golden_records", "golden_crosswalk")
     quarantine = result.output_for_node("quarantined_records")
+    # The assets fit the model like `steward dedupe` does; on demo data the guard keeps the configured values.
+    model = result.output_for_node("match_model")
+    assert model.fitted["guard"]["accepted"] is False
+    model_meta = [m for m in result.get_asset_materialization_events()
+                  if m.asset_key == dg.AssetKey("match_model")][0].materialization.metadata
+    assert model_meta["parameters"].value == "configured (estimate rejected)"
     # Nothing lost: every raw row is in the crosswalk or in quarantine.
     raw_rows = sum(result.output_for_node(f"raw_{s}").raw_row_count for s in ("webshop", "events", "support", "legacy_crm"))
     assert len(crosswalk) + len(quarantine) == raw_rows

@@ -134,3 +134,31 @@ def test_reviewer_decisions_are_must_and_cannot_links():
                               cannot_link=pd.DataFrame({"left": [0], "right": [1]}))
     assert labels[0] != labels[1]  # rejected despite a high score
     assert labels[2] == labels[3]  # approved despite a low score
+
+
+def test_address_and_name_prefix_keys_find_records_whose_names_were_mangled(repo_root):
+    contacts = _contacts([
+        {"first_name": "Ruby", "last_name": "Dixon", "address_line1": "52 Fisken Crescent", "postcode": "3179",
+         "city": "Ballarat", "country": "AU"},
+        # Both names mistyped, street run together: no name key or exact address key is shared.
+        {"first_name": "Rbuy", "last_name": "Dixno", "address_line1": "52 fiskencrescent", "postcode": "3197",
+         "country": "AU"},
+        {"first_name": "Rubina", "last_name": "Dixson", "address_line1": "7 Other Road", "postcode": "2000",
+         "city": "Ballarat", "country": "AU"},
+    ])
+    assert contacts["street_number"].tolist() == ["52", "52", "7"]
+    assert contacts["street_key"].tolist() == ["fiskencrescent", "fiskencrescent", "otherroad"]
+    assert contacts["name_prefix_key"].tolist() == ["rub|dix", "rbu|dix", "rub|dix"]
+    config = load_project(repo_root).matching()
+    from steward.pipeline import find_candidates
+
+    found = find_candidates(contacts, config).pairs
+    pairs = set(map(tuple, found[["left", "right"]].to_numpy()))
+    assert (0, 1) in pairs  # same house number and street
+    assert (0, 2) in pairs  # same first letters of both names, same town
+    # Without the new rules the mangled pair is not a candidate at all.
+    old = dict(config, blocking=dict(config["blocking"], rules=[
+        r for r in config["blocking"]["rules"]
+        if r not in (["street_number", "street_prefix"], ["postcode_key", "street_prefix"],
+                     ["postcode_key", "street_number"], ["name_prefix_key", "city_key"])]))
+    assert (0, 1) not in set(map(tuple, find_candidates(contacts, old).pairs[["left", "right"]].to_numpy()))

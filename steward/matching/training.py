@@ -9,6 +9,17 @@
 EM runs over the distinct comparison patterns (one row per combination of
 levels, with a count), so its cost does not grow with the number of pairs.
 Term-frequency adjustment is applied at prediction time only, as Splink does.
+
+EM assumes the fields disagree independently. That holds where errors are
+typos and dropped values (FEBRL-like data: the fit lifts recall a lot), and it
+breaks on real contact data with households and namesakes: family members share
+a surname, an address, a postcode and a city, and EM happily explains that
+correlation as "the same person". So with ``estimate: auto`` (the default) the
+fit is a proposal, checked against the steward's configured model: if more than
+``max_contradiction_share`` of the pairs the fitted model would merge are pairs
+the configured model calls clearly different people (probability below
+``clustering.cannot_link.below_probability``), the fit is rejected, the
+configured values are used and the reason is logged and kept in ``fitted``.
 """
 
 from __future__ import annotations
@@ -96,16 +107,43 @@ def estimate_m_em(patterns: pd.DataFrame, counts: np.ndarray, model: MatchModel,
     return m, prior, iterations
 
 
+ESTIMATE_MODES = (True, False, "auto")
+GUARD_SAMPLE_PAIRS = 200_000
+
+
+def estimate_mode(settings: dict):
+    mode = settings.get("estimate", "auto")
+    if mode not in ESTIMATE_MODES:
+        raise ValueError(f"rules/matching.yaml: training.estimate must be true, false or auto, not {mode!r}")
+    return mode
+
+
+def contradiction_share(configured: MatchModel, fitted: MatchModel, contacts: pd.DataFrame, pairs: pd.DataFrame,
+                        seed: int = 42, sample: int = GUARD_SAMPLE_PAIRS) -> tuple[float, int, int]:
+    """Share of the fitted model's automatic merges that the configured model calls different people.
+
+    Returns (share, contradicted, fitted merges) over a seeded sample of the candidate pairs."""
+    if len(pairs) > sample:
+        pairs = pairs.sample(n=sample, random_state=seed)
+    below = float(((configured.clustering or {}).get("cannot_link") or {}).get("below_probability", 0.1))
+    fitted_p = fitted.predict(contacts, pairs)["match_probability"].to_numpy()
+    configured_p = configured.predict(contacts, pairs)["match_probability"].to_numpy()
+    merges = fitted_p >= fitted.match_threshold
+    contradicted = int((merges & (configured_p < below)).sum())
+    return contradicted / max(int(merges.sum()), 1), contradicted, int(merges.sum())
+
+
 def fit_model(model: MatchModel, contacts: pd.DataFrame, pairs: pd.DataFrame) -> MatchModel:
     settings = model.training
-    if not settings.get("estimate", True) or len(contacts) < 2:
+    mode = estimate_mode(settings)
+    if mode is False or len(contacts) < 2 or len(pairs) == 0:
+        # No candidate pairs: nothing to learn m from (and u from random pairs alone would
+        # not fit the configured m and prior).
         return model
     records = _records_for(contacts, model)
     seed = int(settings.get("seed", 42))
     u_config = {name: values.copy() for name, values in model.u.items()}
-    u, sampled = estimate_u(records, model, int(settings.get("u_sample_pairs", 300_000)), seed)
-    if len(pairs) == 0:
-        return model.with_parameters(model.m, u, model.prior, {"u_sample_pairs": sampled, "em_pairs": 0})
+    u, sampled = estimate_u(records, model, int(settings.get("u_sample_pairs", 100_000)), seed)
     levels = _level_frame(records, pairs["left"].to_numpy(), pairs["right"].to_numpy(), model)
     grouped = levels.value_counts(sort=False).reset_index(name="count")
     m, block_prior, iterations = estimate_m_em(
@@ -126,4 +164,19 @@ def fit_model(model: MatchModel, contacts: pd.DataFrame, pairs: pd.DataFrame) ->
               "em_iterations": int(iterations), "candidate_match_share": round(block_prior, 6),
               "prior_match_probability": float(f"{prior:.6g}")}
     log.info("fitted match model: prior %.4f after %d EM iterations over %d patterns", prior, iterations, len(grouped))
-    return model.with_parameters(m, u, prior, fitted)
+    candidate = model.with_parameters(m, u, prior, fitted)
+    if mode != "auto":
+        return candidate
+    limit = float(settings.get("max_contradiction_share", 0.005))
+    share, contradicted, merges = contradiction_share(model, candidate, contacts, pairs, seed)
+    fitted["guard"] = {"contradicted_merges": contradicted, "sampled_merges": merges,
+                       "share": round(share, 5), "limit": limit, "accepted": share <= limit}
+    if share <= limit:
+        return candidate.with_parameters(m, u, prior, fitted)
+    log.warning(
+        "estimated match model rejected: %d of %d merges it proposes (%.1f%%) are pairs the configured model calls "
+        "different people (limit %.1f%%); the data's fields are not independent (households, namesakes?). "
+        "Using the values in rules/matching.yaml.", contradicted, merges, 100 * share, 100 * limit,
+    )
+    return model.with_parameters(model.m, model.u, model.prior, {"guard": fitted["guard"], "rejected_fit": {
+        k: v for k, v in fitted.items() if k != "guard"}})

