@@ -16,10 +16,11 @@ breaks on real contact data with households and namesakes: family members share
 a surname, an address, a postcode and a city, and EM happily explains that
 correlation as "the same person". So with ``estimate: auto`` (the default) the
 fit is a proposal, checked against the steward's configured model: if more than
-``max_contradiction_share`` of the pairs the fitted model would merge are pairs
-the configured model calls clearly different people (probability below
-``clustering.cannot_link.below_probability``), the fit is rejected, the
-configured values are used and the reason is logged and kept in ``fitted``.
+``max_contradiction_share`` of the merges the fit adds (pairs it merges and the
+configured model does not) are pairs the configured model calls clearly
+different people (probability below ``clustering.cannot_link.below_probability``),
+the fit is rejected, the configured values are used and the reason is logged and
+kept in ``fitted``.
 """
 
 from __future__ import annotations
@@ -120,17 +121,21 @@ def estimate_mode(settings: dict):
 
 def contradiction_share(configured: MatchModel, fitted: MatchModel, contacts: pd.DataFrame, pairs: pd.DataFrame,
                         seed: int = 42, sample: int = GUARD_SAMPLE_PAIRS) -> tuple[float, int, int]:
-    """Share of the fitted model's automatic merges that the configured model calls different people.
+    """How often the fit's *new* merges are pairs the configured model calls different people.
 
-    Returns (share, contradicted, fitted merges) over a seeded sample of the candidate pairs."""
+    New merges: pairs the fitted model merges and the configured model does not. On data
+    where EM fits (FEBRL) they are corrupted duplicates the configured model was unsure
+    about, and not one is a clear contradiction; where EM explains households and
+    namesakes as matches, a share of them are. Returns (share, contradicted, new merges)
+    over a seeded sample of the candidate pairs."""
     if len(pairs) > sample:
         pairs = pairs.sample(n=sample, random_state=seed)
     below = float(((configured.clustering or {}).get("cannot_link") or {}).get("below_probability", 0.1))
     fitted_p = fitted.predict(contacts, pairs)["match_probability"].to_numpy()
     configured_p = configured.predict(contacts, pairs)["match_probability"].to_numpy()
-    merges = fitted_p >= fitted.match_threshold
-    contradicted = int((merges & (configured_p < below)).sum())
-    return contradicted / max(int(merges.sum()), 1), contradicted, int(merges.sum())
+    new = (fitted_p >= fitted.match_threshold) & (configured_p < configured.match_threshold)
+    contradicted = int((new & (configured_p < below)).sum())
+    return contradicted / max(int(new.sum()), 1), contradicted, int(new.sum())
 
 
 def fit_model(model: MatchModel, contacts: pd.DataFrame, pairs: pd.DataFrame) -> MatchModel:
@@ -169,12 +174,12 @@ def fit_model(model: MatchModel, contacts: pd.DataFrame, pairs: pd.DataFrame) ->
         return candidate
     limit = float(settings.get("max_contradiction_share", 0.005))
     share, contradicted, merges = contradiction_share(model, candidate, contacts, pairs, seed)
-    fitted["guard"] = {"contradicted_merges": contradicted, "sampled_merges": merges,
+    fitted["guard"] = {"contradicted_merges": contradicted, "new_merges": merges,
                        "share": round(share, 5), "limit": limit, "accepted": share <= limit}
     if share <= limit:
         return candidate.with_parameters(m, u, prior, fitted)
     log.warning(
-        "estimated match model rejected: %d of %d merges it proposes (%.1f%%) are pairs the configured model calls "
+        "estimated match model rejected: %d of the %d merges it adds (%.1f%%) are pairs the configured model calls "
         "different people (limit %.1f%%); the data's fields are not independent (households, namesakes?). "
         "Using the values in rules/matching.yaml.", contradicted, merges, 100 * share, 100 * limit,
     )
