@@ -71,6 +71,9 @@ class SourceConfig:
     timestamp_format: str | None = None  # created_at / updated_at
     columns: dict[str, ColumnMapping] = field(default_factory=dict)
     config_file: Path | None = None
+    # The source only records opt-ins that were confirmed (double opt-in flow), so
+    # its "yes" counts as confirmed without a per-record double-opt-in flag.
+    consent_confirmed: bool = False
 
     @property
     def location(self) -> str:
@@ -128,6 +131,11 @@ def parse_sources(data: dict[str, Any], base_dir: Path, config_file: Path) -> di
             raise ConfigError(f"{where}.path: required for kind {kind}")
         if kind == "sql" and (not url or not (spec.get("table") or spec.get("query"))):
             raise ConfigError(f"{where}: kind sql needs 'url' and 'table' or 'query'")
+        consent_confirmed = spec.get("consent_confirmed", False)
+        if not isinstance(consent_confirmed, bool):
+            # "yes"/"no" strings or 1/0 are refused rather than guessed: a wrong guess
+            # here would turn unconfirmed opt-ins into consent.
+            raise ConfigError(f"{where}.consent_confirmed: must be true or false, got {consent_confirmed!r}")
         sources[name] = SourceConfig(
             name=name,
             kind=kind,
@@ -143,6 +151,7 @@ def parse_sources(data: dict[str, Any], base_dir: Path, config_file: Path) -> di
             timestamp_format=spec.get("timestamp_format"),
             columns=columns,
             config_file=config_file,
+            consent_confirmed=consent_confirmed,
         )
     return sources
 
@@ -206,6 +215,18 @@ class Project:
     def survivorship(self) -> dict[str, Any]:
         return read_yaml(self.rules_dir / "survivorship.yaml")
 
+    def consent(self):
+        """Consent and minors' rules from rules/consent.yaml, validated (defaults when the file is missing).
+
+        Returns a ``steward.consent.ConsentRules``; a wrong value raises ConfigError
+        (a ValueError) naming the file and the key."""
+        from steward.consent import ConsentRules, parse_consent_rules
+
+        path = self.rules_dir / "consent.yaml"
+        if not path.is_file():
+            return ConsentRules()
+        return parse_consent_rules(read_yaml(path), path)
+
     def normalise_options(self) -> dict[str, Any]:
         """Options for steward.contacts.normalise_contacts from rules/normalise.yaml (optional file)."""
         path = self.rules_dir / "normalise.yaml"
@@ -216,6 +237,16 @@ class Project:
             "check_deliverability": bool(email.get("check_deliverability", False)),
             "nickname_file": nicknames if nicknames.is_file() else None,
         }
+
+    def erasure(self):
+        """Where the erasure list lives and how it is hashed, from rules/erasure.yaml
+        (optional file: without it, data/erasure_list.csv and $STEWARD_ERASURE_SALT).
+        A steward.erasure.ErasureConfig; ConfigError naming the file and key if invalid."""
+        # Imported here: steward.erasure imports this module.
+        from steward.erasure import parse_erasure_config
+
+        path = self.rules_dir / "erasure.yaml"
+        return parse_erasure_config(read_yaml(path) if path.is_file() else {}, self.root, path)
 
 
 def load_project(explicit: str | os.PathLike | None = None) -> Project:

@@ -40,13 +40,15 @@ SOURCE_FILES = {
     "legacy_crm": "legacy_crm.sqlite",
 }
 WEBSHOP_COLUMNS = ["customer_id", "First Name", "Last Name", "E-mail", "Phone", "Street", "City", "ZIP", "Country",
-                   "Birthday", "Registered", "Last Update", "Newsletter", "loyalty_tier"]
+                   "Birthday", "Registered", "Last Update", "Newsletter", "Newsletter DOI", "SMS", "SMS DOI",
+                   "Consent changed", "loyalty_tier"]
 EVENTS_COLUMNS = ["signup_id", "Name", "Email Address", "Mobile", "Organisation", "Title", "Country", "Signed up",
-                  "Marketing consent"]
+                  "Marketing consent", "SMS consent"]
 SUPPORT_COLUMNS = ["requester_id", "first", "last", "mail", "tel", "company", "city", "country_code", "created",
                    "modified", "satisfaction"]
 LEGACY_COLUMNS = ["CONTACT_ID", "FNAME", "LNAME", "EMAIL_ADDR", "PHONE_NO", "ACCOUNT_NAME", "JOB_TITLE", "ADDR1", "CITY",
-                  "POSTAL_CODE", "STATE", "COUNTRY", "DOB", "CREATED_DATE", "UPDATED_DATE", "OPT_OUT"]
+                  "POSTAL_CODE", "STATE", "COUNTRY", "DOB", "CREATED_DATE", "UPDATED_DATE", "OPT_OUT",
+                  "PHONE_OPT_OUT"]
 
 # --------------------------------------------------------------------------------------
 # Reference lists (small, invented where they name firms; real first/last/city names)
@@ -893,6 +895,51 @@ def _plan_records(P: _People, rng: np.random.Generator, R: random.Random):
     return plan
 
 
+# Children whose date of birth the demo always shows, one per band in turn (ages in
+# years, both included): the golden record must publish only their age range.
+CHILD_AGES = ((3, 5), (6, 12), (13, 15))
+
+
+def _plan_consent(P: _People, plan, C: np.random.Generator) -> None:
+    """Phone consent, double opt-in behaviour, phone conflicts and young children.
+
+    Drawn from their own stream ``C``, so every value the generator wrote before
+    these columns existed is unchanged (children's dates of birth aside)."""
+    n = P.n
+    # Email: the wish is P.consent; whether the person clicked the shop's double
+    # opt-in link decides "Newsletter DOI" (confirmed / pending / not asked).
+    P.email_confirmed = (C.random(n) < 0.6).tolist()
+    P.sms_consent = (C.random(n) < 0.35).tolist()
+    P.sms_confirmed = (C.random(n) < 0.5).tolist()
+    # Phone conflicts: SMS "yes" in the shop or at an event, phone opt-out in the old CRM.
+    in_source = {name: {i for i, _ in plan[name]} for name in plan}
+    both = sorted((in_source["webshop"] | in_source["events"]) & in_source["legacy_crm"])
+    P.phone_conflict = [False] * n
+    if both:
+        picked = C.choice(len(both), size=max(1, round(len(both) * 0.2)), replace=False)
+        for j in sorted(picked.tolist()):
+            i = both[j]
+            P.phone_conflict[i] = True
+            P.sms_consent[i] = True
+    # Children: some minors become younger (3-15) and always show their date of birth
+    # where a source has one (webshop, legacy CRM) - e.g. kids' club members.
+    P.show_dob = [False] * n
+    with_dob = in_source["webshop"] | in_source["legacy_crm"]
+    pool = [i for i in range(n) if P.minor[i] and i in with_dob]
+    count = min(len(pool), max(3, round(n * 0.005)))
+    if not count:
+        return
+    chosen = sorted(C.choice(len(pool), size=count, replace=False).tolist())
+    reference = np.datetime64(REFERENCE_DATE.date())
+    for j, k in enumerate(chosen):
+        i = pool[k]
+        low, high = CHILD_AGES[j % len(CHILD_AGES)]
+        days = int(C.integers(low * 365 + 4, (high + 1) * 365 - 4))
+        born = pd.Timestamp(reference - np.timedelta64(days, "D"))
+        P.dob[i] = (born.year, born.month, born.day)
+        P.show_dob[i] = True
+
+
 # --------------------------------------------------------------------------------------
 # One record: decide what is wrong with it, make sure it stays recognisable, render
 # --------------------------------------------------------------------------------------
@@ -1110,15 +1157,21 @@ def _timestamps(rng: np.random.Generator, count: int, start: str, end: str,
 # --------------------------------------------------------------------------------------
 
 
-def _webshop(plan, P, rng, R):
+def _webshop(plan, P, rng, R, C):
     entries = plan["webshop"]
     created, updated = _timestamps(rng, len(entries), "2016-01-01", "2025-09-15")
     created_s = created.strftime("%Y-%m-%dT%H:%M:%S").tolist()
     updated_s = updated.strftime("%Y-%m-%dT%H:%M:%S").tolist()
+    # Consent columns come from their own stream C (see _plan_consent).
+    cu = C.random((len(entries), 4))
+    changed = created + (updated - created) * cu[:, 3]
+    changed_s = changed.strftime("%Y-%m-%dT%H:%M:%S").tolist()
     tiers = rng.choice(["Gold", "Silver", ""], size=len(entries), p=[0.08, 0.17, 0.75]).tolist()
     rows, truth = [], []
     for n, (i, dup) in enumerate(entries):
         k = _decide("webshop", i, dup, P, R)
+        if P.show_dob[i]:
+            k["dob"] = "ok"
         first, last = _render_name(i, k["name"], P, R)
         number = _phone_for(i, k["phone"], P)
         phone = _format_phone(number, "e164" if R.random() < 0.6 else "intl", R) if number else None
@@ -1141,19 +1194,36 @@ def _webshop(plan, P, rng, R):
             newsletter = "yes"
         else:
             newsletter = "" if R.random() < 0.15 else ("yes" if P.consent[i] else "no")
+        # Double opt-in: "confirmed" (link clicked), "pending" (mail sent, never
+        # clicked) or empty (signed up before the shop asked for confirmation).
+        doi = ""
+        if newsletter == "yes":
+            doi = "confirmed" if P.email_confirmed[i] or P.consent_conflict[i] else (
+                "pending" if cu[n, 0] < 0.6 else "")
+        sms = sms_doi = ""
+        if phone and (P.phone_conflict[i] or cu[n, 1] < 0.7):
+            sms = "yes" if P.sms_consent[i] else "no"
+            if sms == "yes":
+                sms_doi = "confirmed" if P.sms_confirmed[i] or P.phone_conflict[i] else (
+                    "pending" if cu[n, 2] < 0.6 else "")
+        # The shop logs when consent changed; older rows (and undecided ones) do not.
+        consent_changed = changed_s[n] if (newsletter or sms) and cu[n, 2] < 0.8 else ""
         rid = f"WS-{n + 1:06d}"
         rows.append([rid, first, last, _render_email(i, k["email"], P, R, "webshop"), phone, street, city, zip_,
-                     country, birthday, created_s[n], updated_s[n], newsletter, tiers[n]])
+                     country, birthday, created_s[n], updated_s[n], newsletter, doi, sms, sms_doi, consent_changed,
+                     tiers[n]])
         truth.append(("webshop", rid, P.entity_id[i]))
     frame = pd.DataFrame(rows, columns=WEBSHOP_COLUMNS)
     # Broken rows for the loader to quarantine (not in the ground truth).
     broken_specs = [
         (3, ["", "Max", "Mustermann", "max.mustermann@example.com", "+49 30 1234567", "Musterweg 1", "Berlin", "10115",
-             "DE", "", "2020-01-01T00:00:00", "2020-01-01T00:00:00", "no", ""], "empty customer_id"),
+             "DE", "", "2020-01-01T00:00:00", "2020-01-01T00:00:00", "no", "", "", "", "2020-01-01T00:00:00", ""],
+         "empty customer_id"),
         (11, ["", "Erika", "Musterfrau", "", "", "", "Köln", "50667", "DE", "1964-08-12", "2019-05-05T09:30:00",
-              "2019-05-05T09:30:00", "", ""], "empty customer_id"),
+              "2019-05-05T09:30:00", "", "", "", "", "", ""], "empty customer_id"),
         (20, ["WS-000001", "Test", "Kunde", "test@example.com", "", "", "", "", "DE", "", "2024-02-29T23:59:59",
-              "2024-02-29T23:59:59", "", "Gold"], "duplicate customer_id WS-000001 (the first row with it is real)"),
+              "2024-02-29T23:59:59", "", "", "", "", "", "Gold"],
+         "duplicate customer_id WS-000001 (the first row with it is real)"),
     ]
     broken, pos = [], 0
     lines = frame.values.tolist()
@@ -1168,10 +1238,11 @@ def _webshop(plan, P, rng, R):
     return pd.DataFrame(out_rows, columns=WEBSHOP_COLUMNS), truth, broken
 
 
-def _events(plan, P, rng, R):
+def _events(plan, P, rng, R, C):
     entries = plan["events"]
     signed, _ = _timestamps(rng, len(entries), "2019-01-01", "2025-09-30")
     signed_s = signed.strftime("%d/%m/%Y %H:%M").tolist()
+    cu = C.random(len(entries))
     rows, truth = [], []
     for n, (i, dup) in enumerate(entries):
         k = _decide("events", i, dup, P, R)
@@ -1198,14 +1269,19 @@ def _events(plan, P, rng, R):
         consent = "Y" if P.consent[i] else "N"
         if R.random() < 0.15:
             consent = None
+        # The sign-up tool only writes Y after the confirmation click (the source is
+        # declared consent_confirmed); SMS consent is asked where a mobile was given.
+        sms = None
+        if mobile and (P.phone_conflict[i] or cu[n] < 0.75):
+            sms = "Y" if P.sms_consent[i] else "N"
         rid = 10001 + n
         rows.append([rid, name, _render_email(i, k["email"], P, R, "events"), mobile, org, P.job[i], country,
-                     signed_s[n], consent])
+                     signed_s[n], consent, sms])
         truth.append(("events", str(rid), P.entity_id[i]))
     return rows, truth
 
 
-def _support(plan, P, rng, R):
+def _support(plan, P, rng, R, C):
     entries = plan["support"]
     created, updated = _timestamps(rng, len(entries), "2018-01-01", "2025-09-30")
     created_s = created.strftime("%m/%d/%Y").tolist()
@@ -1242,14 +1318,17 @@ def _support(plan, P, rng, R):
     return rows, truth
 
 
-def _legacy(plan, P, rng, R):
+def _legacy(plan, P, rng, R, C):
     entries = plan["legacy_crm"]
+    cu = C.random(len(entries))
     created, updated = _timestamps(rng, len(entries), "2008-01-01", "2016-06-30", updated_back=(5.0, 9.0))
     created_s = created.strftime("%Y-%m-%d %H:%M:%S").tolist()
     updated_s = updated.strftime("%Y-%m-%d %H:%M:%S").tolist()
     rows, truth = [], []
     for n, (i, dup) in enumerate(entries):
         k = _decide("legacy_crm", i, dup, P, R)
+        if P.show_dob[i]:
+            k["dob"] = "ok"
         first, last = _render_name(i, k["name"], P, R)
         if last and R.random() < 0.6:
             last = last.upper()
@@ -1291,9 +1370,12 @@ def _legacy(plan, P, rng, R):
             opt_out = 1
         else:
             opt_out = 1 if (not P.consent[i] and R.random() < 0.6) else 0
+        # PHONE_OPT_OUT like OPT_OUT: 1 = opted out of calls/SMS, 0 = nothing recorded.
+        phone_opt_out = 1 if P.phone_conflict[i] or (not P.sms_consent[i] and cu[n] < 0.3) else 0
         cid = 500001 + n
         rows.append([cid, first, last, _render_email(i, k["email"], P, R, "legacy_crm"), phone, account, job,
-                     street, city, postcode, region, country, dob, created_s[n], updated_s[n], opt_out])
+                     street, city, postcode, region, country, dob, created_s[n], updated_s[n], opt_out,
+                     phone_opt_out])
         truth.append(("legacy_crm", str(cid), P.entity_id[i]))
     return rows, truth
 
@@ -1362,7 +1444,7 @@ def _pin_xlsx_timestamps(path: Path) -> None:
 def _write_legacy(rows: list[list], path: Path) -> None:
     if path.exists():
         path.unlink()
-    types = {"CONTACT_ID": "INTEGER PRIMARY KEY", "OPT_OUT": "INTEGER"}
+    types = {"CONTACT_ID": "INTEGER PRIMARY KEY", "OPT_OUT": "INTEGER", "PHONE_OPT_OUT": "INTEGER"}
     ddl = ", ".join(f'"{c}" {types.get(c, "TEXT")}' for c in LEGACY_COLUMNS)
     con = sqlite3.connect(path)
     try:
@@ -1375,14 +1457,16 @@ def _write_legacy(rows: list[list], path: Path) -> None:
 
 README = """crm-steward demo data (seed {seed}, {entities} invented people; reference date {ref}).
 
-webshop_customers.csv   online shop customers; UTF-8, comma; customer_id; Newsletter yes/no; extra column loyalty_tier.
-event_signups.xlsx      sheet "Signups"; one full-name column; national-format mobiles; country names in several languages.
+webshop_customers.csv   online shop customers; UTF-8, comma; customer_id; Newsletter/SMS yes/no, DOI confirmed/pending,
+                        Consent changed; extra column loyalty_tier.
+event_signups.xlsx      sheet "Signups"; full names; national-format mobiles; multilingual countries; confirmed consent Y/N.
 support_requesters.csv  help desk; cp1252, semicolon; messy phone formats; lower-case or empty country_code; US dates.
-legacy_crm.sqlite       table "contacts" of the old CRM; UPPER-CASE last names; ISO-3 countries; stale 5-9 years; OPT_OUT=1.
+legacy_crm.sqlite       old CRM, table "contacts"; UPPER-CASE last names; ISO-3 countries; stale 5-9 years; opt-outs
+                        OPT_OUT=1 (email), PHONE_OPT_OUT=1 (phone).
 ground_truth.csv        source, record_id, entity_id for every readable record: which records are the same person.
 broken_rows.csv         the {broken} deliberately broken rows (not in the ground truth) a loader must quarantine.
-Traps: shared household inboxes and landlines, company switchboard numbers, different people with the same common
-name, nicknames, typos, accents dropped, consent that disagrees between sources.
+Traps: shared inboxes/landlines, switchboards, namesakes, nicknames, typos, dropped accents, consent that disagrees
+between sources, unconfirmed opt-ins, children under 16 (only an age range may be published).
 """
 
 
@@ -1400,11 +1484,15 @@ def generate_demo_data(out_dir: str | Path, entities: int = 2000, seed: int = 42
     R = random.Random(seed)
     P = _make_people(int(entities), rng, R)
     plan = _plan_records(P, rng, R)
+    # Consent and children draw from a stream of their own: the rest of the data
+    # stays what it was before these columns existed.
+    C = np.random.default_rng([seed, 5])
+    _plan_consent(P, plan, C)
 
-    web_frame, web_truth, web_broken = _webshop(plan, P, rng, R)
-    ev_rows, ev_truth = _events(plan, P, rng, R)
-    sup_rows, sup_truth = _support(plan, P, rng, R)
-    leg_rows, leg_truth = _legacy(plan, P, rng, R)
+    web_frame, web_truth, web_broken = _webshop(plan, P, rng, R, C)
+    ev_rows, ev_truth = _events(plan, P, rng, R, C)
+    sup_rows, sup_truth = _support(plan, P, rng, R, C)
+    leg_rows, leg_truth = _legacy(plan, P, rng, R, C)
 
     paths = {name: out / SOURCE_FILES[name] for name in SOURCES}
     web_frame.to_csv(paths["webshop"], index=False, encoding="utf-8", lineterminator="\n")
@@ -1438,9 +1526,12 @@ def write_canonical(out_dir: str | Path) -> dict[str, Path]:
     These are the inputs ``steward dedupe`` takes. The mapping is the one the
     pipeline uses (rules/demo_sources.yaml), rows are written as mapped (broken ones
     included, so dedupe's quarantine sees them); only lines too malformed to map
-    at all are left out, and those are listed in broken_rows.csv.
+    at all are left out, and those are listed in broken_rows.csv. A source declared
+    ``consent_confirmed`` has that written into its rows' double-opt-in flags, as
+    the CSVs travel without the source config.
     """
-    from steward.schema import CANONICAL_COLUMNS
+    from steward.consent import apply_source_confirmation
+    from steward.schema import RECORD_COLUMNS
     from steward.sources import map_to_canonical, read_raw
 
     target = Path(out_dir) / "canonical"
@@ -1449,8 +1540,10 @@ def write_canonical(out_dir: str | Path) -> dict[str, Path]:
     for name, cfg in demo_sources(out_dir).items():
         raw, _bad_lines = read_raw(cfg)
         canonical, _ = map_to_canonical(raw, cfg)
+        if cfg.consent_confirmed:
+            canonical = apply_source_confirmation(canonical, {cfg.name})
         extras = [c for c in canonical.columns if c.startswith("extra_")]
         path = target / f"{name}.csv"
-        canonical[CANONICAL_COLUMNS + extras].to_csv(path, index=False)
+        canonical[RECORD_COLUMNS + extras].to_csv(path, index=False)
         written[f"canonical_{name}"] = path
     return written

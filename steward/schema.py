@@ -26,12 +26,33 @@ CANONICAL_COLUMNS: list[str] = [
     "email_opt_in",
 ]
 
-# Columns holding dates (date_of_birth) or timestamps (created_at/updated_at);
-# they are parsed with the format a source declares, never guessed.
-DATE_COLUMNS: list[str] = ["date_of_birth"]
-TIMESTAMP_COLUMNS: list[str] = ["created_at", "updated_at"]
+# Consent per channel (steward/consent.py decides the golden status from them):
+#   phone_opt_in         yes/no/unknown, mapped like email_opt_in
+#   email_double_opt_in  yes/no/unknown: the opt-in was confirmed (double opt-in:
+#   phone_double_opt_in  the person clicked the confirmation link / answered the SMS)
+#   consent_updated_at   when the consent was stated (the evidence date; when a
+#                        source has none, updated_at stands in)
+# Every loaded record carries them ("unknown"/empty when a source does not map
+# them). They are kept out of CANONICAL_COLUMNS on purpose: golden survivorship
+# draws every CANONICAL_COLUMNS field it does not exclude from one member record,
+# and consent must never be picked that way (an opt-in could win over an opt-out).
+CONSENT_COLUMNS: list[str] = ["phone_opt_in", "email_double_opt_in", "phone_double_opt_in", "consent_updated_at"]
 
-# Consent values after normalisation. "unknown" is not consent.
+# Every column a loaded source record has, before extras and pipeline columns.
+RECORD_COLUMNS: list[str] = CANONICAL_COLUMNS + CONSENT_COLUMNS
+
+# Channels with their own consent, and the record columns that state it.
+CONSENT_CHANNELS: tuple[str, ...] = ("email", "phone")
+OPT_IN_COLUMNS: dict[str, str] = {"email": "email_opt_in", "phone": "phone_opt_in"}
+DOUBLE_OPT_IN_COLUMNS: dict[str, str] = {"email": "email_double_opt_in", "phone": "phone_double_opt_in"}
+
+# Columns holding dates (date_of_birth) or timestamps (created_at/updated_at/
+# consent_updated_at); they are parsed with the format a source declares, never guessed.
+DATE_COLUMNS: list[str] = ["date_of_birth"]
+TIMESTAMP_COLUMNS: list[str] = ["created_at", "updated_at", "consent_updated_at"]
+
+# Consent values after normalisation (opt-ins and double-opt-in flags alike).
+# "unknown" is not consent.
 OPT_IN_VALUES: tuple[str, str, str] = ("yes", "no", "unknown")
 
 # Fields that make a record worth keeping: a row with none of them cannot be

@@ -17,7 +17,15 @@ import pandas as pd
 
 from steward.config import ColumnMapping, ConfigError, SourceConfig
 from steward.normalise import normalise_opt_in, parse_dates, split_full_names
-from steward.schema import CANONICAL_COLUMNS, DATE_COLUMNS, IDENTIFYING_COLUMNS, TIMESTAMP_COLUMNS
+from steward.schema import (
+    CANONICAL_COLUMNS,
+    DATE_COLUMNS,
+    DOUBLE_OPT_IN_COLUMNS,
+    IDENTIFYING_COLUMNS,
+    OPT_IN_COLUMNS,
+    RECORD_COLUMNS,
+    TIMESTAMP_COLUMNS,
+)
 
 log = logging.getLogger("steward.sources")
 
@@ -158,7 +166,7 @@ def map_to_canonical(raw: pd.DataFrame, cfg: SourceConfig) -> tuple[pd.DataFrame
     # Canonical files may carry several sources in one file: a ``source`` column wins.
     source_col = cfg.columns.get("source")
     out["source"] = text[source_col.column].fillna(cfg.name) if source_col else cfg.name
-    for canonical in CANONICAL_COLUMNS:
+    for canonical in RECORD_COLUMNS:
         if canonical in ("record_id", "source"):
             continue
         mapping: ColumnMapping | None = cfg.columns.get(canonical)
@@ -171,10 +179,13 @@ def map_to_canonical(raw: pd.DataFrame, cfg: SourceConfig) -> tuple[pd.DataFrame
         for part in ("first_name", "last_name"):
             out[part] = out[part].where(out[part].notna(), split[part])
 
-    opt_in = cfg.columns.get("email_opt_in")
-    out["email_opt_in"] = (
-        normalise_opt_in(text[opt_in.column], opt_in.values) if opt_in else pd.Series("unknown", index=out.index)
-    )
+    # Opt-ins and double-opt-in flags alike become yes/no/unknown; a column the
+    # source does not have is "unknown" (which is neither consent nor confirmation).
+    for column in [*OPT_IN_COLUMNS.values(), *DOUBLE_OPT_IN_COLUMNS.values()]:
+        mapping = cfg.columns.get(column)
+        out[column] = (
+            normalise_opt_in(text[mapping.column], mapping.values) if mapping else pd.Series("unknown", index=out.index)
+        )
 
     issues = pd.Series("", index=out.index, dtype=object)
     for column in DATE_COLUMNS + TIMESTAMP_COLUMNS:
@@ -292,7 +303,7 @@ def canonical_csv_sources(paths: list[Path]) -> list[SourceConfig]:
                 path=path,
                 encoding=None,
                 timestamp_format=None,
-                columns={c: ColumnMapping(c) for c in CANONICAL_COLUMNS if c in header},
+                columns={c: ColumnMapping(c) for c in RECORD_COLUMNS if c in header},
                 config_file=path,
             )
         )

@@ -326,3 +326,88 @@ def test_small_populations_still_work(tmp_path, entities, seed):
     truth = _truth(files)
     assert truth["entity_id"].nunique() == entities
     assert not truth.duplicated(["source", "record_id"]).any()
+
+
+# --------------------------------------------------------------------------------------
+# Consent per channel and children (rules/consent.yaml)
+# --------------------------------------------------------------------------------------
+
+
+def _mapped(directory: Path, repo_root: Path):
+    from steward.config import parse_sources, read_yaml
+    from steward.pipeline import load_all
+
+    rules = repo_root / "rules" / "demo_sources.yaml"
+    configs = parse_sources(read_yaml(rules), directory, rules)
+    records, _ = load_all(configs)
+    truth = pd.read_csv(directory / "ground_truth.csv", dtype=str, keep_default_na=False)
+    return records.merge(truth, on=["source", "record_id"], how="left", validate="1:1"), configs
+
+
+def test_demo_consent_traps_and_no_golden_opt_in_next_to_an_opt_out(demo, repo_root):
+    from steward.consent import confirmed_sources, consent_violations, golden_consent, member_consent
+
+    records, configs = _mapped(demo["ground_truth"].parent, repo_root)
+    assert records["entity_id"].notna().all()
+    confirmed = confirmed_sources(configs)
+    assert confirmed == {"events"}  # the sign-up tool writes Y only after the confirmation click
+    golden = golden_consent(records, cluster_col="entity_id", confirmed_sources=confirmed)
+    assert len(golden) == ENTITIES
+    for channel in ("email", "phone"):
+        status = member_consent(records, channel, confirmed)
+        per_person = pd.DataFrame({"entity": records["entity_id"], "source": records["source"], "status": status})
+        out = per_person[per_person["status"] == "opted_out"]
+        in_ = per_person[per_person["status"] == "opted_in"]
+        # People who opted in in one source and out in another.
+        conflicts = out.merge(in_, on="entity", suffixes=("_out", "_in"))
+        conflicts = conflicts[conflicts["source_out"] != conflicts["source_in"]]
+        assert conflicts["entity"].nunique() >= 5, channel
+        assert (golden.loc[conflicts["entity"].unique(), f"{channel}_consent"] == "opted_out").all()
+        assert (status == "unconfirmed").sum() >= 5, channel  # a "yes" nobody confirmed
+        assert set(golden[f"{channel}_consent"]) == {"opted_out", "opted_in", "unconfirmed", "unknown"}
+        # Acceptance: no golden record is opted in where any member opted out.
+        any_out = (status == "opted_out").groupby(records["entity_id"]).any()
+        assert not ((golden[f"{channel}_consent"] == "opted_in") & any_out.reindex(golden.index)).any()
+    assert consent_violations(golden, records, "entity_id", confirmed).empty
+    assert (golden["email_opt_in"] == "yes").sum() == (golden["email_consent"] == "opted_in").sum()
+
+
+def test_demo_has_children_under_16_with_a_date_of_birth(demo, repo_root):
+    from steward.consent import age_ranges, minor_mask
+    from steward.demo import REFERENCE_DATE
+
+    records, _ = _mapped(demo["ground_truth"].parent, repo_root)
+    dated = records[records["date_of_birth"].notna()].drop_duplicates("entity_id")
+    children = minor_mask(dated["date_of_birth"], REFERENCE_DATE.date())
+    assert children.sum() >= 3
+    assert set(age_ranges(dated.loc[children, "date_of_birth"], REFERENCE_DATE.date())) == {"0-5", "6-12", "13-15"}
+
+
+def test_demo_consent_columns_and_values(demo):
+    web, ev, leg = _webshop(demo), _events(demo), _legacy(demo)
+    assert set(web["Newsletter DOI"]) == {"confirmed", "pending", ""}
+    assert (web.loc[web["Newsletter DOI"] != "", "Newsletter"] == "yes").all()  # DOI only follows a yes
+    assert set(web["SMS"]) == {"yes", "no", ""} and set(web["SMS DOI"]) <= {"confirmed", "pending", ""}
+    assert (web.loc[web["SMS"] != "", "Phone"] != "").all()  # SMS consent only where there is a phone
+    stamped = web.loc[web["Consent changed"] != ""]
+    assert 0 < len(stamped) < len(web)  # some rows fall back to Last Update
+    assert stamped["Consent changed"].str.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}").all()
+    assert (stamped["Consent changed"] >= stamped["Registered"]).all()
+    assert set(ev["SMS consent"].dropna()) == {"Y", "N"}
+    assert set(leg["PHONE_OPT_OUT"]) == {0, 1}
+
+
+def test_canonical_csvs_keep_the_source_declaration(demo_dir, repo_root):
+    """steward dedupe's canonical CSVs travel without rules/demo_sources.yaml: the events
+    source's consent_confirmed is written into its rows, so golden consent is the same."""
+    from steward.consent import confirmed_sources, golden_consent
+    from steward.pipeline import load_all
+    from steward.sources import canonical_csv_sources
+
+    mapped, configs = _mapped(demo_dir, repo_root)
+    canonical, _ = load_all({c.name: c for c in canonical_csv_sources(sorted((demo_dir / "canonical").glob("*.csv")))})
+    truth = pd.read_csv(demo_dir / "ground_truth.csv", dtype=str, keep_default_na=False)
+    canonical = canonical.merge(truth, on=["source", "record_id"], how="inner", validate="1:1")
+    expected = golden_consent(mapped, cluster_col="entity_id", confirmed_sources=confirmed_sources(configs))
+    got = golden_consent(canonical, cluster_col="entity_id")
+    pd.testing.assert_frame_equal(got, expected)

@@ -126,3 +126,97 @@ def test_non_utf8_file_is_detected(tmp_path):
     (tmp_path / "w.csv").write_bytes("id;name\n1;Müller\n2;François\n".encode("cp1252"))
     cfg = _config(tmp_path, "sources:\n  w: {kind: csv, path: w.csv, delimiter: ';', columns: {record_id: id, last_name: name}}\n")["w"]
     assert list(load_source(cfg).records["last_name"]) == ["Müller", "François"]
+
+
+# --------------------------------------------------------------------------------------
+# Consent per channel: phone opt-in, double-opt-in flags, consent date, consent_confirmed
+# --------------------------------------------------------------------------------------
+
+
+def test_consent_columns_are_mapped_and_the_consent_date_parsed(tmp_path):
+    (tmp_path / "shop.csv").write_text(
+        "id;Last;News;News DOI;SMS;SMS DOI;Consent at\n"
+        "1;Lee;yes;confirmed;no;;01.02.2024 10:00\n"
+        "2;Ray;yes;pending;yes;confirmed;\n"
+        "3;Kim;;;maybe;;31.02.2024 09:00\n"
+    )
+    cfg = _config(tmp_path, """
+        sources:
+          shop:
+            kind: csv
+            path: shop.csv
+            delimiter: ";"
+            timestamp_format: "%d.%m.%Y %H:%M"
+            consent_confirmed: true
+            columns:
+              record_id: id
+              last_name: Last
+              email_opt_in: {column: News, values: {"yes": "yes", "no": "no"}}
+              email_double_opt_in: {column: News DOI, values: {"confirmed": "yes", "pending": "no"}}
+              phone_opt_in: {column: SMS, values: {"yes": "yes", "no": "no"}}
+              phone_double_opt_in: {column: SMS DOI, values: {"Confirmed": "yes"}}
+              consent_updated_at: Consent at
+    """)["shop"]
+    assert cfg.consent_confirmed is True
+    rec = load_source(cfg).records.set_index("record_id")
+    assert rec["email_opt_in"].tolist() == ["yes", "yes", "unknown"]
+    assert rec["email_double_opt_in"].tolist() == ["yes", "no", "unknown"]
+    assert rec["phone_opt_in"].tolist() == ["no", "yes", "unknown"]  # "maybe" is not in the map
+    assert rec["phone_double_opt_in"].tolist() == ["unknown", "yes", "unknown"]  # keys compare case-folded
+    # The consent date is read with the source's timestamp_format, like updated_at.
+    assert rec.loc["1", "consent_updated_at"] == "2024-02-01T10:00:00"
+    assert pd.isna(rec.loc["2", "consent_updated_at"])
+    # 31 February: dropped and reported with the original text, never guessed.
+    assert pd.isna(rec.loc["3", "consent_updated_at"])
+    assert "consent_updated_at:impossible_date(31.02.2024 09:00)" in rec.loc["3", "date_issues"]
+
+
+def test_unmapped_consent_columns_are_unknown(tmp_path):
+    (tmp_path / "s.csv").write_text("id,last\n1,Lee\n")
+    cfg = _config(tmp_path, "sources:\n  s: {kind: csv, path: s.csv, columns: {record_id: id, last_name: last}}\n")["s"]
+    assert cfg.consent_confirmed is False  # the default: opt-ins need a flag to count as confirmed
+    rec = load_source(cfg).records.iloc[0]
+    for column in ("email_opt_in", "phone_opt_in", "email_double_opt_in", "phone_double_opt_in"):
+        assert rec[column] == "unknown", column
+    assert pd.isna(rec["consent_updated_at"])
+
+
+@pytest.mark.parametrize("value", ['"yes"', "1", "'true'"])
+def test_consent_confirmed_must_be_true_or_false(tmp_path, value):
+    with pytest.raises(ConfigError, match=r"sources\.yaml: sources\.s\.consent_confirmed: must be true or false"):
+        _config(tmp_path, f"sources:\n  s: {{kind: csv, path: s.csv, consent_confirmed: {value}, columns: {{record_id: id}}}}\n")
+
+
+def test_sql_opt_out_flags_map_per_channel(tmp_path):
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'crm.sqlite'}")
+    pd.DataFrame({"ID": [1, 2], "LNAME": ["Lee", "Ray"], "OPT_OUT": [1, 0], "PHONE_OPT_OUT": [0, 1]}).to_sql(
+        "contacts", engine, index=False)
+    engine.dispose()
+    cfg = _config(tmp_path, """
+        sources:
+          crm:
+            kind: sql
+            url: "sqlite:///crm.sqlite"
+            table: contacts
+            columns:
+              record_id: ID
+              last_name: LNAME
+              email_opt_in: {column: OPT_OUT, values: {"1": "no", "0": "unknown"}}
+              phone_opt_in: {column: PHONE_OPT_OUT, values: {1: "no", 0: "unknown"}}
+    """)["crm"]
+    rec = load_source(cfg).records.set_index("record_id")
+    assert rec["email_opt_in"].tolist() == ["no", "unknown"]
+    assert rec["phone_opt_in"].tolist() == ["unknown", "no"]
+
+
+def test_canonical_csv_carries_the_consent_columns(tmp_path):
+    (tmp_path / "c.csv").write_text(
+        "source,record_id,last_name,email_opt_in,phone_opt_in,email_double_opt_in,phone_double_opt_in,consent_updated_at\n"
+        "shop,1,Lee,yes,no,yes,unknown,2024-02-01T10:00:00\n"
+    )
+    records, quarantine = load_all({c.name: c for c in canonical_csv_sources([tmp_path / "c.csv"])})
+    rec = records.iloc[0]
+    assert (rec["email_opt_in"], rec["phone_opt_in"], rec["email_double_opt_in"], rec["phone_double_opt_in"]) == (
+        "yes", "no", "yes", "unknown")
+    assert rec["consent_updated_at"] == "2024-02-01T10:00:00"
+    assert quarantine.empty
