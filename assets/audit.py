@@ -24,15 +24,20 @@ yearly_partitions = dg.TimeWindowPartitionsDefinition(
 @dg.asset(group_name="audit", partitions_def=yearly_partitions, kinds={"html"})
 def data_quality_audit(context: dg.AssetExecutionContext, steward: StewardProject,
                        normalised_contacts: pd.DataFrame, contact_clusters: pd.DataFrame,
-                       quarantined_records: pd.DataFrame) -> dg.MaterializeResult:
-    """How good is our customer data, source by source and field by field, and is it better than last time?"""
+                       quarantined_records: pd.DataFrame, suppressed_records: pd.DataFrame) -> dg.MaterializeResult:
+    """How good is our customer data, source by source and field by field, and is it better than last time?
+    People erased on request are counted, not audited."""
     window = context.partition_time_window
     # Audit as of the end of the partition's year, or today for the year in progress.
     as_of = min(window.end, datetime.now(timezone.utc)).date()
     project = steward.project
-    expectations = validate_sources(normalised_contacts, project.expectations_dir / "source_contacts.json")
-    result = run_audit(normalised_contacts, contact_clusters, quarantined_records,
-                       load_quality_config(project.rules_dir / "quality.yaml"), as_of=as_of, expectations=expectations)
+    keep = ~normalised_contacts["contact_key"].isin(suppressed_records["contact_key"]).to_numpy()
+    contacts = normalised_contacts[keep].reset_index(drop=True)
+    clusters = contact_clusters[keep].reset_index(drop=True)
+    expectations = validate_sources(contacts, project.expectations_dir / "source_contacts.json")
+    result = run_audit(contacts, clusters, quarantined_records,
+                       load_quality_config(project.rules_dir / "quality.yaml"), as_of=as_of, expectations=expectations,
+                       suppressed=suppressed_records)
     paths = save_audit(result, project.root / "reports")
     overall = result.overall
     return dg.MaterializeResult(metadata={
@@ -40,6 +45,7 @@ def data_quality_audit(context: dg.AssetExecutionContext, steward: StewardProjec
         "score": dg.MetadataValue.float(float(overall["score"])) if overall["score"] is not None else dg.MetadataValue.null(),
         "records": int(overall["records"]),
         "estimated_duplicates": int(overall["estimated_duplicates"]),
+        "suppressed_for_erasure": int(overall["suppressed_records"]),
         "report": dg.MetadataValue.path(str(paths["report"])),
         "audit_json": dg.MetadataValue.path(str(paths["audit"])),
         "scorecard": table_preview(result.sources, rows=50),

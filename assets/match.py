@@ -6,10 +6,12 @@ import dagster as dg
 import pandas as pd
 
 from assets._metadata import frame_metadata, table_preview
-from pipelines.resources import StewardProject
+from pipelines.resources import StewardProject, StewardState
 from steward.matching.model import MatchModel, classify, score_pairs
 from steward.pipeline import build_clusters, find_candidates
 from steward.pipeline import merge_suggestions as build_suggestions
+from steward.review import QUEUE_COLUMNS, decided_pair_ids, links_for, load_decisions
+from steward.state import REVIEW_QUEUE
 
 
 @dg.asset(group_name="match", kinds={"pandas"})
@@ -58,22 +60,14 @@ def scored_pairs(match_model: MatchModel, normalised_contacts: pd.DataFrame, can
         match_threshold=model.match_threshold, review_threshold=model.review_threshold))
 
 
-@dg.asset(group_name="match", kinds={"pandas"})
-def merge_suggestions(match_model: MatchModel, normalised_contacts: pd.DataFrame, scored_pairs: pd.DataFrame) -> dg.Output[pd.DataFrame]:
-    """Grey-zone pairs (between the review and match thresholds), best first, side by side, with the reasons."""
-    suggestions = build_suggestions(scored_pairs, normalised_contacts, match_model)
-    return dg.Output(suggestions, metadata={
-        "dagster/row_count": len(suggestions),
-        "suggestions": table_preview(suggestions, ["pair_id", "match_probability", "a_first_name", "a_last_name",
-                                                   "b_first_name", "b_last_name", "a_email", "b_email", "explanation"],
-                                     rows=25),
-    })
-
-
-@dg.asset(group_name="match", kinds={"pandas"})
-def contact_clusters(match_model: MatchModel, normalised_contacts: pd.DataFrame, scored_pairs: pd.DataFrame) -> dg.Output[pd.DataFrame]:
-    """Records grouped into people: pairs at or above the match threshold, never chained through a contradiction."""
-    clusters, refused = build_clusters(normalised_contacts, scored_pairs, match_model)
+@dg.asset(group_name="match", kinds={"pandas"}, deps=["review_decisions"])
+def contact_clusters(match_model: MatchModel, normalised_contacts: pd.DataFrame, scored_pairs: pd.DataFrame,
+                     steward: StewardProject, state: StewardState) -> dg.Output[pd.DataFrame]:
+    """Records grouped into people: pairs at or above the match threshold, never chained through a
+    contradiction; reviewer decisions override scores (approved = must-link, rejected = cannot-link)."""
+    decisions = load_decisions(state.store(steward.project))
+    must_link, cannot_link = links_for(decisions, normalised_contacts)
+    clusters, refused = build_clusters(normalised_contacts, scored_pairs, match_model, must_link, cannot_link)
     sizes = clusters.drop_duplicates("cluster")["cluster_size"].value_counts().sort_index()
     return dg.Output(clusters, metadata={
         "dagster/row_count": len(clusters),
@@ -81,4 +75,45 @@ def contact_clusters(match_model: MatchModel, normalised_contacts: pd.DataFrame,
         "cluster_sizes": dg.MetadataValue.json({str(k): int(v) for k, v in sizes.items()}),
         "largest_clusters": table_preview(clusters.sort_values(["cluster_size", "cluster"], ascending=False), rows=10),
         "links_refused": len(refused),
+        "reviewer_must_links": len(must_link),
+        "reviewer_cannot_links": len(cannot_link),
     })
+
+
+@dg.asset(group_name="match", kinds={"pandas"})
+def merge_suggestions(match_model: MatchModel, normalised_contacts: pd.DataFrame, scored_pairs: pd.DataFrame,
+                      contact_clusters: pd.DataFrame, suppressed_records: pd.DataFrame, steward: StewardProject,
+                      state: StewardState) -> dg.Output[pd.DataFrame]:
+    """Grey-zone pairs awaiting review, best first: pair id, the two records side by side, score and reasons.
+
+    Pairs a reviewer already decided are left out. The list is also stored as the review
+    queue: the review_merges job accepts only pair ids from it."""
+    store = state.store(steward.project)
+    decided = decided_pair_ids(load_decisions(store))
+    suggestions = build_suggestions(scored_pairs, normalised_contacts, match_model, decided, contact_clusters)
+    # Erased people never reach a reviewer's screen.
+    erased = set(suppressed_records["contact_key"])
+    if erased:
+        suggestions = suggestions[~(suggestions["a_contact_key"].isin(erased) | suggestions["b_contact_key"].isin(erased))]
+        suggestions = suggestions.reset_index(drop=True)
+    store.replace(REVIEW_QUEUE, suggestions[QUEUE_COLUMNS])
+    return dg.Output(suggestions, metadata={
+        "dagster/row_count": len(suggestions),
+        # The reasons first: they are what a reviewer reads; the two records follow, side by side.
+        "suggestions": table_preview(suggestions, ["pair_id", "match_probability", "explanation", "a_first_name",
+                                                   "b_first_name", "a_last_name", "b_last_name", "a_email", "b_email",
+                                                   "a_phone", "b_phone", "a_city", "b_city", "a_date_of_birth",
+                                                   "b_date_of_birth"], rows=50),
+    })
+
+
+@dg.asset_check(asset="merge_suggestions", description="Merge suggestions waiting for a reviewer (WARN while any wait).")
+def merge_suggestions_awaiting_review(merge_suggestions: pd.DataFrame) -> dg.AssetCheckResult:
+    waiting = len(merge_suggestions)
+    return dg.AssetCheckResult(
+        passed=waiting == 0,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=f"{waiting} pair(s) await review: decide them with the review_merges job" if waiting
+        else "nothing awaits review",
+        metadata={"awaiting_review": waiting},
+    )

@@ -1,35 +1,84 @@
-"""Stage 4, merge: one golden record per person with survivorship per field, the
-crosswalk from every source record to its golden record, and (stage 5,
-validate) the blocking GX check that guards publication."""
+"""Stage 4, merge: erased people removed, one golden record per person with
+survivorship per field, consent per channel and lineage, the crosswalk from every
+source record to its golden record, and (stage 5, validate) the blocking GX check
+that guards publication."""
 
 
 import dagster as dg
 import pandas as pd
 
 from assets._metadata import frame_metadata, table_preview
-from pipelines.resources import StewardProject
+from pipelines.resources import StewardProject, StewardState
+from steward.erasure import erasure_summary
 from steward.golden import Survivorship, build_golden_records
+from steward.pipeline import Stewardship, drop_erased
+from steward.state import GOLDEN_CROSSWALK, GOLDEN_ID_EVENTS, GOLDEN_IDS
 from steward.validation import validate_frame
 
-PREVIEW = ["golden_id", "first_name", "last_name", "email", "phone", "country", "email_opt_in", "member_count", "sources"]
+PREVIEW = ["golden_id", "first_name", "last_name", "email", "phone", "country", "email_consent", "phone_consent",
+           "age_range", "member_count", "sources"]
+
+
+@dg.asset(group_name="merge", kinds={"pandas"})
+def suppressed_records(steward: StewardProject, normalised_contacts: pd.DataFrame,
+                       contact_clusters: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+    """People who asked to be erased (hashed identifiers in the list rules/erasure.yaml names): every record
+    clustered with one of them, removed before golden records. Ids and reasons only: no personal data."""
+    stewardship = Stewardship.from_project(steward.project, store=None)
+    _, _, _, suppressed = drop_erased(normalised_contacts, contact_clusters, stewardship)
+    summary = erasure_summary(suppressed, stewardship.erasure_list)
+    return dg.Output(suppressed, metadata={
+        "dagster/row_count": len(suppressed),
+        "suppressed_people": summary["suppressed_people"],
+        "erasure_list_entries": summary["list_entries"] or 0,
+        "by_source": dg.MetadataValue.json(summary["by_source"]),
+        "suppressed": table_preview(suppressed, ["source", "record_id", "matched_by", "reason"], rows=25),
+    })
 
 
 @dg.multi_asset(
     group_name="merge",
     outs={
-        "golden_contacts": dg.AssetOut(kinds={"pandas"}, description="One golden record per person."),
+        "golden_contacts": dg.AssetOut(kinds={"pandas"}, description="One golden record per person: survivorship "
+                                       "per field, secondary emails/phones, consent per channel with evidence, "
+                                       "only an age range for minors."),
         "golden_crosswalk": dg.AssetOut(kinds={"pandas"}, description="source, record_id -> golden_id for every usable record."),
+        "golden_lineage": dg.AssetOut(kinds={"pandas"}, description="For every golden field: the source record and "
+                                      "the survivorship rule that supplied it."),
     },
 )
-def golden_records(steward: StewardProject, normalised_contacts: pd.DataFrame, contact_clusters: pd.DataFrame):
-    golden, crosswalk = build_golden_records(
-        normalised_contacts, contact_clusters, Survivorship(steward.project.survivorship())
+def golden_records(steward: StewardProject, state: StewardState, normalised_contacts: pd.DataFrame,
+                   contact_clusters: pd.DataFrame, suppressed_records: pd.DataFrame):
+    project = steward.project
+    store = state.store(project)
+    stewardship = Stewardship.from_project(project, store)
+    keep = ~normalised_contacts["contact_key"].isin(suppressed_records["contact_key"]).to_numpy()
+    contacts = normalised_contacts[keep].reset_index(drop=True)
+    clusters = contact_clusters[keep].reset_index(drop=True)
+    merged = build_golden_records(
+        contacts, clusters, Survivorship(project.survivorship()), previous=stewardship.previous_crosswalk,
+        registry=stewardship.id_registry, run_at=stewardship.run_at, confirmed_sources=stewardship.confirmed_sources,
+        consent_rules=stewardship.consent_rules,
     )
-    opt = golden["email_opt_in"].value_counts().to_dict()
+    golden, crosswalk = merged.golden, merged.crosswalk
+    # What the next run needs: this crosswalk (previous ids; the review job checks golden ids
+    # against it), the id registry and the id events (merged_into / split_from / retired).
+    store.replace(GOLDEN_CROSSWALK, crosswalk)
+    store.replace(GOLDEN_IDS, merged.id_registry)
+    store.append(GOLDEN_ID_EVENTS, merged.id_events)
+    consent = {c: golden[f"{c}_consent"].value_counts().to_dict() for c in stewardship.consent_rules.channels}
+    events = merged.id_events["event"].value_counts().to_dict() if len(merged.id_events) else {}
     yield dg.Output(golden, output_name="golden_contacts", metadata=frame_metadata(
-        golden, PREVIEW, email_opt_in=dg.MetadataValue.json(opt),
-        merged_records=int(len(crosswalk) - len(golden))))
+        golden, PREVIEW, consent=dg.MetadataValue.json(consent),
+        minors_age_range_only=int(golden["age_range"].notna().sum()),
+        merged_records=int(len(crosswalk) - len(golden)),
+        golden_id_events=dg.MetadataValue.json({str(k): int(v) for k, v in events.items()}),
+        id_events=table_preview(merged.id_events, rows=20)))
     yield dg.Output(crosswalk, output_name="golden_crosswalk", metadata=frame_metadata(crosswalk))
+    rules = merged.lineage["rule"].astype(str).value_counts().to_dict() if len(merged.lineage) else {}
+    yield dg.Output(merged.lineage, output_name="golden_lineage", metadata=frame_metadata(
+        merged.lineage, ["golden_id", "field", "value", "source", "record_id", "rule"],
+        decided_by=dg.MetadataValue.json({str(k): int(v) for k, v in rules.items()})))
 
 
 @dg.asset_check(asset="golden_contacts", blocking=True,

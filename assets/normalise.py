@@ -10,6 +10,7 @@ from assets._metadata import frame_metadata
 from assets.sources import raw_asset_key
 from pipelines.resources import StewardProject
 from steward.contacts import normalise_contacts
+from steward.erasure import load_erasure_list, scrub_quarantine
 from steward.pipeline import combine_sources
 
 PREVIEW = ["contact_key", "email", "email_norm", "email_issue", "phone", "phone_e164", "phone_issue", "country_code"]
@@ -33,11 +34,19 @@ def normalise_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
         return dg.Output(contacts, metadata=frame_metadata(contacts, PREVIEW, **issues))
 
     @dg.asset(group_name="normalise", ins=ins, kinds={"pandas"})
-    def quarantined_records(**raw_sources) -> dg.Output[pd.DataFrame]:
-        """Rows no stage could use (no id, duplicate id, malformed line, nothing identifying), with reasons."""
+    def quarantined_records(steward: StewardProject, **raw_sources) -> dg.Output[pd.DataFrame]:
+        """Rows no stage could use (no id, duplicate id, malformed line, nothing identifying), with reasons.
+        A row holding an erased person's identifier keeps its reason but loses its raw text."""
         _, quarantine = combine_sources(list(raw_sources.values()))
+        project = steward.project
+        erasure = project.erasure()
+        salt = erasure.salt()
+        quarantine, scrubbed = scrub_quarantine(
+            quarantine, load_erasure_list(erasure, project.root, salt=salt), salt=salt,
+            default_countries={name: cfg.default_country for name, cfg in project.sources().items()})
         reasons = quarantine["reason"].str.split(" \\(").str[0].value_counts().to_dict() if len(quarantine) else {}
         return dg.Output(quarantine, metadata=frame_metadata(quarantine, ["source", "row", "field", "reason"],
-                                                             reasons=dg.MetadataValue.json(reasons)))
+                                                             reasons=dg.MetadataValue.json(reasons),
+                                                             raw_text_erased=scrubbed))
 
     return [normalised_contacts, quarantined_records]

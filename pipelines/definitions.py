@@ -7,21 +7,21 @@ import os
 
 import dagster as dg
 
-from assets import audit, match, merge, publish
+from assets import audit, match, merge, publish, review
 from assets.normalise import normalise_assets
 from assets.sources import source_assets
-from pipelines.jobs import nightly_clean, nightly_clean_schedule, yearly_audit, yearly_audit_schedule
-from pipelines.resources import CrmDatabase, StewardProject
+from pipelines.jobs import nightly_clean, nightly_clean_schedule, review_merges, yearly_audit, yearly_audit_schedule
+from pipelines.resources import CrmDatabase, StewardProject, StewardState
 from steward.config import Project, load_project
 
 
 def build_assets(project: Project) -> list:
-    """Every asset and check, in flow order: sources -> normalise -> match -> merge -> publish (+ audit)."""
+    """Every asset and check, in flow order: sources -> normalise -> match -> merge -> publish (+ review, audit)."""
     return [
         *source_assets(project),
         *normalise_assets(list(project.sources())),
-        *dg.load_assets_from_modules([match, merge, publish, audit]),
-        *dg.load_asset_checks_from_modules([merge]),
+        *dg.load_assets_from_modules([review, match, merge, publish, audit]),
+        *dg.load_asset_checks_from_modules([match, merge]),
     ]
 
 
@@ -30,14 +30,18 @@ def build_resources(project: Project, crm_url: str | None = None) -> dict:
         "steward": StewardProject(project_dir=str(project.root)),
         # Empty URL = the embedded SQLite file; STEWARD_CRM_URL points at a real CRM database.
         "crm": CrmDatabase(url=crm_url if crm_url is not None else os.environ.get("STEWARD_CRM_URL", "")),
+        "state": StewardState(url=os.environ.get("STEWARD_STATE_URL", "")),
     }
 
 
 def build_definitions(project_dir: str | None = None) -> dg.Definitions:
     project = load_project(project_dir)
     return dg.Definitions(
+        # One process per run: the steps are a pandas chain that mostly runs in sequence, and a
+        # process per step would re-import pandas/GX/recordlinkage (seconds each) for every step.
+        executor=dg.in_process_executor,
         assets=build_assets(project),
-        jobs=[nightly_clean, yearly_audit],
+        jobs=[nightly_clean, yearly_audit, review_merges],
         schedules=[nightly_clean_schedule, yearly_audit_schedule],
         resources=build_resources(project),
     )

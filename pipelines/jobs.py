@@ -5,11 +5,13 @@ import os
 import dagster as dg
 
 AUDIT_GROUP = "audit"
+REVIEW_GROUP = "review"
 
-# Everything from the sources to the CRM, checks included; the yearly audit has its own job.
+# Everything from the sources to the CRM, checks included; the yearly audit and
+# the reviewers' decisions have their own jobs.
 nightly_clean = dg.define_asset_job(
     "nightly_clean",
-    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(AUDIT_GROUP),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(AUDIT_GROUP, REVIEW_GROUP),
     description="Pull every source, normalise, match, merge, validate and publish golden records to the CRM.",
 )
 
@@ -35,4 +37,13 @@ yearly_audit_schedule = dg.build_schedule_from_partitioned_job(
     yearly_audit,
     name="yearly_audit_schedule",
     description="On 1 January, audit the year that just ended.",
+)
+
+# Sales ops record decisions from the Launchpad: approve/reject merge suggestions by
+# pair id, confirm or split golden records. The next nightly_clean run honours them.
+review_merges = dg.define_asset_job(
+    "review_merges",
+    selection=dg.AssetSelection.groups(REVIEW_GROUP),
+    description="Record review decisions (Launchpad config: reviewer, note, approve/reject pair ids from "
+    "merge_suggestions, confirm/split golden ids). Unknown or stale ids refuse the whole request.",
 )

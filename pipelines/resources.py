@@ -1,5 +1,5 @@
-"""Resources injected into assets by name: where the project's rules live, and
-which CRM database to publish to."""
+"""Resources injected into assets by name: where the project's rules live, which
+CRM database to publish to, and where the pipeline keeps its memory between runs."""
 
 
 from functools import cached_property
@@ -7,6 +7,7 @@ from functools import cached_property
 import dagster as dg
 
 from steward.config import Project, load_project
+from steward.state import StateStore, default_state_url
 
 
 class StewardProject(dg.ConfigurableResource):
@@ -29,3 +30,13 @@ class CrmDatabase(dg.ConfigurableResource):
 
     def resolved_url(self, project: Project) -> str:
         return self.url or project.default_crm_url
+
+
+class StewardState(dg.ConfigurableResource):
+    """What the pipeline remembers between runs: review queue, reviewer decisions (the
+    merge audit log), previous golden ids. Empty URL = ``data/steward_state.sqlite``."""
+
+    url: str = ""
+
+    def store(self, project: Project) -> StateStore:
+        return StateStore(self.url or default_state_url(project.data_dir))

@@ -144,7 +144,7 @@ PROBLEM_COLUMNS = ["source", "field", "issue", "dimension", "count", "share", "w
 EXPECTATION_COLUMNS = ["source", "suite", "expectation", "column", "success", "unexpected_count",
                        "unexpected_percent"]
 OVERALL_KEYS = ["score", "records", "quarantined", "sources", "golden_records", "estimated_duplicates",
-                "duplicate_rate", "duplicates_across", *DIMENSIONS, "worst"]
+                "duplicate_rate", "duplicates_across", *DIMENSIONS, "worst", "suppressed_records", "suppressed_people"]
 
 _INT_FIELD_COLS = ["records", "present", "valid", "unique", "consistency_checked", "consistent", "fresh"]
 _RATE_DIGITS = 4
@@ -708,8 +708,12 @@ def run_audit(
     config: dict,
     as_of: date | datetime | str | None = None,
     expectations: pd.DataFrame | None = None,
+    suppressed: pd.DataFrame | None = None,
 ) -> AuditResult:
-    """Audit the normalised contacts; see the module docstring for every definition."""
+    """Audit the normalised contacts; see the module docstring for every definition.
+
+    ``suppressed``: records removed for erasure requests (steward.erasure; ids and
+    reasons only). They are counted, never audited: their data is gone."""
     cfg = resolve_config(config)
     audit_date = _as_of(as_of)
     n = len(contacts)  # columns are read one by one with a fresh RangeIndex (no copy of the frame)
@@ -879,6 +883,8 @@ def run_audit(
         "duplicates_across": int(across.sum()),
         **{d: _scalar(round(overall_rates[d], _RATE_DIGITS)) for d in DIMENSIONS},
         "worst": worst,
+        "suppressed_records": int(len(suppressed)) if suppressed is not None else 0,
+        "suppressed_people": int(suppressed["cluster"].nunique()) if suppressed is not None and len(suppressed) else 0,
     }
     settings = {
         "dimension_weights": dict(dim_w),

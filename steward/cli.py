@@ -1,4 +1,4 @@
-"""The headless command line: ``steward run | dedupe | evaluate | demo-data``."""
+"""The headless command line: ``steward run | dedupe | explain | audit | evaluate | review | erase | demo-data``."""
 
 from __future__ import annotations
 
@@ -65,8 +65,8 @@ def dedupe(
 ) -> None:
     """Deduplicate canonical CSVs: writes crosswalk.csv, golden_records.csv, quarantine.csv, merge_suggestions.csv."""
     _setup_logging(verbose)
+    from steward.pipeline import Stewardship, load_all
     from steward.pipeline import dedupe as run_dedupe
-    from steward.pipeline import load_all
     from steward.sources import canonical_csv_sources
 
     started = time.perf_counter()
@@ -76,9 +76,11 @@ def dedupe(
         records, quarantine = load_all({c.name: c for c in configs})
         if records.empty:
             _fail("no usable records in the input files")
+        # Plain files: no run history (decisions, previous ids), but erasure requests and consent rules apply.
         result = run_dedupe(records, quarantine, proj.matching(), proj.survivorship(),
                             progress=lambda stage: console.print(f"[dim]{time.perf_counter() - started:6.1f}s[/] {stage} …"),
-                            normalise_options=proj.normalise_options())
+                            normalise_options=proj.normalise_options(),
+                            stewardship=Stewardship.from_project(proj, store=None))
     except (ConfigError, SourceError, ValueError) as exc:
         _fail(str(exc))
     out.mkdir(parents=True, exist_ok=True)
@@ -86,17 +88,20 @@ def dedupe(
     result.golden.to_csv(out / "golden_records.csv", index=False)
     result.quarantine.to_csv(out / "quarantine.csv", index=False)
     result.suggestions.to_csv(out / "merge_suggestions.csv", index=False)
+    result.lineage.to_csv(out / "golden_lineage.csv", index=False)
     # What `steward explain` needs to say why any two records did or did not match.
     result.contacts[["contact_key", "source", "record_id", *result.model.needed_columns_base]].to_parquet(
         out / "contacts.parquet", index=False)
     (out / "model.json").write_text(result.model.dumps())
     elapsed = time.perf_counter() - started
     console.print(
-        f"{len(result.records) + len(result.quarantine):,} input rows → {len(result.golden):,} golden records, "
-        f"{len(result.quarantine):,} quarantined, {len(result.suggestions):,} merge suggestions for review "
+        f"{len(result.records) + len(result.quarantine) - len(result.suppressed):,} input rows → "
+        f"{len(result.golden):,} golden records, {len(result.quarantine) - len(result.suppressed):,} quarantined, "
+        f"{len(result.suppressed):,} suppressed (erasure requests), {len(result.suggestions):,} merge suggestions for review "
         f"({len(result.blocking.pairs):,} candidate pairs) in {elapsed:.1f}s"
     )
-    console.print(f"wrote {out}/crosswalk.csv, golden_records.csv, quarantine.csv, merge_suggestions.csv")
+    console.print(f"wrote {out}/crosswalk.csv, golden_records.csv, golden_lineage.csv, quarantine.csv, "
+                  "merge_suggestions.csv")
     if truth is None:
         candidates = {p.parent / "ground_truth.csv" for p in input} | {p.parent.parent / "ground_truth.csv" for p in input}
         truth = next((p for p in sorted(candidates) if p.is_file()), None)
@@ -110,6 +115,71 @@ def _print_evaluation(crosswalk: pd.DataFrame, truth_path: Path) -> None:
     typer.echo(f"against {truth_path}:")
     for line in evaluation.lines():
         typer.echo("  " + line)
+
+
+@app.command()
+def review(
+    approve: list[str] = typer.Option(None, "--approve", help="Pair id from merge_suggestions: same person. Repeatable."),
+    reject: list[str] = typer.Option(None, "--reject", help="Pair id from merge_suggestions: different people."),
+    confirm: list[str] = typer.Option(None, "--confirm", help="Golden id whose records are all one person."),
+    split: list[str] = typer.Option(None, "--split", help="Unmerge: GOLDEN_ID=source:record_id[,source:record_id...]."),
+    reviewer: str = typer.Option(..., help="Who decides (kept in the merge audit log)."),
+    note: str = typer.Option("", help="Why, in a few words."),
+    project: Path = typer.Option(None, help="Project directory (default: found from here)."),
+) -> None:
+    """Record review decisions (the same as the review_merges job in the Dagster UI); the next run honours them."""
+    _setup_logging(False)
+    from steward.review import ReviewError, ReviewRequest, record_decisions
+    from steward.state import GOLDEN_CROSSWALK, StateStore, default_state_url
+
+    proj = load_project(project)
+    splits = []
+    for item in split or []:
+        golden_id, _, records = item.partition("=")
+        if not records:
+            _fail(f"--split {item!r}: write GOLDEN_ID=source:record_id[,source:record_id...]")
+        splits.append({"golden_id": golden_id.strip(), "records": [r.strip() for r in records.split(",") if r.strip()]})
+    store = StateStore(default_state_url(proj.data_dir))
+    request = ReviewRequest(reviewer=reviewer, note=note, approve=list(approve or []), reject=list(reject or []),
+                            confirm=list(confirm or []), split=splits)
+    try:
+        rows = record_decisions(store, request, store.read(GOLDEN_CROSSWALK, ["source", "record_id", "golden_id"]))
+    except ReviewError as exc:
+        _fail(str(exc))
+    for action, count in rows["action"].value_counts().items():
+        typer.echo(f"recorded {count} {action} decision(s)")
+    typer.echo("the next run (steward run / nightly_clean) honours them")
+
+
+@app.command()
+def erase(
+    email: str = typer.Option(None, help="The person's email address."),
+    phone: str = typer.Option(None, help="The person's phone number (international form, or give --country)."),
+    country: str = typer.Option(None, help="ISO country for a national phone number."),
+    first_name: str = typer.Option(None, help="First name (only together with --last-name and --date-of-birth)."),
+    last_name: str = typer.Option(None),
+    date_of_birth: str = typer.Option(None, help="YYYY-MM-DD"),
+    reference: str = typer.Option(None, help="Ticket or request number (no personal data)."),
+    project: Path = typer.Option(None, help="Project directory (default: found from here)."),
+) -> None:
+    """Add an erasure request to the suppression list (hashes only): the person is removed from the golden
+    records and the CRM on the next run, and never comes back even if a source exports them again."""
+    _setup_logging(False)
+    from steward.erasure import add_erasure_request
+
+    proj = load_project(project)
+    try:
+        config = proj.erasure()
+        if config.list_path is None:
+            _fail(f"{config.config_file}: the erasure list is a database table; add requests there")
+        rows = add_erasure_request(config.list_path, email=email, phone=phone, country=country, first_name=first_name,
+                                   last_name=last_name, date_of_birth=date_of_birth, reference=reference,
+                                   salt=config.salt())
+    except (ConfigError, ValueError) as exc:
+        _fail(str(exc))
+    added = int(rows["added"].sum()) if "added" in rows else len(rows)
+    typer.echo(f"{added} identifier hash(es) added to {config.list_path} ({len(rows) - added} already listed); "
+               "the next run removes the person everywhere")
 
 
 @app.command()
@@ -164,9 +234,10 @@ def audit(
     """The data-quality audit: scorecard per source and field, worst problems, duplicates, trend."""
     _setup_logging(verbose)
     from steward.audit import load_quality_config, run_audit
+    from steward.pipeline import Stewardship, load_all
     from steward.pipeline import dedupe as run_dedupe
-    from steward.pipeline import load_all
     from steward.report import save_audit
+    from steward.state import StateStore, default_state_url
     from steward.sources import canonical_csv_sources
     from steward.validation import validate_sources
 
@@ -181,13 +252,15 @@ def audit(
         records, quarantine = load_all(sources)
         if records.empty:
             _fail("no usable records in the sources")
+        store = StateStore(default_state_url(proj.data_dir))
         result = run_dedupe(records, quarantine, proj.matching(), proj.survivorship(),
                             progress=lambda stage: console.print(f"{stage} …"),
-                            normalise_options=proj.normalise_options())
+                            normalise_options=proj.normalise_options(),
+                            stewardship=Stewardship.from_project(proj, store))
         expectations = validate_sources(result.contacts, proj.expectations_dir / "source_contacts.json")
         audit_result = run_audit(result.contacts, result.clusters, quarantine,
                                  load_quality_config(proj.rules_dir / "quality.yaml"), as_of=as_of,
-                                 expectations=expectations)
+                                 expectations=expectations, suppressed=result.suppressed)
     except (ConfigError, SourceError, ValueError) as exc:
         _fail(str(exc))
     paths = save_audit(audit_result, out)
@@ -202,9 +275,10 @@ def audit(
 def _ensure_demo(proj) -> None:
     from steward.demo import generate_demo_data
 
+    # Regenerated every time, like the Dagster demo asset: deterministic for a seed, cheap, and
+    # never stale after the generator or rules/demo_sources.yaml changed.
     settings = proj.demo_settings()
-    if not any(settings.out.glob("*.csv")):
-        generate_demo_data(settings.out, entities=settings.entities, seed=settings.seed)
+    generate_demo_data(settings.out, entities=settings.entities, seed=settings.seed)
 
 
 @app.command()

@@ -7,14 +7,19 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
-from steward.config import SourceConfig
+from steward.config import Project, SourceConfig
 from steward.contacts import normalise_contacts
 from steward.golden import Survivorship, build_golden_records
 from steward.matching.blocking import BlockingResult, candidate_pairs, parse_rules
 from steward.matching.cluster import cluster_records, safe_clusters
 from steward.matching.model import MatchModel, classify, explanation_text
+from steward.consent import ConsentRules, confirmed_sources
+from steward.erasure import SUPPRESSED_COLUMNS, apply_erasure, load_erasure_list, to_quarantine
+from steward.review import decided_pair_ids, links_for, load_decisions
+from steward.state import GOLDEN_CROSSWALK, GOLDEN_IDS, StateStore
 from steward.sources import LoadedSource, empty_quarantine, load_source
 
 log = logging.getLogger("steward.pipeline")
@@ -39,15 +44,35 @@ def find_candidates(contacts: pd.DataFrame, matching: dict) -> BlockingResult:
     return candidate_pairs(contacts, rules, max_block)
 
 
-def merge_suggestions(scored: pd.DataFrame, contacts: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
-    """Grey-zone pairs, best first, the two records side by side with the evidence in words."""
-    grey = scored[classify(scored, model) == "review"].sort_values("match_probability", ascending=False)
+def merge_suggestions(scored: pd.DataFrame, contacts: pd.DataFrame, model: MatchModel,
+                      decided: set[str] | None = None, clusters: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Grey-zone pairs, best first, the two records side by side with the evidence in words.
+
+    The pair id is ``<key>~<key>`` with the smaller contact key first, so the same two
+    records have the same id in every run; pairs already decided by a reviewer are left
+    out, and so are pairs already in one cluster (through other records): approving
+    them would change nothing."""
+    grey = scored[classify(scored, model) == "review"]
+    if clusters is not None:
+        labels = clusters["cluster"].to_numpy()
+        grey = grey[labels[grey["left"].to_numpy()] != labels[grey["right"].to_numpy()]]
+    keys = contacts["contact_key"].to_numpy()
+    a_keys, b_keys = keys[grey["left"].to_numpy()], keys[grey["right"].to_numpy()]
+    swap = a_keys > b_keys
+    first = np.where(swap, grey["right"].to_numpy(), grey["left"].to_numpy())
+    second = np.where(swap, grey["left"].to_numpy(), grey["right"].to_numpy())
+    grey = grey.assign(left=first, right=second)
+    pair_ids = pd.Series(keys[first], index=grey.index) + "~" + pd.Series(keys[second], index=grey.index)
+    if decided:
+        grey, pair_ids = grey[~pair_ids.isin(decided)], pair_ids[~pair_ids.isin(decided)]
+    order = np.argsort(-grey["match_probability"].to_numpy(), kind="stable")
+    grey, pair_ids = grey.iloc[order], pair_ids.iloc[order]
     side = contacts[SIDE_BY_SIDE].reset_index(drop=True)
     left = side.iloc[grey["left"].to_numpy()].add_prefix("a_").reset_index(drop=True)
     right = side.iloc[grey["right"].to_numpy()].add_prefix("b_").reset_index(drop=True)
     grey = grey.reset_index(drop=True)
     out = pd.concat([left, right], axis=1)
-    out.insert(0, "pair_id", out["a_contact_key"] + "~" + out["b_contact_key"])
+    out.insert(0, "pair_id", pair_ids.to_numpy())
     out.insert(1, "match_probability", grey["match_probability"].round(4))
     out["explanation"] = [explanation_text(row, model) for _, row in grey.iterrows()]
     return out
@@ -66,6 +91,66 @@ def build_clusters(contacts: pd.DataFrame, scored: pd.DataFrame, model: MatchMod
 
 
 @dataclass
+class Stewardship:
+    """What a run knows beyond the records and the rules: reviewer decisions, the
+    previous run's golden ids, erasure requests and consent rules. Empty = a first run
+    with nobody erased (``steward dedupe`` on plain files)."""
+
+    decisions: pd.DataFrame | None = None
+    previous_crosswalk: pd.DataFrame | None = None
+    id_registry: pd.DataFrame | None = None
+    erasure_list: pd.DataFrame | None = None
+    erasure_salt: str = ""
+    confirmed_sources: frozenset[str] = frozenset()
+    consent_rules: ConsentRules | None = None
+    run_at: str | None = None
+
+    @classmethod
+    def from_project(cls, project: Project, store: StateStore | None, run_at: str | None = None) -> "Stewardship":
+        erasure = project.erasure()
+        salt = erasure.salt()
+        return cls(
+            decisions=load_decisions(store) if store is not None else None,
+            previous_crosswalk=store.read(GOLDEN_CROSSWALK) if store is not None and store.has(GOLDEN_CROSSWALK) else None,
+            id_registry=store.read(GOLDEN_IDS) if store is not None and store.has(GOLDEN_IDS) else None,
+            erasure_list=load_erasure_list(erasure, project.root, salt=salt),
+            erasure_salt=salt,
+            confirmed_sources=confirmed_sources(project.sources()),
+            consent_rules=project.consent(),
+            run_at=run_at,
+        )
+
+
+def empty_suppressed() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in SUPPRESSED_COLUMNS})
+
+
+def drop_erased(contacts: pd.DataFrame, clusters: pd.DataFrame, stewardship: Stewardship,
+                scored: pd.DataFrame | None = None):
+    """Remove erased people (every record clustered with an erased identifier).
+
+    Returns (contacts, clusters, scored, suppressed); ``scored`` pair positions are
+    renumbered to the kept contacts. ``suppressed`` holds ids and reasons only."""
+    erasure_list = stewardship.erasure_list
+    if erasure_list is None or erasure_list.empty:
+        return contacts, clusters, scored, empty_suppressed()
+    kept, suppressed = apply_erasure(contacts, clusters, erasure_list, salt=stewardship.erasure_salt)
+    keep = kept.to_numpy()
+    if keep.all():
+        return contacts, clusters, scored, suppressed
+    if scored is not None:
+        position = np.full(len(contacts), -1, dtype=np.int64)
+        position[keep] = np.arange(int(keep.sum()))
+        both = keep[scored["left"].to_numpy()] & keep[scored["right"].to_numpy()]
+        scored = scored[both].copy()
+        scored["left"] = position[scored["left"].to_numpy()]
+        scored["right"] = position[scored["right"].to_numpy()]
+        scored = scored.reset_index(drop=True)
+    log.info("erasure requests: %d record(s) of %d people suppressed", len(suppressed), suppressed["cluster"].nunique())
+    return (contacts[keep].reset_index(drop=True), clusters[keep].reset_index(drop=True), scored, suppressed)
+
+
+@dataclass
 class DedupeResult:
     records: pd.DataFrame
     quarantine: pd.DataFrame
@@ -78,11 +163,21 @@ class DedupeResult:
     crosswalk: pd.DataFrame
     model: MatchModel
     timings: dict[str, float] = field(default_factory=dict)
+    lineage: pd.DataFrame | None = None
+    id_events: pd.DataFrame | None = None
+    id_registry: pd.DataFrame | None = None
+    suppressed: pd.DataFrame | None = None
 
 
 def dedupe(records: pd.DataFrame, quarantine: pd.DataFrame, matching: dict, survivorship: dict, progress=None,
-           normalise_options: dict | None = None) -> DedupeResult:
-    """normalise -> block -> score -> cluster -> golden records."""
+           normalise_options: dict | None = None, stewardship: Stewardship | None = None) -> DedupeResult:
+    """normalise -> block -> score -> cluster -> erase -> golden records.
+
+    ``stewardship``: reviewer decisions (approved pairs are must-links, rejected ones
+    cannot-links, whatever the scores say), previous golden ids, erasure requests and
+    consent rules (see Stewardship)."""
+    stewardship = stewardship or Stewardship()
+    decisions = stewardship.decisions
     timings: dict[str, float] = {}
 
     def stage(name):
@@ -108,11 +203,20 @@ def dedupe(records: pd.DataFrame, quarantine: pd.DataFrame, matching: dict, surv
     scored = model.predict(contacts, blocking.pairs)
     done("score")
     stage("cluster")
-    clusters, _refused = build_clusters(contacts, scored, model)
-    suggestions = merge_suggestions(scored, contacts, model)
+    must_link, cannot_link = links_for(decisions, contacts) if decisions is not None else (None, None)
+    clusters, _refused = build_clusters(contacts, scored, model, must_link, cannot_link)
     done("cluster")
+    contacts, clusters, scored, suppressed = drop_erased(contacts, clusters, stewardship, scored)
+    if len(suppressed):
+        quarantine = pd.concat([quarantine, to_quarantine(suppressed)], ignore_index=True)
+    suggestions = merge_suggestions(scored, contacts, model,
+                                    decided_pair_ids(decisions) if decisions is not None else None, clusters)
     stage("merge")
-    golden, crosswalk = build_golden_records(contacts, clusters, rules)
+    merged = build_golden_records(contacts, clusters, rules, previous=stewardship.previous_crosswalk,
+                                  registry=stewardship.id_registry, run_at=stewardship.run_at,
+                                  confirmed_sources=stewardship.confirmed_sources,
+                                  consent_rules=stewardship.consent_rules)
     done("merge")
-    return DedupeResult(records, quarantine, contacts, blocking, scored, suggestions, clusters, golden, crosswalk, model,
-                        timings)
+    return DedupeResult(records, quarantine, contacts, blocking, scored, suggestions, clusters, merged.golden,
+                        merged.crosswalk, model, timings, merged.lineage, merged.id_events, merged.id_registry,
+                        suppressed)

@@ -16,6 +16,7 @@ log = logging.getLogger("steward.publish")
 GOLDEN_TABLE = "golden_contacts"
 CROSSWALK_TABLE = "golden_crosswalk"
 PUBLISH_LOG_TABLE = "publish_log"
+LINEAGE_TABLE = "golden_lineage"
 
 
 def crm_engine(url: str) -> sa.Engine:
@@ -80,8 +81,9 @@ def _diff(previous: pd.DataFrame | None, current: pd.DataFrame) -> tuple[int, in
     return inserted, int((~same).sum()), removed, int(same.sum())
 
 
-def publish(golden: pd.DataFrame, crosswalk: pd.DataFrame, url: str) -> PublishSummary:
-    """Replace the CRM's golden tables atomically and log what changed."""
+def publish(golden: pd.DataFrame, crosswalk: pd.DataFrame, url: str,
+            lineage: pd.DataFrame | None = None) -> PublishSummary:
+    """Replace the CRM's golden tables (and the field lineage beside them) atomically and log what changed."""
     golden_text = _as_text_frame(golden)
     crosswalk_text = _as_text_frame(crosswalk)
     previous = read_table(url, GOLDEN_TABLE)
@@ -92,6 +94,8 @@ def publish(golden: pd.DataFrame, crosswalk: pd.DataFrame, url: str) -> PublishS
         with engine.begin() as conn:
             golden_text.to_sql(GOLDEN_TABLE, conn, if_exists="replace", index=False, chunksize=10_000)
             crosswalk_text.to_sql(CROSSWALK_TABLE, conn, if_exists="replace", index=False, chunksize=10_000)
+            if lineage is not None:
+                _as_text_frame(lineage).to_sql(LINEAGE_TABLE, conn, if_exists="replace", index=False, chunksize=10_000)
             pd.DataFrame(
                 [{"published_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), **summary.as_dict()}]
             ).to_sql(PUBLISH_LOG_TABLE, conn, if_exists="append", index=False)

@@ -363,6 +363,11 @@ def _summary(result: AuditResult, history: list[dict]) -> str:
         f"{num(o.get('estimated_duplicates'))} estimated duplicates ({pct(o.get('duplicate_rate'))}): "
         f"{num(o.get('golden_records'))} distinct contacts."
     )
+    if o.get("suppressed_records"):
+        parts.append(
+            f"{num(o.get('suppressed_people'))} people ({num(o.get('suppressed_records'))} records) suppressed "
+            "for erasure requests."
+        )
     worst = o.get("worst")
     if worst:
         parts.append(

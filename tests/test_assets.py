@@ -25,7 +25,7 @@ def _materialize(root, crm_url: str) -> dg.ExecuteInProcessResult:
     with dg.DagsterInstance.ephemeral() as instance:
         return dg.materialize(build_assets(project), resources=build_resources(project, crm_url),
                               instance=instance, raise_on_error=False,
-                              selection=dg.AssetSelection.all() - dg.AssetSelection.groups("audit"))
+                              selection=dg.AssetSelection.all() - dg.AssetSelection.groups("audit", "review"))
 
 
 def test_definitions_load_with_graph_job_schedule_and_checks(repo_root):
@@ -100,7 +100,7 @@ def test_yearly_audit_partition_writes_report(project_copy):
     resources = build_resources(project, f"sqlite:///{root / 'crm.sqlite'}")
     with dg.DagsterInstance.ephemeral() as instance:
         nightly = dg.materialize(assets, resources=resources, instance=instance,
-                                 selection=dg.AssetSelection.all() - dg.AssetSelection.groups("audit"))
+                                 selection=dg.AssetSelection.all() - dg.AssetSelection.groups("audit", "review"))
         assert nightly.success
         audit = dg.materialize(assets, resources=resources, instance=instance, partition_key="2025",
                                selection=dg.AssetSelection.assets("data_quality_audit"))
