@@ -12,6 +12,7 @@ from pipelines.resources import StewardProject
 from steward.audit import load_quality_config, run_audit
 from steward.report import save_audit
 from steward.validation import validate_sources
+from steward.pipeline import without_suppressed
 
 # One partition per calendar year; end_offset=1 makes the current year available
 # (an audit of the year so far); the schedule audits the year that just ended,
@@ -31,9 +32,7 @@ def data_quality_audit(context: dg.AssetExecutionContext, steward: StewardProjec
     # Audit as of the end of the partition's year, or today for the year in progress.
     as_of = min(window.end, datetime.now(timezone.utc)).date()
     project = steward.project
-    keep = ~normalised_contacts["contact_key"].isin(suppressed_records["contact_key"]).to_numpy()
-    contacts = normalised_contacts[keep].reset_index(drop=True)
-    clusters = contact_clusters[keep].reset_index(drop=True)
+    contacts, clusters = without_suppressed(normalised_contacts, contact_clusters, suppressed_records)
     expectations = validate_sources(contacts, project.expectations_dir / "source_contacts.json")
     result = run_audit(contacts, clusters, quarantined_records,
                        load_quality_config(project.rules_dir / "quality.yaml"), as_of=as_of, expectations=expectations,

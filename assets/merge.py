@@ -11,7 +11,7 @@ from assets._metadata import frame_metadata, table_preview
 from pipelines.resources import StewardProject, StewardState
 from steward.erasure import erasure_summary
 from steward.golden import Survivorship, build_golden_records
-from steward.pipeline import Stewardship, drop_erased
+from steward.pipeline import Stewardship, drop_erased, without_suppressed
 from steward.state import GOLDEN_CROSSWALK, GOLDEN_ID_EVENTS, GOLDEN_IDS
 from steward.validation import validate_frame
 
@@ -52,9 +52,7 @@ def golden_records(steward: StewardProject, state: StewardState, normalised_cont
     project = steward.project
     store = state.store(project)
     stewardship = Stewardship.from_project(project, store)
-    keep = ~normalised_contacts["contact_key"].isin(suppressed_records["contact_key"]).to_numpy()
-    contacts = normalised_contacts[keep].reset_index(drop=True)
-    clusters = contact_clusters[keep].reset_index(drop=True)
+    contacts, clusters = without_suppressed(normalised_contacts, contact_clusters, suppressed_records)
     merged = build_golden_records(
         contacts, clusters, Survivorship(project.survivorship()), previous=stewardship.previous_crosswalk,
         registry=stewardship.id_registry, run_at=stewardship.run_at, confirmed_sources=stewardship.confirmed_sources,

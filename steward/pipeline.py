@@ -125,6 +125,13 @@ def empty_suppressed() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in SUPPRESSED_COLUMNS})
 
 
+def without_suppressed(contacts: pd.DataFrame, clusters: pd.DataFrame,
+                       suppressed: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Contacts and their aligned clusters without the records ``drop_erased`` suppressed."""
+    keep = ~contacts["contact_key"].isin(suppressed["contact_key"]).to_numpy()
+    return contacts[keep].reset_index(drop=True), clusters[keep].reset_index(drop=True)
+
+
 def drop_erased(contacts: pd.DataFrame, clusters: pd.DataFrame, stewardship: Stewardship,
                 scored: pd.DataFrame | None = None):
     """Remove erased people (every record clustered with an erased identifier).
