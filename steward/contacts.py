@@ -81,12 +81,24 @@ def _household_values(values: pd.Series, given_names: pd.Series, last_names: pd.
     return values.isin(household) & values.notna()
 
 
+# Columns add_match_keys derives from all records together (everything else a
+# normalised contact holds depends on its own source record only).
+CROSS_RECORD_COLUMNS = ["phone_shared", "email_shared", "email_match_key", "phone_match_key", "address_match_key",
+                        "email_local_part"]
+
+
 def normalise_contacts(records: pd.DataFrame, check_deliverability: bool = False,
                        nickname_file: str | os.PathLike | None = None) -> pd.DataFrame:
     """Add normalised columns to canonical records (one row per source record).
 
     ``check_deliverability`` looks email domains up in DNS (rules/normalise.yaml; off
     by default: no network). ``nickname_file`` is the project's rules/nicknames.csv."""
+    return add_match_keys(normalise_record_fields(records, check_deliverability, nickname_file))
+
+
+def normalise_record_fields(records: pd.DataFrame, check_deliverability: bool = False,
+                            nickname_file: str | os.PathLike | None = None) -> pd.DataFrame:
+    """The per-record part of normalisation: each output row depends on its own input row only."""
     out = records.reset_index(drop=True).copy()
     out.insert(0, "contact_key", out["source"].astype(str) + ":" + out["record_id"].astype(str))
 
@@ -125,7 +137,16 @@ def normalise_contacts(records: pd.DataFrame, check_deliverability: bool = False
     out["dob"] = out["date_of_birth"].where(out["date_of_birth"].notna())
     # First letters of both names: still shared when each name has a typo further in.
     out["name_prefix_key"] = (out["first_name_folded"].str[:3] + "|" + out["last_name_folded"].str[:3]).where(both)
+    return out
 
+
+def add_match_keys(out: pd.DataFrame) -> pd.DataFrame:
+    """The cross-record part of normalisation: identifiers shared by several people
+    (switchboards, family inboxes, households) are flagged and blanked in the match keys.
+
+    Depends on every record at once, so an incremental run recomputes it over all
+    records (the per-record part, ``normalise_record_fields``, is cached by content)."""
+    out = out.drop(columns=[c for c in CROSS_RECORD_COLUMNS if c in out.columns])
     person = out["first_name_folded"].fillna("") + " " + out["last_name_folded"].fillna("")
     person = person.where(person.str.strip() != "")
     out["phone_shared"] = _shared_values(out["phone_e164"], person, SHARED_IDENTIFIER_MIN_PEOPLE)

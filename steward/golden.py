@@ -265,7 +265,8 @@ def _lineage(golden: pd.DataFrame, members: pd.DataFrame, picks: list[tuple[str,
 def build_golden_records(contacts: pd.DataFrame, clusters: pd.DataFrame, survivorship: Survivorship,
                          previous: pd.DataFrame | None = None, registry: pd.DataFrame | None = None,
                          run_at: str | None = None, confirmed_sources: Iterable[str] = frozenset(),
-                         consent_rules: ConsentRules | None = None) -> GoldenResult:
+                         consent_rules: ConsentRules | None = None,
+                         reserved_ids: pd.Index | None = None) -> GoldenResult:
     """Golden records, crosswalk, lineage and golden-id bookkeeping.
 
     ``contacts`` are normalised records, ``clusters`` aligned to them row by row.
@@ -291,7 +292,7 @@ def build_golden_records(contacts: pd.DataFrame, clusters: pd.DataFrame, survivo
     members["_key_rank"] = key_rank
     members["_recency"] = pd.factorize(members["updated_at"].fillna(""), sort=True)[0]
     extra_fields = [c for c in contacts.columns if c.startswith("extra_")]
-    assignment = assign_golden_ids(members[["contact_key", "cluster"]], previous, registry, run_at)
+    assignment = assign_golden_ids(members[["contact_key", "cluster"]], previous, registry, run_at, reserved_ids)
     ids = assignment.ids
     golden = pd.DataFrame({"golden_id": ids})
     golden.index.name = "cluster"

@@ -127,7 +127,8 @@ def _mint(smallest_keys: pd.Series, taken: pd.Index) -> pd.Series:
 
 
 def assign_golden_ids(members: pd.DataFrame, previous: pd.DataFrame | None = None,
-                      registry: pd.DataFrame | None = None, run_at: str | None = None) -> IdAssignment:
+                      registry: pd.DataFrame | None = None, run_at: str | None = None,
+                      reserved: pd.Index | None = None) -> IdAssignment:
     """Golden id per cluster, stable across runs (rules in the module docstring).
 
     ``members``: ``contact_key, cluster`` for every record of this run.
@@ -135,6 +136,8 @@ def assign_golden_ids(members: pd.DataFrame, previous: pd.DataFrame | None = Non
     plus ``golden_id``), or None/empty on a first run.
     ``registry``: ``golden_id, minted_at, status, merged_into, split_from, changed_at``
     as returned by the previous run, or None/empty.
+    ``reserved``: ids in use elsewhere that must not be minted again (an incremental run
+    passes the golden ids of the clusters it leaves alone).
     """
     run_at = run_at or now_utc()
     prev = _previous_map(previous)
@@ -171,6 +174,8 @@ def assign_golden_ids(members: pd.DataFrame, previous: pd.DataFrame | None = Non
     smallest = pd.Series(keys[by_key[smallest.to_numpy()]], index=smallest.index)
     new_clusters = smallest.index.difference(kept.index)
     taken = pd.Index(reg["golden_id"]).append(pd.Index(prev["golden_id"].unique()))
+    if reserved is not None:
+        taken = taken.append(pd.Index(reserved))
     minted = _mint(smallest.loc[new_clusters], taken)
     ids = pd.concat([kept, minted]).sort_index()
     ids.index.name, ids.name = "cluster", "golden_id"

@@ -1,0 +1,465 @@
+"""Nightly incremental runs: match only what changed, and get what a full rebuild gets.
+
+A run leaves a *snapshot* behind (``MatchSnapshot``, Parquet files beside the state
+database): the normalised records with a content hash, every scored candidate
+pair, which graph component and cluster each record fell into, the blocking keys
+that were too big, the golden records with crosswalk and lineage, the model's
+parameters and the reviewer links it honoured. The next run compares the sources
+with it and does the least work that still gives the full rebuild's answer:
+
+1. **Changes** (``detect_changes``): a record is new, changed (its content hash
+   differs; ``updated_at`` tells whether the source said so), unchanged, or removed
+   (in the snapshot, not in the sources any more).
+2. **Normalise** (``normalise_incremental``): only new and changed records go through
+   the per-record normalisers; unchanged ones are taken from the snapshot. The
+   cross-record part (shared inboxes, household phones) is recomputed over all
+   records, since one new record can make an e-mail address "shared".
+3. **Rematch** (``rematch_mask``): records to match again = new/changed records,
+   records whose match keys moved with the cross-record part, records in blocks that
+   crossed ``max_block_size``, and records a reviewer decided on since.
+4. **Pairs and scores** (``fresh_pairs``, ``with_stored_scores``): pairs touching rematched records are
+   blocked and scored with the snapshot's model (frozen: the same parameters that
+   scored the stored pairs); all other pairs keep their stored scores.
+5. **Clusters** (``incremental_clusters``): the records whose old or new graph
+   component holds a rematched or removed record are clustered again (clustering
+   is a function of one component), everyone else keeps their cluster.
+6. **Golden records** (``incremental_golden``): rebuilt only for the affected
+   clusters, spliced into the snapshot's golden table; the golden ids that changed
+   are what gets published.
+
+Falls back to a full rebuild (and says why) when there is no snapshot, when the
+rules, the code's snapshot format or the term-frequency setting make the stored
+scores unusable. A full rebuild (``steward run --full``) also re-estimates the model.
+Records of erased people are never stored in a snapshot (ids and cluster labels
+only), so they are matched afresh in every run until their sources stop exporting them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from steward.contacts import CROSS_RECORD_COLUMNS, add_match_keys, normalise_record_fields
+from steward.matching.blocking import parse_rules
+from steward.matching.cluster import cluster_records, connected_clusters, safe_clusters
+from steward.matching.incremental_blocking import block_codes, flipped_members, oversized_keys, pairs_touching
+from steward.matching.model import MatchModel
+
+log = logging.getLogger("steward.incremental")
+
+SNAPSHOT_FORMAT = 1
+NEW, CHANGED, UNCHANGED, REMOVED, REMATCHED = "new", "changed", "unchanged", "removed", "rematched"
+# Records the snapshot knows only by id (erased people): matched again in every run.
+KNOWN_BY_ID = "suppressed_before"
+
+
+def rules_fingerprint(*parts) -> str:
+    """Hash of everything that decides how records are normalised, matched and merged:
+    when it changes, stored normalisations and scores no longer hold."""
+    text = json.dumps([SNAPSHOT_FORMAT, *parts], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+# Where a record sits in its export, not what it says: a row inserted above it is no change.
+LOCATION_COLUMNS = ("source_row",)
+
+
+def content_hashes(records: pd.DataFrame) -> np.ndarray:
+    """One 64-bit hash per source record over all its fields (column order independent)."""
+    columns = sorted(c for c in records.columns if c not in LOCATION_COLUMNS)
+    return pd.util.hash_pandas_object(records[columns], index=False).to_numpy(dtype=np.uint64)
+
+
+def contact_keys(records: pd.DataFrame) -> pd.Series:
+    return records["source"].astype(str) + ":" + records["record_id"].astype(str)
+
+
+def model_parameters(model: MatchModel) -> dict:
+    """m, u and the prior at full precision (model.json rounds for people to read)."""
+    return {"prior": float(model.prior),
+            "m": {k: [float(x) for x in v] for k, v in model.m.items()},
+            "u": {k: [float(x) for x in v] for k, v in model.u.items()},
+            "fitted": model.fitted}
+
+
+def with_parameters(model: MatchModel, params: dict) -> MatchModel:
+    m = {k: np.array(v, dtype=np.float64) for k, v in params["m"].items()}
+    u = {k: np.array(v, dtype=np.float64) for k, v in params["u"].items()}
+    if set(m) != set(model.m) or any(len(m[k]) != len(model.m[k]) for k in m):
+        raise ValueError("snapshot model does not fit the configured comparisons")
+    return model.with_parameters(m, u, float(params["prior"]), dict(params.get("fitted") or {}))
+
+
+# -- the snapshot ----------------------------------------------------------------------------
+
+_FRAMES = ("contacts", "scored", "membership", "oversized", "golden", "crosswalk", "lineage", "links")
+
+
+@dataclass
+class MatchSnapshot:
+    """What one run leaves for the next (see the module docstring)."""
+
+    contacts: pd.DataFrame  # normalised records matched last run (erased people left out) + record_hash
+    scored: pd.DataFrame  # scored candidate pairs between them: left/right = row positions in ``contacts``
+    membership: pd.DataFrame  # contact_key, component, cluster for every record of the last run
+    oversized: pd.DataFrame  # rule, key, records: blocking keys skipped last run
+    golden: pd.DataFrame
+    crosswalk: pd.DataFrame
+    lineage: pd.DataFrame
+    links: pd.DataFrame  # left_key, right_key, action: the reviewer links the run honoured
+    model: dict  # model_parameters()
+    meta: dict = field(default_factory=dict)  # fingerprint, erasure fingerprint, written_at, counts
+
+    def save(self, directory: Path) -> None:
+        """Write next to ``directory`` and swap it in with renames: a crash leaves the old snapshot."""
+        directory = Path(directory)
+        staging = directory.with_name(directory.name + ".new")
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir(parents=True)
+        for name in _FRAMES:
+            frame = getattr(self, name)
+            _for_parquet(frame).to_parquet(staging / f"{name}.parquet", index=False)
+        (staging / "model.json").write_text(json.dumps(self.model))
+        (staging / "meta.json").write_text(json.dumps(self.meta, indent=2, default=str))
+        old = directory.with_name(directory.name + ".old")
+        if old.exists():
+            shutil.rmtree(old)
+        if directory.exists():
+            directory.rename(old)
+        staging.rename(directory)
+        if old.exists():
+            shutil.rmtree(old)
+
+    @classmethod
+    def load(cls, directory: Path) -> "MatchSnapshot | None":
+        directory = Path(directory)
+        if not (directory / "meta.json").exists():
+            return None
+        frames = {name: pd.read_parquet(directory / f"{name}.parquet") for name in _FRAMES}
+        return cls(**frames, model=json.loads((directory / "model.json").read_text()),
+                   meta=json.loads((directory / "meta.json").read_text()))
+
+
+def _for_parquet(frame: pd.DataFrame) -> pd.DataFrame:
+    """Object columns holding mixed Python values become text (Parquet needs one type per column)."""
+    out = frame
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            values = frame[column]
+            kinds = values.dropna().map(type).unique()
+            if len(kinds) > 1 or (len(kinds) == 1 and kinds[0] is not str):
+                if out is frame:
+                    out = frame.copy()
+                out[column] = values.where(values.isna(), values.astype(str))
+    return out
+
+
+# -- 1. changes ----------------------------------------------------------------------------------
+
+@dataclass
+class Changes:
+    status: np.ndarray  # per record (aligned with the loaded records): new / changed / unchanged / suppressed_before
+    hashes: np.ndarray  # content hash per record
+    removed: pd.Index  # contact keys of the last run no longer in the sources
+    silent: int = 0  # changed records whose updated_at did not move (a source editing without saying so)
+
+    def counts(self) -> dict[str, int]:
+        values, counts = np.unique(self.status, return_counts=True)
+        out = {str(v): int(c) for v, c in zip(values, counts)}
+        out[REMOVED] = len(self.removed)
+        out["changed_without_updated_at"] = self.silent
+        return out
+
+
+def detect_changes(records: pd.DataFrame, snapshot: MatchSnapshot) -> Changes:
+    keys = contact_keys(records)
+    hashes = content_hashes(records)
+    stored = snapshot.contacts.set_index("contact_key")
+    # Positions, not Series.map: a map with misses goes through float64 and mangles 64-bit hashes.
+    at = stored.index.get_indexer(keys)
+    known = at >= 0
+    by_id = keys.isin(snapshot.membership["contact_key"]).to_numpy() & ~known
+    same = np.zeros(len(records), dtype=bool)
+    same[known] = stored["record_hash"].to_numpy(dtype=np.uint64)[at[known]] == hashes[known]
+    status = np.where(same, UNCHANGED, np.where(known, CHANGED, np.where(by_id, KNOWN_BY_ID, NEW))).astype(object)
+    silent = 0
+    if "updated_at" in records.columns and known.any():
+        changed = np.flatnonzero(known & ~same)
+        before = keys.iloc[changed].map(stored["updated_at"]).to_numpy(dtype=object)
+        now = records["updated_at"].to_numpy(dtype=object)[changed]
+        silent = int(sum(1 for a, b in zip(before, now) if (a == b) or (pd.isna(a) and pd.isna(b))))
+    removed = pd.Index(snapshot.membership["contact_key"]).difference(pd.Index(keys))
+    return Changes(status, hashes, removed, silent)
+
+
+# -- 2. normalise ----------------------------------------------------------------------------------
+
+def normalise_incremental(records: pd.DataFrame, changes: Changes, snapshot: MatchSnapshot,
+                          normalise_options: dict | None = None) -> pd.DataFrame:
+    """Exactly ``normalise_contacts(records)``, with unchanged records taken from the snapshot."""
+    records = records.reset_index(drop=True)
+    reuse = changes.status == UNCHANGED
+    fresh = normalise_record_fields(records[~reuse], **(normalise_options or {}))
+    stored = snapshot.contacts.drop(columns=[c for c in [*CROSS_RECORD_COLUMNS, "record_hash"]
+                                             if c in snapshot.contacts.columns])
+    columns = list(fresh.columns) if len(fresh.columns) else list(stored.columns)
+    position = pd.Series(np.arange(len(stored)), index=stored["contact_key"].to_numpy())
+    cached = stored.iloc[position.loc[contact_keys(records[reuse]).to_numpy()].to_numpy()]
+    cached = cached.reindex(columns=columns)
+    combined = pd.concat([fresh.set_axis(np.flatnonzero(~reuse)), cached.set_axis(np.flatnonzero(reuse))])
+    combined = combined.sort_index()
+    for column in fresh.columns:
+        # Keep the full run's dtypes (a cached bool column must not turn into object).
+        if len(fresh) and combined[column].dtype != fresh[column].dtype:
+            try:
+                combined[column] = combined[column].astype(fresh[column].dtype)
+            except (TypeError, ValueError):
+                pass
+    combined = combined.reset_index(drop=True)
+    for column in LOCATION_COLUMNS:
+        if column in records.columns and column in combined.columns:
+            combined[column] = records[column].to_numpy()
+    return add_match_keys(combined)
+
+
+# -- 3. who is matched again -----------------------------------------------------------------------
+
+def _differs(a: pd.Series, b: pd.Series) -> np.ndarray:
+    av, bv = a.to_numpy(dtype=object), b.to_numpy(dtype=object)
+    both_missing = pd.isna(a).to_numpy() & pd.isna(b).to_numpy()
+    return (av != bv) & ~both_missing
+
+
+def rematch_mask(contacts: pd.DataFrame, changes: Changes, snapshot: MatchSnapshot, matching: dict,
+                 model: MatchModel, links: pd.DataFrame) -> tuple[np.ndarray, dict]:
+    """Records whose pairs must be built and scored again, and why (counts)."""
+    rules, max_block = parse_rules(matching)
+    rematch = changes.status != UNCHANGED
+    why = {"new_or_changed": int(rematch.sum())}
+    # Match keys derived across records (shared/household identifiers) may move for unchanged records.
+    used = set(model.needed_columns_base) | {c for r in rules for c in r.columns}
+    stored = snapshot.contacts.set_index("contact_key")
+    unchanged = np.flatnonzero(~rematch)
+    keys = contacts["contact_key"].iloc[unchanged]
+    moved = np.zeros(len(contacts), dtype=bool)
+    for column in sorted(used & set(CROSS_RECORD_COLUMNS)):
+        before = keys.map(stored[column]) if column in stored.columns else pd.Series(None, index=keys.index)
+        moved[unchanged] |= _differs(contacts[column].iloc[unchanged], before)
+    why["match_keys_moved"] = int((moved & ~rematch).sum())
+    rematch |= moved
+    blocks = block_codes(contacts, rules)
+    flipped = flipped_members(contacts, blocks, max_block, snapshot.oversized)
+    why["block_size_crossed_limit"] = int((flipped & ~rematch).sum())
+    rematch |= flipped
+    decided = _changed_link_keys(links, snapshot.links)
+    by_decision = contacts["contact_key"].isin(decided).to_numpy()
+    why["reviewer_decisions"] = int((by_decision & ~rematch).sum())
+    rematch |= by_decision
+    why["total"] = int(rematch.sum())
+    return rematch, why
+
+
+def _changed_link_keys(links: pd.DataFrame, previous: pd.DataFrame) -> set[str]:
+    columns = ["left_key", "right_key", "action"]
+    now = set(map(tuple, links[columns].astype(str).to_numpy())) if len(links) else set()
+    before = set(map(tuple, previous[columns].astype(str).to_numpy())) if len(previous) else set()
+    return {k for link in now ^ before for k in link[:2]}
+
+
+# -- 4. pairs and scores ---------------------------------------------------------------------------
+
+def fresh_pairs(contacts: pd.DataFrame, rematch: np.ndarray, matching: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(candidate pairs touching a rematched record, blocking keys skipped in this run)."""
+    rules, max_block = parse_rules(matching)
+    blocks = block_codes(contacts, rules)
+    return pairs_touching(blocks, rematch, max_block), oversized_keys(contacts, blocks, max_block)
+
+
+def with_stored_scores(contacts: pd.DataFrame, rematch: np.ndarray, snapshot: MatchSnapshot,
+                       scored_now: pd.DataFrame) -> pd.DataFrame:
+    """This run's scored pairs: the pairs scored now plus every stored pair between two records
+    that are not rematched (their records and the model are what scored them last time)."""
+    position = pd.Series(np.arange(len(contacts)), index=contacts["contact_key"].to_numpy())
+    old_to_new = snapshot.contacts["contact_key"].map(position).fillna(-1).to_numpy(dtype=np.int64)
+    stored = snapshot.scored
+    left = old_to_new[stored["left"].to_numpy()]
+    right = old_to_new[stored["right"].to_numpy()]
+    keep = (left >= 0) & (right >= 0)
+    keep[keep] &= ~rematch[left[keep]] & ~rematch[right[keep]]
+    kept = stored[keep].copy()
+    kept["left"], kept["right"] = np.minimum(left[keep], right[keep]), np.maximum(left[keep], right[keep])
+    kept = _like(kept, scored_now)
+    scored = pd.concat([kept, scored_now], ignore_index=True)
+    order = np.lexsort((scored["right"].to_numpy(), scored["left"].to_numpy()))
+    return scored.iloc[order].reset_index(drop=True)
+
+
+def _like(stored: pd.DataFrame, template: pd.DataFrame) -> pd.DataFrame:
+    """Stored pairs with the columns and dtypes of freshly scored ones (levels as categoricals)."""
+    out = stored.reindex(columns=template.columns)
+    for column in template.columns:
+        dtype = template[column].dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            out[column] = pd.Categorical(out[column].astype(object), categories=dtype.categories)
+        elif out[column].dtype != dtype:
+            out[column] = out[column].astype(dtype)
+    return out
+
+
+# -- 5. clusters -------------------------------------------------------------------------------------
+
+def graph_components(n_records: int, scored: pd.DataFrame, match_threshold: float,
+                     must_link: pd.DataFrame | None, cannot_link: pd.DataFrame | None) -> np.ndarray:
+    """The match graph's components, as ``safe_clusters`` builds them before its repairs."""
+    edges = scored.loc[scored["match_probability"] >= match_threshold, ["left", "right"]].astype(np.int64)
+    if cannot_link is not None and len(cannot_link):
+        banned = set(zip(np.minimum(cannot_link["left"], cannot_link["right"]).astype(int),
+                         np.maximum(cannot_link["left"], cannot_link["right"]).astype(int)))
+        edges = edges[[k not in banned for k in zip(edges["left"].to_numpy(), edges["right"].to_numpy())]]
+    forced = must_link[["left", "right"]].astype(np.int64) if must_link is not None else edges.iloc[:0]
+    return connected_clusters(n_records, np.concatenate([edges["left"].to_numpy(), forced["left"].to_numpy()]),
+                              np.concatenate([edges["right"].to_numpy(), forced["right"].to_numpy()]))
+
+
+@dataclass
+class ClusterUpdate:
+    clusters: pd.DataFrame  # cluster_records() frame for every record
+    components: np.ndarray  # graph component per record (for the next snapshot)
+    reclustered: np.ndarray  # bool per record: clustered again in this run
+    refused: pd.DataFrame
+
+
+def incremental_clusters(contacts: pd.DataFrame, scored: pd.DataFrame, model: MatchModel, rematch: np.ndarray,
+                         removed: pd.Index, snapshot: MatchSnapshot, must_link: pd.DataFrame | None = None,
+                         cannot_link: pd.DataFrame | None = None) -> ClusterUpdate:
+    n = len(contacts)
+    components = graph_components(n, scored, model.match_threshold, must_link, cannot_link)
+    keys = contacts["contact_key"]
+    old = snapshot.membership.set_index("contact_key")
+    # Old components that held a rematched or a removed record may fall apart or grow.
+    touched = pd.Index(keys[rematch]).append(removed)
+    touched_components = set(old["component"].reindex(touched).dropna().astype(np.int64))
+    old_component = keys.map(old["component"]).to_numpy(dtype=np.float64)
+    seeds = rematch | np.isin(old_component, list(touched_components))
+    redo = np.isin(components, np.unique(components[seeds]))
+    rows = np.flatnonzero(redo)
+    # The sub-problem: the affected components, renumbered 0..len(rows)-1.
+    local = np.full(n, -1, dtype=np.int64)
+    local[rows] = np.arange(len(rows))
+    inside = redo[scored["left"].to_numpy()] & redo[scored["right"].to_numpy()]
+    sub_scored = scored[inside].copy()
+    sub_scored["left"] = local[sub_scored["left"].to_numpy()]
+    sub_scored["right"] = local[sub_scored["right"].to_numpy()]
+
+    def _local_links(links):
+        if links is None or not len(links):
+            return None
+        both = redo[links["left"].to_numpy()] & redo[links["right"].to_numpy()]
+        return pd.DataFrame({"left": local[links["left"].to_numpy()[both]],
+                             "right": local[links["right"].to_numpy()[both]]})
+
+    sub_contacts = contacts.iloc[rows].reset_index(drop=True)
+    sub_labels, refused = safe_clusters(
+        len(rows), sub_scored.reset_index(drop=True), model.match_threshold,
+        score_pairs_fn=lambda pairs: model.predict(sub_contacts, pairs),
+        contradiction_rules=(model.clustering or {}).get("cannot_link"),
+        must_link=_local_links(must_link), cannot_link=_local_links(cannot_link),
+    )
+    labels = keys.map(old["cluster"]).to_numpy(dtype=np.float64)
+    if np.isnan(labels[~redo]).any():  # cannot happen: such records are rematched, hence redone
+        raise RuntimeError("incremental clustering: a record outside the redone components has no old cluster")
+    offset = (np.nanmax(labels[~redo]) + 1) if (~redo).any() else 0
+    labels[rows] = sub_labels + offset
+    _, dense = np.unique(labels.astype(np.int64), return_inverse=True)
+    if len(refused):
+        refused = refused.assign(left=rows[refused["left"].to_numpy(dtype=np.int64)],
+                                 right=rows[refused["right"].to_numpy(dtype=np.int64)])
+    return ClusterUpdate(cluster_records(contacts, dense), components, redo, refused)
+
+
+# -- 6. golden records -----------------------------------------------------------------------------
+
+@dataclass
+class GoldenUpdate:
+    golden: pd.DataFrame
+    crosswalk: pd.DataFrame
+    lineage: pd.DataFrame
+    id_events: pd.DataFrame
+    id_registry: pd.DataFrame
+    touched_ids: set[str]  # golden ids written now: rebuilt, new, merged away, retired or erased
+
+
+def incremental_golden(contacts: pd.DataFrame, clusters: pd.DataFrame, redo: np.ndarray, removed: pd.Index,
+                       snapshot: MatchSnapshot, build, previous_crosswalk: pd.DataFrame | None,
+                       registry: pd.DataFrame | None) -> GoldenUpdate:
+    """Golden records of the clusters in ``redo`` rebuilt with ``build(contacts, clusters,
+    previous, registry, reserved)`` (build_golden_records with the run's rules), the rest
+    kept from the snapshot. ``contacts``/``clusters``: this run's records without erased
+    people; ``redo``: aligned bool mask, whole clusters."""
+    from steward.identity import ACTIVE, REGISTRY_COLUMNS
+
+    previous = previous_crosswalk if previous_crosswalk is not None else snapshot.crosswalk
+    prev_keys = previous["source"].astype(str) + ":" + previous["record_id"].astype(str)
+    gone = pd.Index(snapshot.membership["contact_key"]).difference(pd.Index(contacts["contact_key"]))
+    involved = pd.Index(contacts.loc[redo, "contact_key"]).append(gone).append(removed)
+    old_ids = set(previous.loc[prev_keys.isin(involved), "golden_id"])
+    prev_subset = previous[previous["golden_id"].isin(old_ids)]
+    reg = registry if registry is not None and len(registry) else pd.DataFrame(columns=REGISTRY_COLUMNS)
+    aside = reg["status"].eq(ACTIVE).to_numpy() & ~reg["golden_id"].isin(old_ids).to_numpy()
+    rows = np.flatnonzero(redo)
+    result = build(contacts.iloc[rows].reset_index(drop=True), clusters.iloc[rows].reset_index(drop=True),
+                   prev_subset, reg[~aside].reset_index(drop=True), pd.Index(reg.loc[aside, "golden_id"]))
+    new_ids = set(result.golden["golden_id"])
+    touched = old_ids | new_ids
+
+    def splice(kept: pd.DataFrame, fresh: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+        kept = kept[~kept["golden_id"].isin(touched)]
+        out = pd.concat([kept, fresh.reindex(columns=kept.columns if len(kept.columns) else fresh.columns)],
+                        ignore_index=True)
+        return out.sort_values(order, kind="mergesort", ignore_index=True)
+
+    golden = splice(snapshot.golden, result.golden, ["golden_id"])
+    crosswalk = splice(snapshot.crosswalk, result.crosswalk, ["golden_id", "source", "record_id"])
+    lineage = splice(snapshot.lineage, result.lineage, ["golden_id"])
+    registry_out = pd.concat([result.id_registry, reg[aside]], ignore_index=True)
+    registry_out = registry_out.sort_values("golden_id", kind="mergesort", ignore_index=True)
+    return GoldenUpdate(golden, crosswalk, lineage, result.id_events, registry_out, touched)
+
+
+# -- the snapshot of a finished run ------------------------------------------------------------------
+
+def build_snapshot(contacts: pd.DataFrame, hashes: np.ndarray, scored: pd.DataFrame, clusters: pd.DataFrame,
+                   components: np.ndarray, oversized: pd.DataFrame, suppressed_keys: pd.Index,
+                   golden: pd.DataFrame, crosswalk: pd.DataFrame, lineage: pd.DataFrame, links: pd.DataFrame,
+                   model: MatchModel, meta: dict) -> MatchSnapshot:
+    """``contacts``/``clusters``/``components`` cover every record of the run (erased ones too);
+    the snapshot keeps erased people's ids and labels only."""
+    keep = ~contacts["contact_key"].isin(suppressed_keys).to_numpy()
+    position = np.full(len(contacts), -1, dtype=np.int64)
+    position[keep] = np.arange(int(keep.sum()))
+    left, right = scored["left"].to_numpy(), scored["right"].to_numpy()
+    both = keep[left] & keep[right]
+    stored = scored[both].copy()
+    stored["left"], stored["right"] = position[left[both]], position[right[both]]
+    for column in stored.columns:
+        if isinstance(stored[column].dtype, pd.CategoricalDtype):
+            stored[column] = stored[column].astype(str)
+    kept_contacts = contacts[keep].reset_index(drop=True).assign(record_hash=hashes[keep])
+    membership = pd.DataFrame({"contact_key": contacts["contact_key"].to_numpy(),
+                               "component": np.asarray(components, dtype=np.int64),
+                               "cluster": clusters["cluster"].to_numpy(dtype=np.int64)})
+    link_columns = ["left_key", "right_key", "action"]
+    return MatchSnapshot(kept_contacts, stored.reset_index(drop=True), membership, oversized.reset_index(drop=True),
+                         golden, crosswalk, lineage,
+                         links[link_columns].astype(str) if len(links) else pd.DataFrame(columns=link_columns),
+                         model_parameters(model), {**meta, "written_at": time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                                                                          time.gmtime())})
