@@ -539,7 +539,8 @@ def _validate(golden: pd.DataFrame, erased: set[str]) -> None:
 
 
 def publish(golden: pd.DataFrame, crosswalk: pd.DataFrame, url: str, lineage: pd.DataFrame | None = None,
-            id_events: pd.DataFrame | None = None, erased_ids: Iterable[str] | None = None) -> PublishSummary:
+            id_events: pd.DataFrame | None = None, erased_ids: Iterable[str] | None = None,
+            only_ids: Iterable[str] | None = None) -> PublishSummary:
     """Publish golden records (upsert by golden id), the crosswalk and the field lineage
     (replaced in content) to the CRM at ``url`` in one data transaction, and log the counts.
 
@@ -550,8 +551,20 @@ def publish(golden: pd.DataFrame, crosswalk: pd.DataFrame, url: str, lineage: pd
     the golden ids of erased people (may be empty), whose rows (and rows merged into them)
     are deleted. Without ``erased_ids`` (None) an id with no records left cannot be told
     from an erased person, so its row is deleted rather than retired. ``lineage=None``
-    leaves the lineage table as it is."""
+    leaves the lineage table as it is.
+
+    ``only_ids``: publish a delta (a nightly incremental run): only these golden ids (the
+    ones the run rebuilt, minted, merged away, retired or erased) are read, compared and
+    written, in golden_contacts, the crosswalk and the lineage; every other row is left
+    alone. ``golden``/``crosswalk``/``lineage`` may still be the whole tables."""
     erased = {str(i) for i in erased_ids} if erased_ids is not None else None
+    delta = None
+    if only_ids is not None:
+        delta = sorted({str(i) for i in only_ids} | (erased or set()))
+        golden = golden[golden["golden_id"].astype(str).isin(delta)]
+        crosswalk = crosswalk[crosswalk["golden_id"].astype(str).isin(delta)]
+        if lineage is not None:
+            lineage = lineage[lineage["golden_id"].astype(str).isin(delta)]
     golden_text = _as_text_frame(golden)
     _validate(golden_text, erased or set())
     crosswalk_text = _as_text_frame(crosswalk)
@@ -579,10 +592,14 @@ def publish(golden: pd.DataFrame, crosswalk: pd.DataFrame, url: str, lineage: pd
             with conn.begin():
                 tables = {name: _table(name, _ensure_table(conn, name, columns))
                           for name, columns in wanted_tables.items()}
+                for name in (CROSSWALK_TABLE, LINEAGE_TABLE):
+                    # Deltas delete and read these by golden id.
+                    if name in tables and "golden_id" in tables[name].c:
+                        sa.Index(f"ix_{name}_golden_id", tables[name].c.golden_id).create(conn, checkfirst=True)
             ddl_s = time.perf_counter() - started
             # Step 2: data, one transaction of DML.
             with conn.begin():
-                summary = _write_data(conn, tables, golden_text, crosswalk_text, lineage_text, merges, erased)
+                summary = _write_data(conn, tables, golden_text, crosswalk_text, lineage_text, merges, erased, delta)
     finally:
         engine.dispose()
     log.info("published %d golden records to %s in %.1f s (schema %.1f s): %s", len(golden_text),
@@ -590,8 +607,28 @@ def publish(golden: pd.DataFrame, crosswalk: pd.DataFrame, url: str, lineage: pd
     return summary
 
 
+def _select_ids(conn: sa.Connection, table: sa.Table, ids: list[str], merged_into: bool = False) -> pd.DataFrame:
+    """The rows of these golden ids (and, with ``merged_into``, rows merged into them), as text."""
+    frames = []
+    for start in range(0, max(len(ids), 1), DELETE_CHUNK):
+        chunk = ids[start:start + DELETE_CHUNK]
+        where = table.c.golden_id.in_(chunk)
+        if merged_into:
+            where = where | table.c.merged_into.in_(chunk)
+        result = conn.execute(sa.select(table).where(where))
+        columns = list(result.keys())
+        rows = result.cursor.fetchall()
+        result.close()
+        frames.append(pd.DataFrame.from_records(rows, columns=columns, coerce_float=False) if rows
+                      else pd.DataFrame({c: pd.Series(dtype=object) for c in columns}))
+    frame = pd.concat(frames, ignore_index=True).drop_duplicates("golden_id") if merged_into else \
+        pd.concat(frames, ignore_index=True)
+    return _stored_text(frame.astype(object)) if len(frame) else frame
+
+
 def _write_data(conn: sa.Connection, tables: dict[str, sa.Table], golden: pd.DataFrame, crosswalk: pd.DataFrame,
-                lineage: pd.DataFrame | None, merges: dict[str, str], erased: set[str] | None) -> PublishSummary:
+                lineage: pd.DataFrame | None, merges: dict[str, str], erased: set[str] | None,
+                delta: list[str] | None = None) -> PublishSummary:
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     if conn.dialect.name == "postgresql":
         # Plain sequential scans from the first page, so rows come back in the order they were
@@ -602,7 +639,8 @@ def _write_data(conn: sa.Connection, tables: dict[str, sa.Table], golden: pd.Dat
     writer = _Writer(conn)
     table = tables[GOLDEN_TABLE]
     columns = [c.name for c in table.columns]
-    inserts, upserts, deletes, counts = _plan_golden(_select_all(conn, table), golden, columns, merges, erased, now)
+    existing = _select_all(conn, table) if delta is None else _select_ids(conn, table, delta, merged_into=True)
+    inserts, upserts, deletes, counts = _plan_golden(existing, golden, columns, merges, erased, now)
     writer.delete_ids(table, deletes)
     writer.insert(table, inserts)
     writer.execute_many(_upsert(conn, table), _records(upserts))
@@ -612,6 +650,12 @@ def _write_data(conn: sa.Connection, tables: dict[str, sa.Table], golden: pd.Dat
             continue
         target = tables[name]
         wanted = _reindex(frame, [c.name for c in target.columns])
+        if delta is not None:
+            # Only these ids' rows: replaced when they differ.
+            if not _same_content(_select_ids(conn, target, delta), wanted):
+                writer.delete_ids(target, delta)
+                writer.insert(target, wanted)
+            continue
         if not _same_content(_select_all(conn, target), wanted):
             writer.delete_all(target)
             writer.insert(target, wanted)

@@ -180,3 +180,51 @@ def test_pairs_touching_records_are_the_full_runs_pairs(demo_records, project):
     expected = full[some[full["left"].to_numpy()] | some[full["right"].to_numpy()]]
     assert set(zip(touching["left"], touching["right"])) == set(zip(expected["left"], expected["right"]))
     assert len(touching) > 0
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
+def two_crms(request, tmp_path):
+    """Two empty CRM databases on the same backend: one gets deltas, the other full publishes."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'delta.sqlite'}", f"sqlite:///{tmp_path / 'full.sqlite'}"
+        return
+    from tests.databases import scratch_url
+
+    with scratch_url(request.param, "delta") as delta, scratch_url(request.param, "full") as full:
+        yield delta, full
+
+
+def test_publishing_the_delta_leaves_the_crm_as_a_full_publish_would(demo_records, project, two_crms):
+    from steward.publish import CROSSWALK_TABLE, GOLDEN_TABLE, LINEAGE_TABLE, publish, read_table
+
+    records, quarantine = demo_records
+    matching = copy.deepcopy(project.matching())
+    matching["training"]["estimate"] = False
+    survivorship = project.survivorship()
+    existing, tonight = _tonight(records.iloc[:1200].reset_index(drop=True), np.random.default_rng(5))
+    first, snapshot = dedupe_incremental(existing, quarantine, matching, survivorship, None,
+                                         stewardship=_stewardship(project))
+    victim = first.contacts[first.contacts["email_key"].notna()].iloc[3]
+    erasure = erasure_request_rows(email=victim["email_key"], salt=SALT)
+    night, _ = dedupe_incremental(tonight, quarantine, matching, survivorship, snapshot,
+                                  stewardship=_stewardship(project, first.crosswalk, first.id_registry,
+                                                           "2026-11-25", erasure))
+    assert night.mode == "incremental" and 0 < len(night.touched_ids) < len(night.golden)
+    erased_ids = set(first.crosswalk.loc[(first.crosswalk["source"] + ":" + first.crosswalk["record_id"]).isin(
+        night.suppressed["contact_key"]), "golden_id"])
+    assert erased_ids
+    delta_url, full_url = two_crms
+    for url in two_crms:
+        publish(first.golden, first.crosswalk, url, lineage=first.lineage, id_events=first.id_events, erased_ids=set())
+    summary = publish(night.golden, night.crosswalk, delta_url, lineage=night.lineage, id_events=night.id_events,
+                      erased_ids=erased_ids, only_ids=night.touched_ids)
+    publish(night.golden, night.crosswalk, full_url, lineage=night.lineage, id_events=night.id_events,
+            erased_ids=erased_ids)
+    assert summary.golden_rows <= len(night.touched_ids) and summary.deleted >= 1
+    for table, order in ((GOLDEN_TABLE, ["golden_id"]), (CROSSWALK_TABLE, ["golden_id", "source", "record_id"]),
+                         (LINEAGE_TABLE, ["golden_id", "field", "source", "record_id"])):
+        delta_rows = _text(read_table(delta_url, table), order)
+        full_rows = _text(read_table(full_url, table), order)
+        if "published_at" in delta_rows:
+            delta_rows, full_rows = delta_rows.drop(columns="published_at"), full_rows.drop(columns="published_at")
+        pd.testing.assert_frame_equal(delta_rows, full_rows)
