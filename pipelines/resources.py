@@ -3,10 +3,12 @@ CRM database to publish to, and where the pipeline keeps its memory between runs
 
 
 from functools import cached_property
+from pathlib import Path
 
 import dagster as dg
 
 from steward.config import Project, load_project
+from steward.incremental import MatchSnapshot
 from steward.state import StateStore, default_state_url
 
 
@@ -34,9 +36,21 @@ class CrmDatabase(dg.ConfigurableResource):
 
 class StewardState(dg.ConfigurableResource):
     """What the pipeline remembers between runs: review queue, reviewer decisions (the
-    merge audit log), previous golden ids. Empty URL = ``data/steward_state.sqlite``."""
+    merge audit log), previous golden ids (``url``; empty = ``data/steward_state.sqlite``),
+    and the snapshot nightly runs start from (``snapshot_dir``; empty =
+    ``data/steward_snapshot``). ``full_rebuild: true`` ignores the snapshot: everything is
+    normalised, matched and merged again and the model re-estimated (``steward run --full``,
+    the weekly full-rebuild schedule)."""
 
     url: str = ""
+    snapshot_dir: str = ""
+    full_rebuild: bool = False
 
     def store(self, project: Project) -> StateStore:
         return StateStore(self.url or default_state_url(project.data_dir))
+
+    def snapshot_path(self, project: Project) -> Path:
+        return Path(self.snapshot_dir) if self.snapshot_dir else project.data_dir / "steward_snapshot"
+
+    def snapshot(self, project: Project, *frames: str) -> MatchSnapshot | None:
+        return MatchSnapshot.load(self.snapshot_path(project), frames=frames)

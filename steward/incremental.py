@@ -140,11 +140,14 @@ class MatchSnapshot:
             shutil.rmtree(old)
 
     @classmethod
-    def load(cls, directory: Path) -> "MatchSnapshot | None":
+    def load(cls, directory: Path, frames: tuple[str, ...] = _FRAMES) -> "MatchSnapshot | None":
+        """The snapshot in ``directory`` (None if there is none); only ``frames`` are read,
+        the others are left empty (a step that needs the model only reads no Parquet)."""
         directory = Path(directory)
         if not (directory / "meta.json").exists():
             return None
-        frames = {name: pd.read_parquet(directory / f"{name}.parquet") for name in _FRAMES}
+        frames = {name: pd.read_parquet(directory / f"{name}.parquet") if name in frames else pd.DataFrame()
+                  for name in _FRAMES}
         return cls(**frames, model=json.loads((directory / "model.json").read_text()),
                    meta=json.loads((directory / "meta.json").read_text()))
 

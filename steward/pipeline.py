@@ -15,7 +15,8 @@ import pandas as pd
 from steward.config import Project, SourceConfig
 from steward.contacts import normalise_contacts
 from steward.golden import Survivorship, build_golden_records
-from steward.incremental import (SNAPSHOT_FORMAT, MatchSnapshot, build_snapshot, content_hashes, detect_changes,
+from steward.incremental import (NEW, REMOVED, SNAPSHOT_FORMAT, MatchSnapshot, build_snapshot, content_hashes,
+                                 detect_changes,
                                  fresh_pairs, graph_components, incremental_clusters, incremental_golden,
                                  normalise_incremental, rematch_mask, rules_fingerprint, with_parameters,
                                  with_stored_scores)
@@ -241,7 +242,6 @@ def dedupe(records: pd.DataFrame, quarantine: pd.DataFrame, matching: dict, surv
     clusters, _refused = build_clusters(contacts, scored, model, must_link, cannot_link)
     done("cluster")
     all_contacts, all_scored, all_clusters = contacts, scored, clusters
-    components = graph_components(len(contacts), scored, model.match_threshold, must_link, cannot_link)
     contacts, clusters, scored, suppressed = drop_erased(contacts, clusters, stewardship, scored)
     if len(suppressed):
         quarantine = pd.concat([quarantine, to_quarantine(suppressed)], ignore_index=True)
@@ -255,7 +255,7 @@ def dedupe(records: pd.DataFrame, quarantine: pd.DataFrame, matching: dict, surv
     done("merge")
     return DedupeResult(records, quarantine, contacts, blocking, scored, suggestions, clusters, merged.golden,
                         merged.crosswalk, model, timings, merged.lineage, merged.id_events, merged.id_registry,
-                        suppressed, all_contacts, all_scored, all_clusters, components, blocking.skipped_keys,
+                        suppressed, all_contacts, all_scored, all_clusters, None, blocking.skipped_keys,
                         current_links(decisions) if decisions is not None else None)
 
 
@@ -291,34 +291,156 @@ def snapshot_reason(snapshot: MatchSnapshot | None, fingerprint: str, matching: 
     return None
 
 
-def snapshot_of(result: DedupeResult, hashes: np.ndarray, fingerprint: str, erasure_fp: str) -> MatchSnapshot:
-    """The snapshot a finished run leaves for the next one."""
-    links = result.links if result.links is not None else pd.DataFrame(columns=["left_key", "right_key", "action"])
-    meta = {"format": SNAPSHOT_FORMAT, "fingerprint": fingerprint, "erasure": erasure_fp, "mode": result.mode,
-            "records": len(result.all_contacts), "golden": len(result.golden)}
-    return build_snapshot(result.all_contacts, hashes, result.all_scored, result.all_clusters, result.components,
-                          result.oversized, pd.Index(result.suppressed["contact_key"]), result.golden,
-                          result.crosswalk, result.lineage, links, result.model, meta)
+# -- a run that may be incremental, stage by stage (the Dagster assets call these one by one) ------------
+
+CHANGE_COLUMNS = ["contact_key", "change", "rematch", "record_hash", "incremental"]
+
+
+def is_incremental(changes: pd.DataFrame) -> bool:
+    return bool(len(changes)) and bool(changes["incremental"].iloc[0])
+
+
+def present(changes: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``contact_changes`` aligned with this run's contacts (removed records left out)."""
+    return changes[changes["change"] != REMOVED]
+
+
+def rematched(changes: pd.DataFrame) -> np.ndarray:
+    return present(changes)["rematch"].to_numpy(dtype=bool)
+
+
+def removed_keys(changes: pd.DataFrame) -> pd.Index:
+    return pd.Index(changes.loc[changes["change"] == REMOVED, "contact_key"])
+
+
+def normalise_for_run(records: pd.DataFrame, matching: dict, survivorship: dict, normalise_options: dict | None,
+                      stewardship: Stewardship, snapshot: MatchSnapshot | None,
+                      full_requested: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, str | None, dict]:
+    """(contacts, contact_changes, why a full rebuild or None, why records are rematched).
+
+    ``contact_changes``: CHANGE_COLUMNS, one row per contact (aligned), then one per
+    removed record; ``incremental`` says which way the rest of the run goes."""
+    records = records.reset_index(drop=True)
+    fingerprint = run_fingerprint(matching, survivorship, normalise_options, stewardship)
+    reason = "a full rebuild was asked for" if full_requested else snapshot_reason(snapshot, fingerprint, matching)
+    if reason is not None:
+        contacts = normalise_contacts(records, **(normalise_options or {}))
+        changes = pd.DataFrame({"contact_key": contacts["contact_key"].to_numpy(), "change": NEW, "rematch": True,
+                                "record_hash": content_hashes(records), "incremental": False})
+        return contacts, changes, reason, {}
+    detected = detect_changes(records, snapshot)
+    contacts = normalise_incremental(records, detected, snapshot, normalise_options)
+    model = with_parameters(MatchModel.from_config(matching), snapshot.model)
+    rematch, why = rematch_mask(contacts, detected, snapshot, matching, model, decision_links(stewardship))
+    why = {**detected.counts(), "rematched": why}
+    changes = pd.concat([
+        pd.DataFrame({"contact_key": contacts["contact_key"].to_numpy(), "change": detected.status, "rematch": rematch,
+                      "record_hash": detected.hashes, "incremental": True}),
+        pd.DataFrame({"contact_key": detected.removed.to_numpy(dtype=object), "change": REMOVED, "rematch": False,
+                      "record_hash": np.zeros(len(detected.removed), dtype=np.uint64), "incremental": True}),
+    ], ignore_index=True)
+    return contacts, changes, None, why
+
+
+def decision_links(stewardship: Stewardship) -> pd.DataFrame:
+    if stewardship.decisions is None:
+        return pd.DataFrame(columns=["left_key", "right_key", "action"])
+    return current_links(stewardship.decisions)
+
+
+def pairs_for_run(contacts: pd.DataFrame, changes: pd.DataFrame, matching: dict) -> BlockingResult:
+    """All candidate pairs (full rebuild) or only those touching rematched records."""
+    if not is_incremental(changes):
+        return find_candidates(contacts, matching)
+    pairs, oversized = fresh_pairs(contacts, rematched(changes), matching)
+    return BlockingResult(pairs=pairs, skipped_keys=oversized)
+
+
+def model_for_run(contacts: pd.DataFrame, pairs: pd.DataFrame, matching: dict, changes: pd.DataFrame,
+                  snapshot: MatchSnapshot | None) -> MatchModel:
+    """Incremental: the snapshot run's parameters (they scored the stored pairs). Full: estimated."""
+    model = MatchModel.from_config(matching)
+    if is_incremental(changes):
+        return with_parameters(model, snapshot.model)
+    return model.fit(contacts, pairs)
+
+
+def score_for_run(contacts: pd.DataFrame, pairs: pd.DataFrame, model: MatchModel, changes: pd.DataFrame,
+                  snapshot: MatchSnapshot | None) -> pd.DataFrame:
+    scored = model.predict(contacts, pairs)
+    if is_incremental(changes):
+        scored = with_stored_scores(contacts, rematched(changes), snapshot, scored)
+    return scored
+
+
+def cluster_for_run(contacts: pd.DataFrame, scored: pd.DataFrame, model: MatchModel, changes: pd.DataFrame,
+                    snapshot: MatchSnapshot | None, decisions: pd.DataFrame | None):
+    """(clusters with ``component`` and ``reclustered`` columns, refused links)."""
+    must_link, cannot_link = links_for(decisions, contacts) if decisions is not None else (None, None)
+    if is_incremental(changes):
+        update = incremental_clusters(contacts, scored, model, rematched(changes), removed_keys(changes), snapshot,
+                                      must_link, cannot_link)
+        clusters, refused, components, redo = update.clusters, update.refused, update.components, update.reclustered
+    else:
+        clusters, refused = build_clusters(contacts, scored, model, must_link, cannot_link)
+        components = graph_components(len(contacts), scored, model.match_threshold, must_link, cannot_link)
+        redo = np.ones(len(contacts), dtype=bool)
+    return clusters.assign(component=components, reclustered=redo), refused
+
+
+def erase_for_run(contacts: pd.DataFrame, clusters: pd.DataFrame, stewardship: Stewardship, changes: pd.DataFrame,
+                  snapshot_meta: dict | None, scored: pd.DataFrame | None = None):
+    """drop_erased; an incremental run with the same erasure list as the snapshot's looks only
+    at the clusters it rebuilt (the others were checked against that list before)."""
+    same = is_incremental(changes) and (snapshot_meta or {}).get("erasure") == erasure_fingerprint(stewardship)
+    return drop_erased(contacts, clusters, stewardship, scored,
+                       scope=clusters["reclustered"].to_numpy(dtype=bool) if same else None)
+
+
+def golden_for_run(contacts: pd.DataFrame, clusters: pd.DataFrame, survivorship: dict, stewardship: Stewardship,
+                   changes: pd.DataFrame, snapshot: MatchSnapshot | None):
+    """(GoldenResult-like, golden ids written: None = all). ``contacts``/``clusters`` without erased people."""
+    rules = Survivorship(survivorship)
+
+    def build(sub_contacts, sub_clusters, previous, registry, reserved=None):
+        return build_golden_records(sub_contacts, sub_clusters, rules, previous=previous, registry=registry,
+                                    run_at=stewardship.run_at, confirmed_sources=stewardship.confirmed_sources,
+                                    consent_rules=stewardship.consent_rules, reserved_ids=reserved)
+
+    if not is_incremental(changes):
+        return build(contacts, clusters, stewardship.previous_crosswalk, stewardship.id_registry), None
+    update = incremental_golden(contacts, clusters, clusters["reclustered"].to_numpy(dtype=bool),
+                                removed_keys(changes), snapshot, build, stewardship.previous_crosswalk,
+                                stewardship.id_registry)
+    return update, update.touched_ids
+
+
+def snapshot_for_run(contacts: pd.DataFrame, changes: pd.DataFrame, scored: pd.DataFrame, clusters: pd.DataFrame,
+                     oversized: pd.DataFrame, suppressed: pd.DataFrame, golden: pd.DataFrame, crosswalk: pd.DataFrame,
+                     lineage: pd.DataFrame, model: MatchModel, matching: dict, survivorship: dict,
+                     normalise_options: dict | None, stewardship: Stewardship) -> MatchSnapshot:
+    """The snapshot a finished run leaves for the next one (every record and pair of the run,
+    erased people by id only)."""
+    meta = {"format": SNAPSHOT_FORMAT,
+            "fingerprint": run_fingerprint(matching, survivorship, normalise_options, stewardship),
+            "erasure": erasure_fingerprint(stewardship),
+            "mode": "incremental" if is_incremental(changes) else "full",
+            "records": len(contacts), "golden": len(golden)}
+    return build_snapshot(contacts, present(changes)["record_hash"].to_numpy(dtype=np.uint64), scored, clusters,
+                          clusters["component"].to_numpy(), oversized, pd.Index(suppressed["contact_key"]), golden,
+                          crosswalk, lineage, decision_links(stewardship), model, meta)
 
 
 def dedupe_incremental(records: pd.DataFrame, quarantine: pd.DataFrame, matching: dict, survivorship: dict,
                        snapshot: MatchSnapshot | None, progress=None, normalise_options: dict | None = None,
-                       stewardship: Stewardship | None = None) -> tuple[DedupeResult, MatchSnapshot]:
+                       stewardship: Stewardship | None = None,
+                       full_requested: bool = False) -> tuple[DedupeResult, MatchSnapshot]:
     """``dedupe`` for a nightly run: only what changed since ``snapshot`` is normalised,
     matched and merged (steward/incremental.py); the result equals ``dedupe`` on the same
-    records with the snapshot's model. Without a usable snapshot: a full ``dedupe``.
+    records with the snapshot's model. Without a usable snapshot (or ``full_requested``):
+    everything, like ``dedupe``. The same stage functions as the Dagster assets, in order.
     Returns the result and the snapshot for the next run."""
     stewardship = stewardship or Stewardship()
-    fingerprint = run_fingerprint(matching, survivorship, normalise_options, stewardship)
-    erasure_fp = erasure_fingerprint(stewardship)
-    reason = snapshot_reason(snapshot, fingerprint, matching)
-    records = records.reset_index(drop=True)
-    if reason is not None:
-        log.info("full rebuild: %s", reason)
-        result = dedupe(records, quarantine, matching, survivorship, progress, normalise_options, stewardship)
-        result.mode = f"full ({reason})"
-        return result, snapshot_of(result, content_hashes(records), fingerprint, erasure_fp)
-
     timings: dict[str, float] = {}
 
     def stage(name):
@@ -329,53 +451,48 @@ def dedupe_incremental(records: pd.DataFrame, quarantine: pd.DataFrame, matching
     def done(name):
         timings[name] = round(time.perf_counter() - timings[name], 3)
 
-    decisions = stewardship.decisions
-    model = with_parameters(MatchModel.from_config(matching), snapshot.model)
     stage("normalise")
-    changes = detect_changes(records, snapshot)
-    contacts = normalise_incremental(records, changes, snapshot, normalise_options)
+    contacts, changes, reason, why = normalise_for_run(records, matching, survivorship, normalise_options,
+                                                       stewardship, snapshot, full_requested)
     done("normalise")
+    if reason is not None:
+        log.info("full rebuild: %s", reason)
     stage("block")
-    links = current_links(decisions) if decisions is not None else pd.DataFrame(columns=["left_key", "right_key", "action"])
-    must_link, cannot_link = links_for(decisions, contacts) if decisions is not None else (None, None)
-    rematch, why = rematch_mask(contacts, changes, snapshot, matching, model, links)
-    pairs, oversized = fresh_pairs(contacts, rematch, matching)
+    blocking = pairs_for_run(contacts, changes, matching)
     done("block")
+    stage("fit")
+    model = model_for_run(contacts, blocking.pairs, matching, changes, snapshot)
+    done("fit")
     stage("score")
-    scored = with_stored_scores(contacts, rematch, snapshot, model.predict(contacts, pairs))
+    scored = score_for_run(contacts, blocking.pairs, model, changes, snapshot)
     done("score")
     stage("cluster")
-    update = incremental_clusters(contacts, scored, model, rematch, changes.removed, snapshot, must_link, cannot_link)
+    clusters, _refused = cluster_for_run(contacts, scored, model, changes, snapshot, stewardship.decisions)
     done("cluster")
-    clusters = update.clusters
     all_contacts, all_scored, all_clusters = contacts, scored, clusters
-    same_erasures = snapshot.meta.get("erasure") == erasure_fp
-    contacts, clusters, scored, suppressed = drop_erased(contacts, clusters, stewardship, scored,
-                                                         scope=update.reclustered if same_erasures else None)
+    kept_contacts, kept_clusters, kept_scored, suppressed = erase_for_run(
+        contacts, clusters, stewardship, changes, snapshot.meta if snapshot is not None else None, scored)
     if len(suppressed):
         quarantine = pd.concat([quarantine, to_quarantine(suppressed)], ignore_index=True)
-    keep = ~all_contacts["contact_key"].isin(suppressed["contact_key"]).to_numpy()
-    suggestions = merge_suggestions(scored, contacts, model,
-                                    decided_pair_ids(decisions) if decisions is not None else None, clusters)
+    decisions = stewardship.decisions
+    suggestions = merge_suggestions(kept_scored, kept_contacts, model,
+                                    decided_pair_ids(decisions) if decisions is not None else None, kept_clusters)
     stage("merge")
-    rules = Survivorship(survivorship)
-
-    def build(sub_contacts, sub_clusters, previous, registry, reserved):
-        return build_golden_records(sub_contacts, sub_clusters, rules, previous=previous, registry=registry,
-                                    run_at=stewardship.run_at, confirmed_sources=stewardship.confirmed_sources,
-                                    consent_rules=stewardship.consent_rules, reserved_ids=reserved)
-
-    golden = incremental_golden(contacts, clusters, update.reclustered[keep], changes.removed, snapshot, build,
-                                stewardship.previous_crosswalk, stewardship.id_registry)
+    merged, touched = golden_for_run(kept_contacts, kept_clusters, survivorship, stewardship, changes, snapshot)
     done("merge")
-    blocking = BlockingResult(pairs=pairs, skipped_keys=oversized)
-    result = DedupeResult(records, quarantine, contacts, blocking, scored, suggestions, clusters, golden.golden,
-                          golden.crosswalk, model, timings, golden.lineage, golden.id_events, golden.id_registry,
-                          suppressed, all_contacts, all_scored, all_clusters, update.components, oversized, links,
-                          mode="incremental", changes={**changes.counts(), "rematched": why,
-                                                       "reclustered": int(update.reclustered.sum()),
-                                                       "pairs_scored": len(pairs)},
-                          touched_ids=golden.touched_ids)
-    log.info("incremental run: %s; %d pairs scored, %d records clustered again, %d golden ids written",
-             changes.counts(), len(pairs), int(update.reclustered.sum()), len(golden.touched_ids))
-    return result, snapshot_of(result, changes.hashes, fingerprint, erasure_fp)
+    incremental = is_incremental(changes)
+    result = DedupeResult(records, quarantine, kept_contacts, blocking, kept_scored, suggestions, kept_clusters,
+                          merged.golden, merged.crosswalk, model, timings, merged.lineage, merged.id_events,
+                          merged.id_registry, suppressed, all_contacts, all_scored, all_clusters,
+                          clusters["component"].to_numpy(), blocking.skipped_keys, decision_links(stewardship),
+                          mode="incremental" if incremental else f"full ({reason})",
+                          changes={**why, "reclustered": int(clusters["reclustered"].sum()),
+                                   "pairs_scored": len(blocking.pairs)} if incremental else None,
+                          touched_ids=touched)
+    if incremental:
+        log.info("incremental run: %s; %d pairs scored, %d records clustered again, %d golden ids written",
+                 why, len(blocking.pairs), int(clusters["reclustered"].sum()), len(touched))
+    next_snapshot = snapshot_for_run(all_contacts, changes, all_scored, all_clusters, blocking.skipped_keys,
+                                     suppressed, merged.golden, merged.crosswalk, merged.lineage, model, matching,
+                                     survivorship, normalise_options, stewardship)
+    return result, next_snapshot
