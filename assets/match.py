@@ -7,33 +7,49 @@ import pandas as pd
 
 from assets._metadata import frame_metadata, table_preview
 from pipelines.resources import StewardProject, StewardState
-from steward.matching.model import MatchModel, classify, score_pairs
-from steward.pipeline import build_clusters, find_candidates
+from steward.matching.model import MatchModel, classify
+from steward.pipeline import cluster_for_run, is_incremental, model_for_run, pairs_for_run, score_for_run
 from steward.pipeline import merge_suggestions as build_suggestions
 from steward.review import QUEUE_COLUMNS, decided_pair_ids, links_for, load_decisions
 from steward.state import REVIEW_QUEUE
 
 
-@dg.asset(group_name="match", kinds={"pandas"})
-def candidate_pairs(steward: StewardProject, normalised_contacts: pd.DataFrame) -> dg.Output[pd.DataFrame]:
-    """Pairs of records sharing at least one blocking key (rules/matching.yaml)."""
-    result = find_candidates(normalised_contacts, steward.project.matching())
+@dg.multi_asset(
+    group_name="match",
+    outs={
+        "candidate_pairs": dg.AssetOut(kinds={"pandas"}, description=(
+            "Pairs of records sharing at least one blocking key (rules/matching.yaml); in a nightly "
+            "incremental run only the pairs touching records that are matched again.")),
+        "oversized_blocking_keys": dg.AssetOut(kinds={"pandas"}, description=(
+            "Blocking keys shared by more records than blocking.max_block_size: skipped, not compared.")),
+    },
+)
+def candidate_pairs(steward: StewardProject, normalised_contacts: pd.DataFrame, contact_changes: pd.DataFrame):
+    result = pairs_for_run(normalised_contacts, contact_changes, steward.project.matching())
     per_rule = result.pairs["rule"].value_counts().to_dict()
-    meta = {
+    yield dg.Output(result.pairs, output_name="candidate_pairs", metadata={
         "dagster/row_count": len(result.pairs),
         "pairs_per_rule": dg.MetadataValue.json(per_rule),
-        "skipped_oversized_keys": len(result.skipped_keys),
+        "only_pairs_touching_changed_records": is_incremental(contact_changes),
+    })
+    yield dg.Output(result.skipped_keys, output_name="oversized_blocking_keys", metadata={
+        "dagster/row_count": len(result.skipped_keys),
         "skipped_keys": table_preview(result.skipped_keys.sort_values("records", ascending=False), rows=20),
-    }
-    return dg.Output(result.pairs, metadata=meta)
+    })
 
 
 @dg.asset(group_name="match")
-def match_model(steward: StewardProject, normalised_contacts: pd.DataFrame, candidate_pairs: pd.DataFrame) -> dg.Output[MatchModel]:
-    """The scoring model: rules/matching.yaml, re-estimated from this data where the estimate passes its guard."""
-    model = MatchModel.from_config(steward.project.matching()).fit(normalised_contacts, candidate_pairs)
+def match_model(steward: StewardProject, state: StewardState, normalised_contacts: pd.DataFrame,
+                candidate_pairs: pd.DataFrame, contact_changes: pd.DataFrame) -> dg.Output[MatchModel]:
+    """The scoring model: rules/matching.yaml, re-estimated from this data where the estimate passes its guard.
+    A nightly incremental run keeps the parameters of the run that scored the stored pairs."""
+    incremental = is_incremental(contact_changes)
+    snapshot = state.snapshot(steward.project) if incremental else None
+    model = model_for_run(normalised_contacts, candidate_pairs, steward.project.matching(), contact_changes, snapshot)
     guard = model.fitted.get("guard") or {}
-    if guard and not guard.get("accepted"):
+    if incremental:
+        source = f"kept from the last full run ({snapshot.meta.get('written_at', '?')})"
+    elif guard and not guard.get("accepted"):
         source = "configured (estimate rejected)"
     elif model.fitted:
         source = "estimated from this data"
@@ -48,30 +64,41 @@ def match_model(steward: StewardProject, normalised_contacts: pd.DataFrame, cand
 
 
 @dg.asset(group_name="match", kinds={"pandas"})
-def scored_pairs(match_model: MatchModel, normalised_contacts: pd.DataFrame, candidate_pairs: pd.DataFrame) -> dg.Output[pd.DataFrame]:
-    """Every candidate pair with its comparison levels, per-field weights and match probability."""
+def scored_pairs(steward: StewardProject, state: StewardState, match_model: MatchModel,
+                 normalised_contacts: pd.DataFrame, candidate_pairs: pd.DataFrame,
+                 contact_changes: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+    """Every candidate pair with its comparison levels, per-field weights and match probability
+    (nightly: the new pairs scored now, the others with their stored scores)."""
     model = match_model
-    scored = score_pairs(normalised_contacts, candidate_pairs, model)
+    incremental = is_incremental(contact_changes)
+    snapshot = state.snapshot(steward.project, "contacts", "scored") if incremental else None
+    scored = score_for_run(normalised_contacts, candidate_pairs, model, contact_changes, snapshot)
     classes = classify(scored, model).value_counts().to_dict()
     levels = [c for c in scored.columns if c.endswith("_level")]
     return dg.Output(scored, metadata=frame_metadata(
         scored.sort_values("match_probability", ascending=False), ["left", "right", "match_probability", *levels],
-        decisions=dg.MetadataValue.json(classes),
+        decisions=dg.MetadataValue.json(classes), scored_now=len(candidate_pairs),
         match_threshold=model.match_threshold, review_threshold=model.review_threshold))
 
 
 @dg.asset(group_name="match", kinds={"pandas"}, deps=["review_decisions"])
 def contact_clusters(match_model: MatchModel, normalised_contacts: pd.DataFrame, scored_pairs: pd.DataFrame,
-                     steward: StewardProject, state: StewardState) -> dg.Output[pd.DataFrame]:
+                     contact_changes: pd.DataFrame, steward: StewardProject,
+                     state: StewardState) -> dg.Output[pd.DataFrame]:
     """Records grouped into people: pairs at or above the match threshold, never chained through a
-    contradiction; reviewer decisions override scores (approved = must-link, rejected = cannot-link)."""
+    contradiction; reviewer decisions override scores (approved = must-link, rejected = cannot-link).
+    Nightly: only the graph components around changed records are clustered again."""
     decisions = load_decisions(state.store(steward.project))
+    incremental = is_incremental(contact_changes)
+    snapshot = state.snapshot(steward.project, "membership") if incremental else None
+    clusters, refused = cluster_for_run(normalised_contacts, scored_pairs, match_model, contact_changes, snapshot,
+                                        decisions)
     must_link, cannot_link = links_for(decisions, normalised_contacts)
-    clusters, refused = build_clusters(normalised_contacts, scored_pairs, match_model, must_link, cannot_link)
     sizes = clusters.drop_duplicates("cluster")["cluster_size"].value_counts().sort_index()
     return dg.Output(clusters, metadata={
         "dagster/row_count": len(clusters),
         "clusters": int(clusters["cluster"].nunique()),
+        "clustered_again": int(clusters["reclustered"].sum()),
         "cluster_sizes": dg.MetadataValue.json({str(k): int(v) for k, v in sizes.items()}),
         "largest_clusters": table_preview(clusters.sort_values(["cluster_size", "cluster"], ascending=False), rows=10),
         "links_refused": len(refused),

@@ -10,8 +10,7 @@ import pandas as pd
 from assets._metadata import frame_metadata, table_preview
 from pipelines.resources import StewardProject, StewardState
 from steward.erasure import erasure_summary
-from steward.golden import Survivorship, build_golden_records
-from steward.pipeline import Stewardship, drop_erased, without_suppressed
+from steward.pipeline import Stewardship, erase_for_run, golden_for_run, is_incremental, without_suppressed
 from steward.state import GOLDEN_CROSSWALK, GOLDEN_ID_EVENTS, GOLDEN_IDS
 from steward.validation import validate_frame
 
@@ -20,12 +19,14 @@ PREVIEW = ["golden_id", "first_name", "last_name", "email", "phone", "country", 
 
 
 @dg.asset(group_name="merge", kinds={"pandas"})
-def suppressed_records(steward: StewardProject, normalised_contacts: pd.DataFrame,
-                       contact_clusters: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+def suppressed_records(steward: StewardProject, state: StewardState, normalised_contacts: pd.DataFrame,
+                       contact_clusters: pd.DataFrame, contact_changes: pd.DataFrame) -> dg.Output[pd.DataFrame]:
     """People who asked to be erased (hashed identifiers in the list rules/erasure.yaml names): every record
     clustered with one of them, removed before golden records. Ids and reasons only: no personal data."""
     stewardship = Stewardship.from_project(steward.project, store=None)
-    _, _, _, suppressed = drop_erased(normalised_contacts, contact_clusters, stewardship)
+    snapshot = state.snapshot(steward.project) if is_incremental(contact_changes) else None
+    _, _, _, suppressed = erase_for_run(normalised_contacts, contact_clusters, stewardship, contact_changes,
+                                        snapshot.meta if snapshot is not None else None)
     summary = erasure_summary(suppressed, stewardship.erasure_list)
     return dg.Output(suppressed, metadata={
         "dagster/row_count": len(suppressed),
@@ -45,19 +46,21 @@ def suppressed_records(steward: StewardProject, normalised_contacts: pd.DataFram
         "golden_crosswalk": dg.AssetOut(kinds={"pandas"}, description="source, record_id -> golden_id for every usable record."),
         "golden_lineage": dg.AssetOut(kinds={"pandas"}, description="For every golden field: the source record and "
                                       "the survivorship rule that supplied it."),
+        "golden_delta": dg.AssetOut(kinds={"pandas"}, description="The golden ids this run wrote (rebuilt, new, "
+                                    "merged away, retired, erased): what a nightly run publishes. Empty after a "
+                                    "full rebuild, which publishes everything."),
     },
 )
 def golden_records(steward: StewardProject, state: StewardState, normalised_contacts: pd.DataFrame,
-                   contact_clusters: pd.DataFrame, suppressed_records: pd.DataFrame):
+                   contact_clusters: pd.DataFrame, suppressed_records: pd.DataFrame, contact_changes: pd.DataFrame):
     project = steward.project
     store = state.store(project)
     stewardship = Stewardship.from_project(project, store)
     contacts, clusters = without_suppressed(normalised_contacts, contact_clusters, suppressed_records)
-    merged = build_golden_records(
-        contacts, clusters, Survivorship(project.survivorship()), previous=stewardship.previous_crosswalk,
-        registry=stewardship.id_registry, run_at=stewardship.run_at, confirmed_sources=stewardship.confirmed_sources,
-        consent_rules=stewardship.consent_rules,
-    )
+    incremental = is_incremental(contact_changes)
+    snapshot = state.snapshot(project, "membership", "golden", "crosswalk", "lineage") if incremental else None
+    merged, touched = golden_for_run(contacts, clusters, project.survivorship(), stewardship, contact_changes,
+                                     snapshot)
     golden, crosswalk = merged.golden, merged.crosswalk
     # What the next run needs: this crosswalk (previous ids; the review job checks golden ids
     # against it), the id registry and the id events (merged_into / split_from / retired).
@@ -77,6 +80,11 @@ def golden_records(steward: StewardProject, state: StewardState, normalised_cont
     yield dg.Output(merged.lineage, output_name="golden_lineage", metadata=frame_metadata(
         merged.lineage, ["golden_id", "field", "value", "source", "record_id", "rule"],
         decided_by=dg.MetadataValue.json({str(k): int(v) for k, v in rules.items()})))
+    delta = pd.DataFrame({"golden_id": sorted(touched) if touched is not None else []}, dtype=object)
+    yield dg.Output(delta, output_name="golden_delta", metadata={
+        "dagster/row_count": len(delta),
+        "run": "incremental: only these ids are published" if incremental else "full rebuild: every id is published",
+        "golden_records": len(golden)})
 
 
 @dg.asset_check(asset="golden_contacts", blocking=True,

@@ -8,10 +8,9 @@ import pandas as pd
 
 from assets._metadata import frame_metadata
 from assets.sources import raw_asset_key
-from pipelines.resources import StewardProject
-from steward.contacts import normalise_contacts
+from pipelines.resources import StewardProject, StewardState
 from steward.erasure import load_erasure_list, scrub_quarantine
-from steward.pipeline import combine_sources
+from steward.pipeline import Stewardship, combine_sources, normalise_for_run
 
 PREVIEW = ["contact_key", "email", "email_norm", "email_issue", "phone", "phone_e164", "phone_issue", "country_code"]
 
@@ -19,19 +18,44 @@ PREVIEW = ["contact_key", "email", "email_norm", "email_issue", "phone", "phone_
 def normalise_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
     ins = {raw_asset_key(name): dg.AssetIn(raw_asset_key(name)) for name in source_names}
 
-    @dg.asset(group_name="normalise", ins=ins, kinds={"pandas"})
-    def normalised_contacts(context: dg.AssetExecutionContext, steward: StewardProject,
-                            **raw_sources) -> dg.Output[pd.DataFrame]:
-        """Every usable source record, originals kept, with normalised values and issue codes."""
+    @dg.multi_asset(
+        group_name="normalise",
+        ins=ins,
+        outs={
+            "normalised_contacts": dg.AssetOut(kinds={"pandas"}, description=(
+                "Every usable source record, originals kept, with normalised values and issue codes.")),
+            "contact_changes": dg.AssetOut(kinds={"pandas"}, description=(
+                "What changed since the last successful run, per record: new / changed / unchanged / "
+                "removed, and whether it is matched again (nightly runs match only those).")),
+        },
+    )
+    def normalised_contacts(context: dg.AssetExecutionContext, steward: StewardProject, state: StewardState,
+                            **raw_sources):
+        project = steward.project
         records, _ = combine_sources(list(raw_sources.values()))
-        contacts = normalise_contacts(records, **steward.project.normalise_options())
+        stewardship = Stewardship.from_project(project, state.store(project))
+        snapshot = None if state.full_rebuild else state.snapshot(project, "contacts", "membership", "oversized", "links")
+        contacts, changes, reason, why = normalise_for_run(
+            records, project.matching(), project.survivorship(), project.normalise_options(), stewardship, snapshot,
+            full_requested=state.full_rebuild)
+        if reason is not None:
+            context.log.info(f"full rebuild: {reason}")
         issues = {
             "invalid_emails": int((~contacts["email_issue"].isin(["", "missing"])).sum()),
             "invalid_phones": int((~contacts["phone_issue"].isin(["", "missing"])).sum()),
             "shared_phones": int(contacts["phone_shared"].sum()),
             "records_per_source": dg.MetadataValue.json(contacts["source"].value_counts().to_dict()),
         }
-        return dg.Output(contacts, metadata=frame_metadata(contacts, PREVIEW, **issues))
+        yield dg.Output(contacts, output_name="normalised_contacts", metadata=frame_metadata(contacts, PREVIEW, **issues))
+        counts = changes["change"].value_counts().to_dict()
+        yield dg.Output(changes, output_name="contact_changes", metadata={
+            "dagster/row_count": len(changes),
+            "run": "incremental" if reason is None else f"full rebuild: {reason}",
+            "changes": dg.MetadataValue.json({str(k): int(v) for k, v in counts.items()}),
+            "rematched": int(changes["rematch"].sum()),
+            "why_rematched": dg.MetadataValue.json(why.get("rematched", {})),
+            "changed_without_updated_at": int(why.get("changed_without_updated_at", 0)),
+        })
 
     @dg.asset(group_name="normalise", ins=ins, kinds={"pandas"})
     def quarantined_records(steward: StewardProject, **raw_sources) -> dg.Output[pd.DataFrame]:

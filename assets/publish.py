@@ -6,6 +6,8 @@ import dagster as dg
 import pandas as pd
 
 from pipelines.resources import CrmDatabase, StewardProject, StewardState
+from steward.matching.model import MatchModel
+from steward.pipeline import Stewardship, is_incremental, snapshot_for_run
 from steward.publish import CROSSWALK_TABLE, publish, read_table
 from steward.state import GOLDEN_ID_EVENTS
 
@@ -13,9 +15,11 @@ from steward.state import GOLDEN_ID_EVENTS
 @dg.asset(group_name="publish", kinds={"sql"})
 def crm_golden_contacts(steward: StewardProject, crm: CrmDatabase, state: StewardState, golden_contacts: pd.DataFrame,
                         golden_crosswalk: pd.DataFrame, golden_lineage: pd.DataFrame,
-                        suppressed_records: pd.DataFrame) -> dg.MaterializeResult:
+                        suppressed_records: pd.DataFrame, golden_delta: pd.DataFrame,
+                        contact_changes: pd.DataFrame) -> dg.MaterializeResult:
     """The CRM's golden_contacts, golden_crosswalk and golden_lineage tables, upserted in one transaction:
-    merged-away ids marked with their survivor, erased people deleted."""
+    merged-away ids marked with their survivor, erased people deleted. A nightly incremental run writes
+    only the golden ids it touched (golden_delta)."""
     url = crm.resolved_url(steward.project)
     # Golden ids erased people had in the CRM: their rows are deleted, not marked retired.
     published = read_table(url, CROSSWALK_TABLE)
@@ -24,10 +28,38 @@ def crm_golden_contacts(steward: StewardProject, crm: CrmDatabase, state: Stewar
         keys = published["source"].astype(str) + ":" + published["record_id"].astype(str)
         erased_ids = set(published.loc[keys.isin(set(suppressed_records["contact_key"])), "golden_id"])
     events = state.store(steward.project).read(GOLDEN_ID_EVENTS, ["golden_id", "event", "other_id", "at", "detail"])
+    incremental = is_incremental(contact_changes)
     summary = publish(golden_contacts, golden_crosswalk, url, lineage=golden_lineage, id_events=events,
-                      erased_ids=erased_ids)
+                      erased_ids=erased_ids, only_ids=golden_delta["golden_id"] if incremental else None)
     return dg.MaterializeResult(metadata={
         "dagster/row_count": summary.golden_rows,
+        "published": "delta (golden ids this run touched)" if incremental else "everything (full rebuild)",
         "crm": dg.MetadataValue.text(url.split("@")[-1]),
         **{k: v for k, v in summary.as_dict().items() if k != "golden_rows"},
+    })
+
+
+@dg.asset(group_name="publish", deps=["crm_golden_contacts"], kinds={"parquet"})
+def match_snapshot(steward: StewardProject, state: StewardState, normalised_contacts: pd.DataFrame,
+                   contact_changes: pd.DataFrame, scored_pairs: pd.DataFrame, contact_clusters: pd.DataFrame,
+                   oversized_blocking_keys: pd.DataFrame, suppressed_records: pd.DataFrame,
+                   golden_contacts: pd.DataFrame, golden_crosswalk: pd.DataFrame, golden_lineage: pd.DataFrame,
+                   match_model: MatchModel) -> dg.MaterializeResult:
+    """What the next nightly run starts from: records with content hashes, scored pairs, clusters, golden
+    records and the model. Written only after the CRM publish succeeded (a failed run is redone whole)."""
+    project = steward.project
+    stewardship = Stewardship.from_project(project, state.store(project))
+    snapshot = snapshot_for_run(normalised_contacts, contact_changes, scored_pairs, contact_clusters,
+                                oversized_blocking_keys, suppressed_records, golden_contacts, golden_crosswalk,
+                                golden_lineage, match_model, project.matching(), project.survivorship(),
+                                project.normalise_options(), stewardship)
+    path = state.snapshot_path(project)
+    snapshot.save(path)
+    size = sum(f.stat().st_size for f in path.iterdir())
+    return dg.MaterializeResult(metadata={
+        "path": dg.MetadataValue.path(str(path)),
+        "records": len(snapshot.contacts),
+        "scored_pairs": len(snapshot.scored),
+        "golden_records": len(snapshot.golden),
+        "size_mb": round(size / 1e6, 1),
     })

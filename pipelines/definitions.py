@@ -10,7 +10,8 @@ import dagster as dg
 from assets import audit, match, merge, publish, review
 from assets.normalise import normalise_assets
 from assets.sources import source_assets
-from pipelines.jobs import nightly_clean, nightly_clean_schedule, review_merges, yearly_audit, yearly_audit_schedule
+from pipelines.jobs import (nightly_clean, nightly_clean_schedule, review_merges, weekly_full_rebuild_schedule,
+                           yearly_audit, yearly_audit_schedule)
 from pipelines.resources import CrmDatabase, StewardProject, StewardState
 from pipelines.sensors import build_source_files_sensor
 from steward.config import Project, load_project
@@ -32,12 +33,12 @@ def _env_or_empty(name: str):
     return dg.EnvVar(name) if os.environ.get(name) else ""
 
 
-def build_resources(project: Project, crm_url: str | None = None) -> dict:
+def build_resources(project: Project, crm_url: str | None = None, full_rebuild: bool = False) -> dict:
     return {
         "steward": StewardProject(project_dir=str(project.root)),
         # Empty URL = the embedded SQLite file; STEWARD_CRM_URL points at a real CRM database.
         "crm": CrmDatabase(url=crm_url if crm_url is not None else _env_or_empty("STEWARD_CRM_URL")),
-        "state": StewardState(url=_env_or_empty("STEWARD_STATE_URL")),
+        "state": StewardState(url=_env_or_empty("STEWARD_STATE_URL"), full_rebuild=full_rebuild),
     }
 
 
@@ -49,7 +50,7 @@ def build_definitions(project_dir: str | None = None) -> dg.Definitions:
         executor=dg.in_process_executor,
         assets=build_assets(project),
         jobs=[nightly_clean, yearly_audit, review_merges],
-        schedules=[nightly_clean_schedule, yearly_audit_schedule],
+        schedules=[nightly_clean_schedule, weekly_full_rebuild_schedule, yearly_audit_schedule],
         sensors=[build_source_files_sensor(nightly_clean, str(project.root))],
         resources=build_resources(project),
     )

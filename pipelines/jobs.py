@@ -23,6 +23,20 @@ nightly_clean_schedule = dg.ScheduleDefinition(
     description="Nightly cleaning run (cron and timezone from STEWARD_NIGHTLY_CRON / STEWARD_TIMEZONE).",
 )
 
+# Nightly runs are incremental (they match only what changed and keep the model of the last full
+# run); once a week everything is rebuilt: the model re-estimated on all data, minors' age ranges
+# recomputed for the day, and any drift an incremental run cannot see (rule edits are seen) cleared.
+FULL_REBUILD_RUN_CONFIG = {"resources": {"state": {"config": {"full_rebuild": True}}}}
+
+weekly_full_rebuild_schedule = dg.ScheduleDefinition(
+    name="weekly_full_rebuild",
+    job=nightly_clean,
+    cron_schedule=os.environ.get("STEWARD_FULL_REBUILD_CRON", "0 3 * * 0"),
+    execution_timezone=os.environ.get("STEWARD_TIMEZONE", "UTC"),
+    run_config=FULL_REBUILD_RUN_CONFIG,
+    description="Full rebuild of nightly_clean (cron from STEWARD_FULL_REBUILD_CRON, default Sundays 03:00).",
+)
+
 # The audit of one year (partition). It reads the latest nightly_clean outputs
 # (normalised contacts, clusters, quarantine): Dagster keeps partitioned and
 # unpartitioned assets in separate jobs.

@@ -65,8 +65,10 @@ def _progress_logger(echo):
     return progress
 
 
-def run_pipeline(project_dir: str | None = None, crm_url: str | None = None, echo=print) -> dg.ExecuteInProcessResult:
-    """Materialise the whole graph (the nightly_clean job) in this process."""
+def run_pipeline(project_dir: str | None = None, crm_url: str | None = None, echo=print,
+                 full_rebuild: bool = False) -> dg.ExecuteInProcessResult:
+    """Materialise the whole graph (the nightly_clean job) in this process: incremental when the
+    snapshot of an earlier run allows it, everything again with ``full_rebuild``."""
     project = load_project(project_dir)
     ensure_dagster_home(project.root)
     from pipelines.definitions import build_definitions
@@ -75,7 +77,24 @@ def run_pipeline(project_dir: str | None = None, crm_url: str | None = None, ech
     job = defs.resolve_job_def("nightly_clean")
     job = job.with_logger_defs({"progress": _progress_logger(echo), "console": dg.default_loggers()["console"]})
     run_config: dict = {"loggers": {"console": {"config": {"log_level": "ERROR"}}, "progress": {}}}
+    run_config["resources"] = {}
     if crm_url:
-        run_config["resources"] = {"crm": {"config": {"url": crm_url}}}
+        run_config["resources"]["crm"] = {"config": {"url": crm_url}}
+    if full_rebuild:
+        run_config["resources"]["state"] = {"config": {"full_rebuild": True}}
     with dg.DagsterInstance.get() as instance:
         return job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
+
+
+def run_summary(result: dg.ExecuteInProcessResult) -> str | None:
+    """'incremental: 12 new, 3 changed ...' or 'full rebuild: <why>', from the contact_changes metadata."""
+    for event in result.get_asset_materialization_events():
+        mat = event.event_specific_data.materialization
+        if mat.asset_key == dg.AssetKey("contact_changes"):
+            run = mat.metadata["run"].value
+            changes = mat.metadata["changes"].value
+            if run == "incremental":
+                detail = ", ".join(f"{v:,} {k}" for k, v in sorted(changes.items()))
+                return f"incremental run: {detail}; {mat.metadata['rematched'].value:,} records matched again"
+            return run
+    return None

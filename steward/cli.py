@@ -37,8 +37,14 @@ def _fail(message: str) -> None:
 def run(
     crm: str = typer.Option("", help="SQLAlchemy URL of the CRM database (default: embedded SQLite under data/)."),
     project: Path = typer.Option(None, help="Project directory holding rules/ and expectations/ (default: found from here)."),
+    full: bool = typer.Option(False, "--full", help="Rebuild everything (and re-estimate the model) instead of "
+                              "processing only what changed since the last successful run."),
 ) -> None:
-    """Materialise the whole Dagster graph on the configured sources (demo data if none)."""
+    """Materialise the whole Dagster graph on the configured sources (demo data if none).
+
+    After a first run, runs are incremental: only records that are new or changed since the
+    last successful run are normalised and matched, and only the golden records they touch
+    are rebuilt and published."""
     _setup_logging(False)
     logging.getLogger("steward").setLevel(logging.WARNING)  # the progress lines below say enough
     from pipelines.runner import run_pipeline
@@ -46,7 +52,13 @@ def run(
     proj = load_project(project)
     if proj.uses_demo_sources():
         console.print(f"No sources in {proj.rules_dir / 'sources.yaml'}: running on demo data in {proj.demo_settings().out}")
-    result = run_pipeline(str(proj.root), crm or None, echo=lambda line: console.print(line, highlight=False))
+    from pipelines.runner import run_summary
+
+    result = run_pipeline(str(proj.root), crm or None, echo=lambda line: console.print(line, highlight=False),
+                          full_rebuild=full)
+    summary = run_summary(result)
+    if summary:
+        console.print(summary, highlight=False)
     if not result.success:
         console.print("[bold red]run failed[/] — see the messages above, or the run in the Dagster UI (make ui)")
         raise typer.Exit(code=1)

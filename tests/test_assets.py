@@ -43,6 +43,14 @@ def test_definitions_load_with_graph_job_schedule_and_checks(repo_root):
     assert defs.resolve_job_def("yearly_audit").partitions_def is not None
     assert defs.resolve_schedule_def("yearly_audit_schedule").job_name == "yearly_audit"
     assert defs.resolve_schedule_def("nightly_clean_schedule").cron_schedule == "0 2 * * *"
+    # The weekly full rebuild runs nightly_clean with the snapshot ignored; its run config is valid for the job.
+    weekly = defs.resolve_schedule_def("weekly_full_rebuild")
+    assert weekly.job_name == "nightly_clean" and weekly.cron_schedule == "0 3 * * 0"
+    request = weekly.evaluate_tick(dg.build_schedule_context()).run_requests[0]
+    assert request.run_config["resources"]["state"]["config"]["full_rebuild"] is True
+    assert dg.validate_run_config(defs.resolve_job_def("nightly_clean"), request.run_config)
+    assert {"contact_changes", "oversized_blocking_keys", "golden_delta", "match_snapshot"} <= keys
+    assert dg.AssetKey("crm_golden_contacts") in graph.get(dg.AssetKey("match_snapshot")).parent_keys
     # Lineage: publication depends on the golden records.
     deps = graph.get(dg.AssetKey("crm_golden_contacts")).parent_keys
     assert dg.AssetKey("golden_contacts") in deps

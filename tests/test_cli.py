@@ -81,13 +81,20 @@ def test_run_materialises_everything_and_is_idempotent(tmp_path, repo_root):
     assert "crm_golden_contacts" in first.stderr and "done" in first.stderr
     crm = f"sqlite:///{project / 'data' / 'crm.sqlite'}"
     before = read_table(crm, GOLDEN_TABLE)
-    _run("run", "--project", str(project), cwd=tmp_path, env=env)
+    assert "full rebuild: no snapshot of an earlier run" in first.stderr
+    second = _run("run", "--project", str(project), cwd=tmp_path, env=env)
+    # The second run is incremental: the demo exports are the same, so nothing is matched or written.
+    assert "incremental run:" in second.stderr and "0 records matched again" in second.stderr
     after = read_table(crm, GOLDEN_TABLE)
-    # A second run on the same input changes nothing.
     pd.testing.assert_frame_equal(before.sort_values("golden_id", ignore_index=True),
                                   after.sort_values("golden_id", ignore_index=True))
+    # --full rebuilds everything, compares every golden record with the CRM and changes nothing either.
+    third = _run("run", "--full", "--project", str(project), cwd=tmp_path, env=env)
+    assert "full rebuild: a full rebuild was asked for" in third.stderr
     log = read_table(crm, "publish_log")
-    assert list(log["inserted"].astype(int)) == [len(before), 0]
+    assert list(log["inserted"].astype(int)) == [len(before), 0, 0]
+    assert list(log["updated"].astype(int)) == [0, 0, 0]
+    assert list(log["golden_rows"].astype(int)) == [len(before), 0, len(before)]
     assert int(log["unchanged"].astype(int).iloc[-1]) == len(before)
 
 

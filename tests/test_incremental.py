@@ -228,3 +228,98 @@ def test_publishing_the_delta_leaves_the_crm_as_a_full_publish_would(demo_record
         if "published_at" in delta_rows:
             delta_rows, full_rows = delta_rows.drop(columns="published_at"), full_rows.drop(columns="published_at")
         pd.testing.assert_frame_equal(delta_rows, full_rows)
+
+
+# -- through Dagster: nightly_clean twice, then a full rebuild of the same final data ----------------
+
+def _own_demo_sources(root, entities=300, seed=4):
+    import yaml
+
+    from steward.demo import generate_demo_data
+
+    demo_dir = root / "data" / "demo"
+    generate_demo_data(demo_dir, entities=entities, seed=seed)
+    config = yaml.safe_load((REPO / "rules" / "demo_sources.yaml").read_text())
+    for spec in config["sources"].values():
+        if "path" in spec:
+            spec["path"] = f"data/demo/{spec['path']}"
+        if spec.get("url", "").startswith("sqlite:///") and not spec["url"].startswith("sqlite:////"):
+            spec["url"] = f"sqlite:///{demo_dir / spec['url'][len('sqlite:///'):]}"
+    (root / "rules" / "sources.yaml").write_text(yaml.safe_dump({"sources": config["sources"]}, sort_keys=False))
+    # The model held fixed, so the full rebuild below cannot re-estimate it differently.
+    matching = yaml.safe_load((root / "rules" / "matching.yaml").read_text())
+    matching["training"]["estimate"] = False
+    (root / "rules" / "matching.yaml").write_text(yaml.safe_dump(matching, sort_keys=False))
+    return demo_dir / "webshop_customers.csv"
+
+
+def _nightly(root, full=False):
+    import dagster as dg
+
+    from pipelines.definitions import build_assets, build_resources
+
+    project = load_project(root)
+    resources = build_resources(project, f"sqlite:///{root / 'crm.sqlite'}", full_rebuild=full)
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = dg.materialize(build_assets(project), resources=resources, instance=instance, raise_on_error=False,
+                                selection=dg.AssetSelection.all() - dg.AssetSelection.groups("audit", "review"))
+    assert result.success
+    return result
+
+
+def _metadata(result, asset):
+    import dagster as dg
+
+    mats = [e for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey(asset)]
+    return mats[-1].materialization.metadata
+
+
+def test_nightly_clean_is_incremental_and_ends_where_a_full_rebuild_does(project_copy):
+    from steward.publish import CROSSWALK_TABLE, GOLDEN_TABLE, read_table
+
+    root = project_copy
+    webshop = _own_demo_sources(root)
+    first = _nightly(root)
+    assert _metadata(first, "contact_changes")["run"].value.startswith("full rebuild: no snapshot")
+    assert (root / "data" / "steward_snapshot" / "meta.json").exists()
+
+    # Tonight's webshop export: three customers gone, five new e-mail addresses, four rows new.
+    export = pd.read_csv(webshop, dtype=str, keep_default_na=False)
+    matched = first.output_for_node("golden_records", "golden_crosswalk")
+    usable = np.flatnonzero(export["customer_id"].isin(matched.loc[matched["source"] == "webshop", "record_id"])
+                            & ~export["customer_id"].duplicated(keep=False))
+    export.loc[usable[10:15], "E-mail"] = [f"moved{i}@elsewhere.example" for i in range(5)]
+    arrivals = export.iloc[usable[40:44]].copy()
+    arrivals["customer_id"] = [f"WS-9{i:05d}" for i in range(4)]
+    export = pd.concat([export.drop(index=usable[20:23]), arrivals], ignore_index=True)
+    export.to_csv(webshop, index=False)
+
+    night = _nightly(root)
+    changes = night.output_for_node("normalised_contacts", "contact_changes")
+    counts = changes["change"].value_counts()
+    assert counts["new"] == 4 and counts["removed"] == 3 and counts["changed"] == 5
+    assert _metadata(night, "contact_changes")["run"].value == "incremental"
+    assert len(night.output_for_node("candidate_pairs", "candidate_pairs")) < 2000
+    delta = night.output_for_node("golden_records", "golden_delta")
+    golden_now = night.output_for_node("golden_records", "golden_contacts")
+    assert 0 < len(delta) < len(golden_now) / 5
+    assert _metadata(night, "crm_golden_contacts")["published"].value.startswith("delta")
+    crm_after_night = {t: read_table(f"sqlite:///{root / 'crm.sqlite'}", t) for t in (GOLDEN_TABLE, CROSSWALK_TABLE)}
+
+    full = _nightly(root, full=True)
+    assert _metadata(full, "contact_changes")["run"].value == "full rebuild: a full rebuild was asked for"
+    crosswalk_night = night.output_for_node("golden_records", "golden_crosswalk")
+    crosswalk_full = full.output_for_node("golden_records", "golden_crosswalk")
+    assert _partition(crosswalk_night) == _partition(crosswalk_full)
+    pd.testing.assert_frame_equal(_text(crosswalk_night, ["golden_id", "source", "record_id"]),
+                                  _text(crosswalk_full, ["golden_id", "source", "record_id"]))
+    pd.testing.assert_frame_equal(_text(golden_now, ["golden_id"]),
+                                  _text(full.output_for_node("golden_records", "golden_contacts"), ["golden_id"]))
+    # The full rebuild found nothing to change in the CRM the nightly delta had written.
+    crm = f"sqlite:///{root / 'crm.sqlite'}"
+    for table, order in ((GOLDEN_TABLE, ["golden_id"]), (CROSSWALK_TABLE, ["golden_id", "source", "record_id"])):
+        before, after = crm_after_night[table], read_table(crm, table)
+        drop = [c for c in ("published_at",) if c in before.columns]
+        pd.testing.assert_frame_equal(_text(before.drop(columns=drop), order), _text(after.drop(columns=drop), order))
+    assert _metadata(full, "crm_golden_contacts")["updated"].value == 0
+    assert _metadata(full, "crm_golden_contacts")["inserted"].value == 0

@@ -48,7 +48,7 @@ def test_demo_consent_never_loosens_and_minors_only_have_an_age_range(project_co
     result, crm = _run(root)
     golden = result.output_for_node("golden_records", "golden_contacts")
     crosswalk = result.output_for_node("golden_records", "golden_crosswalk")
-    contacts = result.output_for_node("normalised_contacts")
+    contacts = result.output_for_node("normalised_contacts", "normalised_contacts")
     members = contacts.assign(contact_key=_keys(contacts)).merge(
         crosswalk.assign(contact_key=_keys(crosswalk))[["contact_key", "golden_id"]], on="contact_key")
     confirmed = {name for name, cfg in load_project(root).sources().items() if cfg.consent_confirmed}
@@ -105,7 +105,7 @@ def test_erased_person_stays_out_of_the_crm_when_sources_export_them_again(proje
     # The audit counts them.
     from steward.audit import run_audit
 
-    audit = run_audit(second.output_for_node("normalised_contacts"), None, quarantine, {}, suppressed=suppressed)
+    audit = run_audit(second.output_for_node("normalised_contacts", "normalised_contacts"), None, quarantine, {}, suppressed=suppressed)
     assert audit.overall["suppressed_records"] == len(suppressed) and audit.overall["suppressed_people"] == 1
 
 
