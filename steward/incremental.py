@@ -312,7 +312,10 @@ def _like(stored: pd.DataFrame, template: pd.DataFrame) -> pd.DataFrame:
     for column in template.columns:
         dtype = template[column].dtype
         if isinstance(dtype, pd.CategoricalDtype):
-            out[column] = pd.Categorical(out[column].astype(object), categories=dtype.categories)
+            if pd.api.types.is_integer_dtype(out[column].dtype):
+                out[column] = pd.Categorical.from_codes(out[column].to_numpy(), categories=dtype.categories)
+            else:
+                out[column] = pd.Categorical(out[column].astype(object), categories=dtype.categories)
         elif out[column].dtype != dtype:
             out[column] = out[column].astype(dtype)
     return out
@@ -424,15 +427,17 @@ def incremental_golden(contacts: pd.DataFrame, clusters: pd.DataFrame, redo: np.
     new_ids = set(result.golden["golden_id"])
     touched = old_ids | new_ids
 
-    def splice(kept: pd.DataFrame, fresh: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    def splice(kept: pd.DataFrame, fresh: pd.DataFrame, order: list[str] | None) -> pd.DataFrame:
         kept = kept[~kept["golden_id"].isin(touched)]
         out = pd.concat([kept, fresh.reindex(columns=kept.columns if len(kept.columns) else fresh.columns)],
                         ignore_index=True)
-        return out.sort_values(order, kind="mergesort", ignore_index=True)
+        # Lineage (15+ rows per golden record) is left in kept-then-new order: sorting millions
+        # of rows every night buys nothing.
+        return out.sort_values(order, kind="mergesort", ignore_index=True) if order else out
 
     golden = splice(snapshot.golden, result.golden, ["golden_id"])
     crosswalk = splice(snapshot.crosswalk, result.crosswalk, ["golden_id", "source", "record_id"])
-    lineage = splice(snapshot.lineage, result.lineage, ["golden_id"])
+    lineage = splice(snapshot.lineage, result.lineage, None)
     registry_out = pd.concat([result.id_registry, reg[aside]], ignore_index=True)
     registry_out = registry_out.sort_values("golden_id", kind="mergesort", ignore_index=True)
     return GoldenUpdate(golden, crosswalk, lineage, result.id_events, registry_out, touched)
@@ -455,7 +460,8 @@ def build_snapshot(contacts: pd.DataFrame, hashes: np.ndarray, scored: pd.DataFr
     stored["left"], stored["right"] = position[left[both]], position[right[both]]
     for column in stored.columns:
         if isinstance(stored[column].dtype, pd.CategoricalDtype):
-            stored[column] = stored[column].astype(str)
+            # Level codes (int8): turned back into categoricals without parsing a string per pair.
+            stored[column] = stored[column].cat.codes
     kept_contacts = contacts[keep].reset_index(drop=True).assign(record_hash=hashes[keep])
     membership = pd.DataFrame({"contact_key": contacts["contact_key"].to_numpy(),
                                "component": np.asarray(components, dtype=np.int64),
