@@ -1,4 +1,4 @@
-"""Candidate pairs: several blocking rules OR-ed, via recordlinkage's indexer.
+"""Candidate pairs: several blocking rules OR-ed.
 
 A key shared by more than ``max_block_size`` records (a switchboard number, a
 shared inbox, "Michael Smith" + "London") would add O(n^2) pairs that carry no
@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import recordlinkage
 
 log = logging.getLogger("steward.matching")
 
@@ -40,52 +39,93 @@ def parse_rules(config: dict) -> tuple[list[BlockingRule], int]:
     return rules, int(blocking.get("max_block_size", 100))
 
 
-def candidate_pairs(contacts: pd.DataFrame, rules: list[BlockingRule], max_block_size: int) -> BlockingResult:
-    """Pairs of row positions sharing at least one blocking key. Never builds all pairs."""
-    found: list[pd.DataFrame] = []
-    skipped: list[pd.DataFrame] = []
+@dataclass
+class RuleBlocks:
+    rule: BlockingRule
+    codes: np.ndarray  # block code per record, -1 where the key is not usable
+    sizes: np.ndarray  # records per block code
+    first_row: np.ndarray  # a record holding each block code (to spell the key)
+
+
+def block_codes(contacts: pd.DataFrame, rules: list[BlockingRule]) -> list[RuleBlocks]:
+    """Per rule, an integer block code per record (one group-by per rule)."""
+    out = []
     for rule in rules:
         missing = [c for c in rule.columns if c not in contacts.columns]
         if missing:
             raise ValueError(f"rules/matching.yaml: blocking rule {rule.name} uses unknown column(s) {missing}")
         keys = contacts[list(rule.columns)]
-        usable = keys.notna().all(axis=1)
+        usable = keys.notna().all(axis=1).to_numpy()
         for column in rule.columns:
-            usable &= keys[column].astype(str).str.len() > 0
-        subset = keys[usable]
-        sizes = subset.groupby(list(rule.columns), sort=False).size()
-        oversized = sizes[sizes > max_block_size]
-        if len(oversized):
-            skipped.append(
-                pd.DataFrame(
-                    {
-                        "rule": rule.name,
-                        "key": ["|".join(map(str, k if isinstance(k, tuple) else (k,))) for k in oversized.index],
-                        "records": oversized.to_numpy(),
-                    }
-                )
-            )
-            big = subset.set_index(list(rule.columns)).index.isin(oversized.index)
-            subset = subset[~big]
-        if len(subset) < 2:
-            continue
-        indexer = recordlinkage.Index()
-        indexer.block(list(rule.columns))
-        links = indexer.index(subset)
-        if len(links) == 0:
-            continue
-        a = links.get_level_values(0).to_numpy(dtype=np.int64)
-        b = links.get_level_values(1).to_numpy(dtype=np.int64)
-        found.append(pd.DataFrame({"left": np.minimum(a, b), "right": np.maximum(a, b), "rule": rule.name}))
-        log.info("blocking rule %s: %d pairs", rule.name, len(links))
-    if found:
-        pairs = pd.concat(found, ignore_index=True).drop_duplicates(["left", "right"], keep="first")
-        pairs = pairs.sort_values(["left", "right"], ignore_index=True)
-    else:
-        pairs = pd.DataFrame({"left": pd.Series(dtype="int64"), "right": pd.Series(dtype="int64"), "rule": pd.Series(dtype=object)})
-    skipped_keys = (
-        pd.concat(skipped, ignore_index=True)
-        if skipped
-        else pd.DataFrame({"rule": pd.Series(dtype=object), "key": pd.Series(dtype=object), "records": pd.Series(dtype="int64")})
-    )
-    return BlockingResult(pairs=pairs, skipped_keys=skipped_keys)
+            usable &= (keys[column].astype(str).str.len() > 0).to_numpy()
+        codes = np.full(len(contacts), -1, dtype=np.int64)
+        rows = np.flatnonzero(usable)
+        if len(rows):
+            codes[rows] = keys.iloc[rows].groupby(list(rule.columns), sort=False).ngroup().to_numpy()
+        sizes = np.bincount(codes[rows], minlength=int(codes.max()) + 1 if len(rows) else 0)
+        first_row = np.full(len(sizes), -1, dtype=np.int64)
+        first_row[codes[rows][::-1]] = rows[::-1]
+        out.append(RuleBlocks(rule, codes, sizes, first_row))
+    return out
+
+
+def key_text(contacts: pd.DataFrame, blocks: RuleBlocks, codes: np.ndarray) -> list[str]:
+    """The key of each block code, spelled as the skipped-keys report spells it."""
+    rows = blocks.first_row[codes]
+    values = [contacts[c].to_numpy(dtype=object)[rows] for c in blocks.rule.columns]
+    return ["|".join(map(str, parts)) for parts in zip(*values)]
+
+
+def oversized_keys(contacts: pd.DataFrame, blocks: list[RuleBlocks], max_block_size: int) -> pd.DataFrame:
+    """rule, key, records for every key skipped because too many records share it."""
+    frames = []
+    for b in blocks:
+        big = np.flatnonzero(b.sizes > max_block_size)
+        if len(big):
+            frames.append(pd.DataFrame({"rule": b.rule.name, "key": key_text(contacts, b, big),
+                                        "records": b.sizes[big].astype(np.int64)}))
+    if not frames:
+        return pd.DataFrame({"rule": pd.Series(dtype=object), "key": pd.Series(dtype=object),
+                             "records": pd.Series(dtype="int64")})
+    return pd.concat(frames, ignore_index=True)
+
+
+def within_block_pairs(blocks: RuleBlocks, max_block_size: int) -> np.ndarray:
+    """Every pair of records sharing a usable block of at most ``max_block_size`` records,
+    as int64 keys ``left * n + right`` (left < right). Blocks of one size are expanded
+    together as a matrix: numpy only, no Python loop over blocks or pairs."""
+    n = len(blocks.codes)
+    usable = blocks.codes >= 0
+    usable[usable] = (blocks.sizes[blocks.codes[usable]] <= max_block_size) & (blocks.sizes[blocks.codes[usable]] >= 2)
+    rows = np.flatnonzero(usable)
+    order = rows[np.argsort(blocks.codes[rows], kind="stable")]  # by block, rows ascending inside each
+    codes = blocks.codes[order]
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(order) else np.zeros(0, dtype=np.int64)
+    sizes = np.diff(np.r_[starts, len(order)])
+    keys = []
+    for size in np.unique(sizes):
+        members = order[starts[sizes == size][:, None] + np.arange(size)[None, :]]
+        a, b = np.triu_indices(int(size), k=1)
+        keys.append((members[:, a] * n + members[:, b]).ravel())
+    return np.concatenate(keys).astype(np.int64) if keys else np.zeros(0, dtype=np.int64)
+
+
+def candidate_pairs(contacts: pd.DataFrame, rules: list[BlockingRule], max_block_size: int) -> BlockingResult:
+    """Pairs of row positions sharing at least one blocking key. Never builds all pairs.
+
+    Pairs are int64 keys per rule, deduplicated across rules with one sort; ``rule`` is
+    the first rule (in rules/matching.yaml order) that finds the pair."""
+    n = len(contacts)
+    blocks = block_codes(contacts, rules)
+    keys, rule_index = [], []
+    for i, b in enumerate(blocks):
+        found = within_block_pairs(b, max_block_size)
+        log.info("blocking rule %s: %d pairs", b.rule.name, len(found))
+        keys.append(found)
+        rule_index.append(np.full(len(found), i, dtype=np.int16))
+    all_keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+    unique, first = np.unique(all_keys, return_index=True)  # first occurrence = first rule, rules in order
+    rule_names = pd.Categorical.from_codes(np.concatenate(rule_index)[first] if len(first) else np.zeros(0, dtype=np.int16),
+                                           categories=[r.name for r in rules]) if rules else None
+    pairs = pd.DataFrame({"left": unique // max(n, 1), "right": unique % max(n, 1), "rule": rule_names})
+    return BlockingResult(pairs=pairs, skipped_keys=oversized_keys(contacts, blocks, max_block_size))

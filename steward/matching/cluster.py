@@ -89,6 +89,33 @@ class _Groups:
         return True
 
 
+def _unscored_pairs(labels: np.ndarray, member_ids: np.ndarray, inside: pd.DataFrame,
+                    n_records: int) -> tuple[np.ndarray, np.ndarray]:
+    """All pairs within each component of ``member_ids`` (components up to
+    MAX_COMPONENT_FOR_ALL_PAIRS records) that ``inside`` has not scored."""
+    order = member_ids[np.argsort(labels[member_ids], kind="stable")]
+    comp = labels[order]
+    starts = np.flatnonzero(np.r_[True, comp[1:] != comp[:-1]])
+    sizes = np.diff(np.r_[starts, len(order)])
+    lefts, rights = [], []
+    for size in np.unique(sizes):
+        if size > MAX_COMPONENT_FOR_ALL_PAIRS or size < 2:
+            continue
+        # All components of this size at once: members as a (components x size) matrix.
+        block = order[starts[sizes == size][:, None] + np.arange(size)[None, :]]
+        a, b = np.triu_indices(size, k=1)
+        x, y = block[:, a].ravel(), block[:, b].ravel()
+        lefts.append(np.minimum(x, y))
+        rights.append(np.maximum(x, y))
+    if not lefts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    left, right = np.concatenate(lefts).astype(np.int64), np.concatenate(rights).astype(np.int64)
+    il, ir = inside["left"].to_numpy(np.int64), inside["right"].to_numpy(np.int64)
+    known = np.minimum(il, ir) * n_records + np.maximum(il, ir)
+    new = ~np.isin(left * n_records + right, known)
+    return left[new], right[new]
+
+
 def safe_clusters(
     n_records: int,
     scored: pd.DataFrame,
@@ -110,8 +137,10 @@ def safe_clusters(
 
     edges = scored.loc[scored["match_probability"] >= match_threshold, ["left", "right", "match_weight"]]
     if banned:
-        keys = list(zip(edges["left"].to_numpy(), edges["right"].to_numpy()))
-        edges = edges[[k not in banned for k in keys]]
+        banned_keys = np.array([a * n_records + b for a, b in banned], dtype=np.int64)
+        lo = np.minimum(edges["left"].to_numpy(np.int64), edges["right"].to_numpy(np.int64))
+        hi = np.maximum(edges["left"].to_numpy(np.int64), edges["right"].to_numpy(np.int64))
+        edges = edges[~np.isin(lo * n_records + hi, banned_keys)]
     forced = must_link[["left", "right"]].astype(np.int64)
     labels = connected_clusters(
         n_records,
@@ -130,21 +159,11 @@ def safe_clusters(
 
     in_suspicious = np.isin(labels, suspicious)
     member_ids = np.flatnonzero(in_suspicious)
-    # Every pair inside each suspicious component (bounded), scored once.
-    known = scored[["left", "right"]].astype(np.int64)
-    known_keys = set(zip(known["left"].to_numpy(), known["right"].to_numpy()))
-    extra_left, extra_right = [], []
-    for component in suspicious:
-        members = np.flatnonzero(labels == component)
-        if len(members) > MAX_COMPONENT_FOR_ALL_PAIRS:
-            continue
-        a, b = np.triu_indices(len(members), k=1)
-        for x, y in zip(members[a], members[b]):
-            if (x, y) not in known_keys:
-                extra_left.append(x)
-                extra_right.append(y)
     inside = scored[in_suspicious[scored["left"].to_numpy()] & in_suspicious[scored["right"].to_numpy()]]
-    if extra_left and score_pairs_fn is not None:
+    # Every pair inside each suspicious component (bounded), scored once: pairs as int64 keys
+    # (left * n + right, left < right) and numpy set operations, not a Python set of all pairs.
+    extra_left, extra_right = _unscored_pairs(labels, member_ids, inside, n_records)
+    if len(extra_left) and score_pairs_fn is not None:
         extra = score_pairs_fn(pd.DataFrame({"left": extra_left, "right": extra_right}, dtype=np.int64))
         inside = pd.concat([inside, extra], ignore_index=True)
     inside = inside[labels[inside["left"].to_numpy()] == labels[inside["right"].to_numpy()]]

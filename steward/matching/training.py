@@ -48,6 +48,30 @@ def _level_frame(records: pd.DataFrame, left_idx: np.ndarray, right_idx: np.ndar
     return pd.concat(parts, ignore_index=True)
 
 
+def pattern_counts(records: pd.DataFrame, left_idx: np.ndarray, right_idx: np.ndarray, model: MatchModel,
+                   chunk_size: int = 500_000) -> pd.DataFrame:
+    """How many pairs fall into each combination of comparison levels (one column per
+    comparison, plus ``count``). Chunk by chunk, each pattern as one mixed-radix integer:
+    memory stays at one chunk's levels whatever the number of pairs."""
+    radix = np.array([len(c.levels) for c in model.comparisons], dtype=np.int64)
+    place = np.concatenate([[1], np.cumprod(radix[:-1])]).astype(np.int64)
+    totals: dict[int, int] = {}
+    for start in range(0, len(left_idx), chunk_size):
+        left = records.iloc[left_idx[start: start + chunk_size]].reset_index(drop=True)
+        right = records.iloc[right_idx[start: start + chunk_size]].reset_index(drop=True)
+        levels = comparison_levels(left, right, model)
+        code = np.zeros(len(left), dtype=np.int64)
+        for comparison, p in zip(model.comparisons, place):
+            code += levels[comparison.name].astype(np.int64) * p
+        values, counts = np.unique(code, return_counts=True)
+        for value, count in zip(values.tolist(), counts.tolist()):
+            totals[value] = totals.get(value, 0) + count
+    codes = np.array(sorted(totals), dtype=np.int64)
+    out = {c.name: ((codes // p) % r).astype(np.int8) for c, p, r in zip(model.comparisons, place, radix)}
+    out["count"] = np.array([totals[c] for c in codes.tolist()], dtype=np.int64)
+    return pd.DataFrame(out)
+
+
 def estimate_u(records: pd.DataFrame, model: MatchModel, n_pairs: int, seed: int) -> tuple[dict, int]:
     """u per level from uniformly random record pairs (seeded: same data, same estimate)."""
     n = len(records)
@@ -149,8 +173,7 @@ def fit_model(model: MatchModel, contacts: pd.DataFrame, pairs: pd.DataFrame) ->
     seed = int(settings.get("seed", 42))
     u_config = {name: values.copy() for name, values in model.u.items()}
     u, sampled = estimate_u(records, model, int(settings.get("u_sample_pairs", 100_000)), seed)
-    levels = _level_frame(records, pairs["left"].to_numpy(), pairs["right"].to_numpy(), model)
-    grouped = levels.value_counts(sort=False).reset_index(name="count")
+    grouped = pattern_counts(records, pairs["left"].to_numpy(), pairs["right"].to_numpy(), model)
     m, block_prior, iterations = estimate_m_em(
         grouped, grouped["count"].to_numpy(dtype=np.float64), model, u,
         int(settings.get("em_max_iterations", 40)), float(settings.get("em_tolerance", 1e-5)),
