@@ -301,9 +301,9 @@ def with_stored_scores(contacts: pd.DataFrame, rematch: np.ndarray, snapshot: Ma
     kept = stored[keep].copy()
     kept["left"], kept["right"] = np.minimum(left[keep], right[keep]), np.maximum(left[keep], right[keep])
     kept = _like(kept, scored_now)
-    scored = pd.concat([kept, scored_now], ignore_index=True)
-    order = np.lexsort((scored["right"].to_numpy(), scored["left"].to_numpy()))
-    return scored.iloc[order].reset_index(drop=True)
+    # Stored pairs keep their order, new ones follow: nothing downstream depends on pair order
+    # (clustering sorts what it needs), and re-sorting millions of pairs every night costs seconds.
+    return pd.concat([kept, scored_now], ignore_index=True)
 
 
 def _like(stored: pd.DataFrame, template: pd.DataFrame) -> pd.DataFrame:

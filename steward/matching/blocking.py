@@ -48,20 +48,41 @@ class RuleBlocks:
 
 
 def block_codes(contacts: pd.DataFrame, rules: list[BlockingRule]) -> list[RuleBlocks]:
-    """Per rule, an integer block code per record (one group-by per rule)."""
+    """Per rule, an integer block code per record. Each column is factorised once (rules
+    share columns), multi-column keys are combined as integers: no group-by on strings."""
+    factorised: dict[str, tuple[np.ndarray, int]] = {}
+
+    def column_codes(column: str) -> tuple[np.ndarray, int]:
+        if column not in factorised:
+            values = contacts[column]
+            codes, uniques = pd.factorize(values)  # -1 for missing
+            # An empty string is not a key either.
+            empty = np.flatnonzero(pd.Index(uniques).astype(str).str.len() == 0)
+            if len(empty):
+                codes = np.where(np.isin(codes, empty), -1, codes)
+            factorised[column] = (codes.astype(np.int64), len(uniques))
+        return factorised[column]
+
     out = []
     for rule in rules:
         missing = [c for c in rule.columns if c not in contacts.columns]
         if missing:
             raise ValueError(f"rules/matching.yaml: blocking rule {rule.name} uses unknown column(s) {missing}")
-        keys = contacts[list(rule.columns)]
-        usable = keys.notna().all(axis=1).to_numpy()
+        combined = np.zeros(len(contacts), dtype=np.int64)
+        span = 1  # combined < span
+        usable = np.ones(len(contacts), dtype=bool)
         for column in rule.columns:
-            usable &= (keys[column].astype(str).str.len() > 0).to_numpy()
+            codes, cardinality = column_codes(column)
+            usable &= codes >= 0
+            if span * (cardinality + 1) >= 2**62:  # renumber densely before the product could overflow
+                _, combined = np.unique(combined, return_inverse=True)
+                span = int(combined.max()) + 1
+            combined = combined * (cardinality + 1) + (codes + 1)
+            span *= cardinality + 1
         codes = np.full(len(contacts), -1, dtype=np.int64)
         rows = np.flatnonzero(usable)
         if len(rows):
-            codes[rows] = keys.iloc[rows].groupby(list(rule.columns), sort=False).ngroup().to_numpy()
+            _, codes[rows] = np.unique(combined[rows], return_inverse=True)
         sizes = np.bincount(codes[rows], minlength=int(codes.max()) + 1 if len(rows) else 0)
         first_row = np.full(len(sizes), -1, dtype=np.int64)
         first_row[codes[rows][::-1]] = rows[::-1]

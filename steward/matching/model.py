@@ -221,20 +221,33 @@ def _records_for(contacts: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
 
 
 def score_pairs(contacts: pd.DataFrame, pairs: pd.DataFrame, model: MatchModel, chunk_size: int = 250_000) -> pd.DataFrame:
-    """Score candidate pairs chunk by chunk (memory stays bounded by the chunk size)."""
+    """Score candidate pairs chunk by chunk into preallocated columns: memory is the result
+    plus one chunk's working set (concatenating chunk frames would hold the result twice)."""
     records = _records_for(contacts, model)
-    chunks = []
-    for start in range(0, len(pairs), chunk_size):
-        chunk = pairs.iloc[start : start + chunk_size]
-        left = records.iloc[chunk["left"].to_numpy()].reset_index(drop=True)
-        right = records.iloc[chunk["right"].to_numpy()].reset_index(drop=True)
+    n = len(pairs)
+    template = score_chunk(records.iloc[:0], records.iloc[:0], model)
+    columns: dict[str, np.ndarray] = {}
+    for name in template.columns:
+        dtype = template[name].dtype
+        columns[name] = np.empty(n, dtype=np.int8 if isinstance(dtype, pd.CategoricalDtype) else dtype)
+    left_idx, right_idx = pairs["left"].to_numpy(), pairs["right"].to_numpy()
+    for start in range(0, n, chunk_size):
+        stop = min(start + chunk_size, n)
+        left = records.iloc[left_idx[start:stop]].reset_index(drop=True)
+        right = records.iloc[right_idx[start:stop]].reset_index(drop=True)
         scored = score_chunk(left, right, model)
-        chunks.append(pd.concat([chunk.reset_index(drop=True), scored], axis=1))
-        log.info("scored %d / %d pairs", min(start + chunk_size, len(pairs)), len(pairs))
-    if not chunks:
-        empty = score_chunk(records.iloc[:0], records.iloc[:0], model)
-        return pd.concat([pairs.reset_index(drop=True), empty], axis=1)
-    return pd.concat(chunks, ignore_index=True)
+        for name in template.columns:
+            values = scored[name]
+            columns[name][start:stop] = values.cat.codes.to_numpy() if isinstance(values.dtype, pd.CategoricalDtype) \
+                else values.to_numpy()
+        log.info("scored %d / %d pairs", stop, n)
+    out = pairs.reset_index(drop=True)
+    scores = {}
+    for name in template.columns:
+        dtype = template[name].dtype
+        scores[name] = pd.Categorical.from_codes(columns[name], dtype=dtype) \
+            if isinstance(dtype, pd.CategoricalDtype) else columns[name]
+    return pd.concat([out, pd.DataFrame(scores)], axis=1)
 
 
 def classify(scored: pd.DataFrame, model: MatchModel) -> pd.Series:
