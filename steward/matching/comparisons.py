@@ -20,10 +20,27 @@ MISSING = "missing"
 DIFFERENT = "different"
 
 
-def _text(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+PRESENT_SUFFIX = "__present"
+
+
+def prepare_text(records: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Each column as text ('' for missing) plus ``<column>__present``: done once per
+    record, so comparing a chunk of pairs does not look for missing values pair by pair."""
+    out = {}
+    for column in columns:
+        values = records[column]
+        out[column + PRESENT_SUFFIX] = values.notna().to_numpy()
+        out[column] = values.fillna("").astype(str).to_numpy(dtype=object)
+    return records.assign(**out)
+
+
+def _text(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
     """(strings with '' for missing, mask of present values)."""
-    present = values.notna().to_numpy()
-    return values.fillna("").astype(str).to_numpy(dtype=object), present
+    present = column + PRESENT_SUFFIX
+    if present in frame.columns:
+        return frame[column].to_numpy(dtype=object), frame[present].to_numpy(dtype=bool)
+    values = frame[column]
+    return values.fillna("").astype(str).to_numpy(dtype=object), values.notna().to_numpy()
 
 
 def _similarity(left: np.ndarray, right: np.ndarray, scorer) -> np.ndarray:
@@ -66,8 +83,8 @@ class OneColumnComparison(Comparison):
 
     def values(self, left: pd.DataFrame, right: pd.DataFrame):
         """(left strings, right strings, mask: both sides present)."""
-        lv, lp = _text(left[self.column])
-        rv, rp = _text(right[self.column])
+        lv, lp = _text(left, self.column)
+        rv, rp = _text(right, self.column)
         return lv, rv, lp & rp
 
 
@@ -105,19 +122,19 @@ class NameComparison(Comparison):
         return [c for c in (self.key, self.folded, self.swap_with, self.canonical) if c]
 
     def compute(self, left, right):
-        lk, lp = _text(left[self.key])
-        rk, rp = _text(right[self.key])
-        lf, _ = _text(left[self.folded])
-        rf, _ = _text(right[self.folded])
+        lk, lp = _text(left, self.key)
+        rk, rp = _text(right, self.key)
+        lf, _ = _text(left, self.folded)
+        rf, _ = _text(right, self.folded)
         sim = _similarity(lf, rf, JaroWinkler.normalized_similarity)
         conditions = [("exact", lk == rk), ("folded", lf == rf)]
         if self.canonical:
-            lc, _ = _text(left[self.canonical])
-            rc, _ = _text(right[self.canonical])
+            lc, _ = _text(left, self.canonical)
+            rc, _ = _text(right, self.canonical)
             conditions.append(("nickname", lc == rc))
         if self.swap_with:
-            ls, lsp = _text(left[self.swap_with])
-            rs, rsp = _text(right[self.swap_with])
+            ls, lsp = _text(left, self.swap_with)
+            rs, rsp = _text(right, self.swap_with)
             conditions.append(("swapped", ((lf == rs) & rsp) | ((rf == ls) & lsp)))
         # An initial ("j" from "J.") agrees with any name starting with that letter.
         l_len = np.fromiter((len(x) for x in lf), dtype=np.int32, count=len(lf))
@@ -148,10 +165,10 @@ class EmailComparison(Comparison):
         return [self.key, self.local_part]
 
     def compute(self, left, right):
-        lk, lp = _text(left[self.key])
-        rk, rp = _text(right[self.key])
-        ll, _ = _text(left[self.local_part])
-        rl, _ = _text(right[self.local_part])
+        lk, lp = _text(left, self.key)
+        rk, rp = _text(right, self.key)
+        ll, _ = _text(left, self.local_part)
+        rl, _ = _text(right, self.local_part)
         sim = _similarity(lk, rk, Levenshtein.normalized_similarity)
         return self._select(
             [("exact", lk == rk), ("same_local_part", (ll == rl) & (np.char.str_len(ll.astype(str)) >= 4)),

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from steward.matching.comparisons import MISSING, Comparison, build_comparison
+from steward.matching.comparisons import MISSING, Comparison, build_comparison, prepare_text
 
 log = logging.getLogger("steward.matching")
 
@@ -216,8 +216,8 @@ def _records_for(contacts: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
     missing = [c for c in base if c not in contacts.columns]
     if missing:
         raise ValueError(f"rules/matching.yaml: comparisons use unknown column(s) {missing}")
-    records = contacts[base].reset_index(drop=True)
-    return add_term_frequencies(records, model)
+    records = add_term_frequencies(contacts[base].reset_index(drop=True), model)
+    return prepare_text(records, base)
 
 
 def score_pairs(contacts: pd.DataFrame, pairs: pd.DataFrame, model: MatchModel, chunk_size: int = 250_000) -> pd.DataFrame:

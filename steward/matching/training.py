@@ -173,7 +173,13 @@ def fit_model(model: MatchModel, contacts: pd.DataFrame, pairs: pd.DataFrame) ->
     seed = int(settings.get("seed", 42))
     u_config = {name: values.copy() for name, values in model.u.items()}
     u, sampled = estimate_u(records, model, int(settings.get("u_sample_pairs", 100_000)), seed)
-    grouped = pattern_counts(records, pairs["left"].to_numpy(), pairs["right"].to_numpy(), model)
+    # EM learns m from the *mix* of level patterns; a few million pairs pin that mix down, so
+    # on big data it runs on a seeded sample (prediction still scores every pair).
+    em_pairs = pairs
+    sample = int(settings.get("em_sample_pairs", 2_000_000))
+    if len(pairs) > sample:
+        em_pairs = pairs.sample(n=sample, random_state=seed)
+    grouped = pattern_counts(records, em_pairs["left"].to_numpy(), em_pairs["right"].to_numpy(), model)
     m, block_prior, iterations = estimate_m_em(
         grouped, grouped["count"].to_numpy(dtype=np.float64), model, u,
         int(settings.get("em_max_iterations", 40)), float(settings.get("em_tolerance", 1e-5)),
@@ -188,7 +194,7 @@ def fit_model(model: MatchModel, contacts: pd.DataFrame, pairs: pd.DataFrame) ->
         comparison = next(c for c in model.comparisons if c.name == name)
         for level in levels_pinned:
             u[name][comparison.levels.index(level)] = u_config[name][comparison.levels.index(level)]
-    fitted = {"u_sample_pairs": int(sampled), "em_pairs": int(len(pairs)), "em_patterns": int(len(grouped)),
+    fitted = {"u_sample_pairs": int(sampled), "em_pairs": int(len(em_pairs)), "em_patterns": int(len(grouped)),
               "em_iterations": int(iterations), "candidate_match_share": round(block_prior, 6),
               "prior_match_probability": float(f"{prior:.6g}")}
     log.info("fitted match model: prior %.4f after %d EM iterations over %d patterns", prior, iterations, len(grouped))
