@@ -55,7 +55,7 @@ from steward.matching.model import MatchModel
 
 log = logging.getLogger("steward.incremental")
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2
 NEW, CHANGED, UNCHANGED, REMOVED, REMATCHED = "new", "changed", "unchanged", "removed", "rematched"
 # Records the snapshot knows only by id (erased people): matched again in every run.
 KNOWN_BY_ID = "suppressed_before"
@@ -288,7 +288,7 @@ def fresh_pairs(contacts: pd.DataFrame, rematch: np.ndarray, matching: dict) -> 
 
 
 def with_stored_scores(contacts: pd.DataFrame, rematch: np.ndarray, snapshot: MatchSnapshot,
-                       scored_now: pd.DataFrame) -> pd.DataFrame:
+                       scored_now: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
     """This run's scored pairs: the pairs scored now plus every stored pair between two records
     that are not rematched (their records and the model are what scored them last time)."""
     position = pd.Series(np.arange(len(contacts)), index=contacts["contact_key"].to_numpy())
@@ -300,10 +300,27 @@ def with_stored_scores(contacts: pd.DataFrame, rematch: np.ndarray, snapshot: Ma
     keep[keep] &= ~rematch[left[keep]] & ~rematch[right[keep]]
     kept = stored[keep].copy()
     kept["left"], kept["right"] = np.minimum(left[keep], right[keep]), np.maximum(left[keep], right[keep])
-    kept = _like(kept, scored_now)
+    kept = _like(_with_weights(kept, model), scored_now)
     # Stored pairs keep their order, new ones follow: nothing downstream depends on pair order
     # (clustering sorts what it needs), and re-sorting millions of pairs every night costs seconds.
     return pd.concat([kept, scored_now], ignore_index=True)
+
+
+def _with_weights(stored: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
+    """Weights and probabilities of stored pairs from their level codes, exactly as
+    ``score_chunk`` computes them (the snapshot keeps only the levels; no term
+    frequencies in incremental runs, so a level's weight is the same for every pair)."""
+    if "match_probability" in stored.columns:
+        return stored
+    total = np.full(len(stored), model.prior_weight, dtype=np.float64)
+    out = {}
+    for comparison in model.comparisons:
+        weights = model.level_weights(comparison.name)[stored[f"{comparison.name}_level"].to_numpy(dtype=np.int64)]
+        out[f"{comparison.name}_weight"] = weights
+        total += weights
+    out["match_weight"] = total
+    out["match_probability"] = 1.0 / (1.0 + np.exp2(-total))
+    return stored.assign(**out)
 
 
 def _like(stored: pd.DataFrame, template: pd.DataFrame) -> pd.DataFrame:
@@ -456,7 +473,9 @@ def build_snapshot(contacts: pd.DataFrame, hashes: np.ndarray, scored: pd.DataFr
     position[keep] = np.arange(int(keep.sum()))
     left, right = scored["left"].to_numpy(), scored["right"].to_numpy()
     both = keep[left] & keep[right]
-    stored = scored[both].copy()
+    # Level codes only: weights and probabilities follow from them and the model (_with_weights).
+    derived = [c for c in scored.columns if c.endswith("_weight") or c == "match_probability"]
+    stored = scored.loc[both, [c for c in scored.columns if c not in derived]].copy()
     stored["left"], stored["right"] = position[left[both]], position[right[both]]
     for column in stored.columns:
         if isinstance(stored[column].dtype, pd.CategoricalDtype):

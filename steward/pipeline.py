@@ -369,7 +369,7 @@ def score_for_run(contacts: pd.DataFrame, pairs: pd.DataFrame, model: MatchModel
                   snapshot: MatchSnapshot | None) -> pd.DataFrame:
     scored = model.predict(contacts, pairs)
     if is_incremental(changes):
-        scored = with_stored_scores(contacts, rematched(changes), snapshot, scored)
+        scored = with_stored_scores(contacts, rematched(changes), snapshot, scored, model)
     return scored
 
 
