@@ -435,6 +435,11 @@ def incremental_golden(contacts: pd.DataFrame, clusters: pd.DataFrame, redo: np.
     gone = pd.Index(snapshot.membership["contact_key"]).difference(pd.Index(contacts["contact_key"]))
     involved = pd.Index(contacts.loc[redo, "contact_key"]).append(gone).append(removed)
     old_ids = set(previous.loc[prev_keys.isin(involved), "golden_id"])
+    if previous is not snapshot.crosswalk and len(snapshot.crosswalk):
+        # The state's crosswalk is newer than the snapshot when a run built golden records and then
+        # failed to publish: ids of either that these records held are rebuilt (none left stale).
+        snap_keys = snapshot.crosswalk["source"].astype(str) + ":" + snapshot.crosswalk["record_id"].astype(str)
+        old_ids |= set(snapshot.crosswalk.loc[snap_keys.isin(involved), "golden_id"])
     prev_subset = previous[previous["golden_id"].isin(old_ids)]
     reg = registry if registry is not None and len(registry) else pd.DataFrame(columns=REGISTRY_COLUMNS)
     aside = reg["status"].eq(ACTIVE).to_numpy() & ~reg["golden_id"].isin(old_ids).to_numpy()
