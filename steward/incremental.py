@@ -46,6 +46,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from steward.contacts import CROSS_RECORD_COLUMNS, add_match_keys, normalise_record_fields
 from steward.matching.blocking import parse_rules
@@ -127,7 +128,11 @@ class MatchSnapshot:
         staging.mkdir(parents=True)
         for name in _FRAMES:
             frame = getattr(self, name)
-            _for_parquet(frame).to_parquet(staging / f"{name}.parquet", index=False)
+            try:
+                frame.to_parquet(staging / f"{name}.parquet", index=False)
+            except (pa.ArrowTypeError, pa.ArrowInvalid):
+                # Mixed Python types in an object column: written as text instead.
+                _for_parquet(frame).to_parquet(staging / f"{name}.parquet", index=False)
         (staging / "model.json").write_text(json.dumps(self.model))
         (staging / "meta.json").write_text(json.dumps(self.meta, indent=2, default=str))
         old = directory.with_name(directory.name + ".old")
@@ -212,26 +217,31 @@ def normalise_incremental(records: pd.DataFrame, changes: Changes, snapshot: Mat
     records = records.reset_index(drop=True)
     reuse = changes.status == UNCHANGED
     fresh = normalise_record_fields(records[~reuse], **(normalise_options or {}))
-    stored = snapshot.contacts.drop(columns=[c for c in [*CROSS_RECORD_COLUMNS, "record_hash"]
-                                             if c in snapshot.contacts.columns])
-    columns = list(fresh.columns) if len(fresh.columns) else list(stored.columns)
-    position = pd.Series(np.arange(len(stored)), index=stored["contact_key"].to_numpy())
-    cached = stored.iloc[position.loc[contact_keys(records[reuse]).to_numpy()].to_numpy()]
-    cached = cached.reindex(columns=columns)
-    combined = pd.concat([fresh.set_axis(np.flatnonzero(~reuse)), cached.set_axis(np.flatnonzero(reuse))])
-    combined = combined.sort_index()
-    for column in fresh.columns:
-        # Keep the full run's dtypes (a cached bool column must not turn into object).
-        if len(fresh) and combined[column].dtype != fresh[column].dtype:
-            try:
-                combined[column] = combined[column].astype(fresh[column].dtype)
-            except (TypeError, ValueError):
-                pass
-    combined = combined.reset_index(drop=True)
+    stored = snapshot.contacts
+    skip = {*CROSS_RECORD_COLUMNS, "record_hash"}
+    columns = list(fresh.columns) if len(fresh.columns) else [c for c in stored.columns if c not in skip]
+    # One gather per column from the snapshot (rows of new/changed records are overwritten):
+    # no concatenation, re-sorting or block consolidation of a million-row frame.
+    at = pd.Index(stored["contact_key"]).get_indexer(contact_keys(records))
+    gather = np.where(reuse, at, 0)
+    fresh_rows = np.flatnonzero(~reuse)
+    out = {}
+    for column in columns:
+        if column in stored.columns and len(stored):
+            values = stored[column].to_numpy()[gather]
+        else:
+            values = np.empty(len(records), dtype=object)
+        if len(fresh_rows):
+            new = fresh[column].to_numpy()
+            if values.dtype != new.dtype:
+                # Keep the full run's dtype (a cached column must not change type).
+                values = values.astype(new.dtype) if new.dtype != object else values.astype(object)
+            values[fresh_rows] = new
+        out[column] = values
     for column in LOCATION_COLUMNS:
-        if column in records.columns and column in combined.columns:
-            combined[column] = records[column].to_numpy()
-    return add_match_keys(combined)
+        if column in records.columns and column in out:
+            out[column] = records[column].to_numpy()
+    return add_match_keys(pd.DataFrame(out))
 
 
 # -- 3. who is matched again -----------------------------------------------------------------------

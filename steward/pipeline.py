@@ -22,7 +22,7 @@ from steward.incremental import (NEW, REMOVED, SNAPSHOT_FORMAT, MatchSnapshot, b
                                  with_stored_scores)
 from steward.matching.blocking import BlockingResult, candidate_pairs, parse_rules
 from steward.matching.cluster import cluster_records, safe_clusters
-from steward.matching.model import MatchModel, classify, explanation_text
+from steward.matching.model import MatchModel, classify, explanation_texts
 from steward.consent import ConsentRules, confirmed_sources
 from steward.erasure import SUPPRESSED_COLUMNS, apply_erasure, load_erasure_list, to_quarantine
 from steward.review import current_links, decided_pair_ids, links_for, load_decisions
@@ -81,7 +81,7 @@ def merge_suggestions(scored: pd.DataFrame, contacts: pd.DataFrame, model: Match
     out = pd.concat([left, right], axis=1)
     out.insert(0, "pair_id", pair_ids.to_numpy())
     out.insert(1, "match_probability", grey["match_probability"].round(4))
-    out["explanation"] = [explanation_text(row, model) for _, row in grey.iterrows()]
+    out["explanation"] = explanation_texts(grey, model)
     return out
 
 

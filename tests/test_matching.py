@@ -162,3 +162,20 @@ def test_address_and_name_prefix_keys_find_records_whose_names_were_mangled(repo
         if r not in (["street_number", "street_prefix"], ["postcode_key", "street_prefix"],
                      ["postcode_key", "street_number"], ["name_prefix_key", "city_key"])]))
     assert (0, 1) not in set(map(tuple, find_candidates(contacts, old).pairs[["left", "right"]].to_numpy()))
+
+
+def test_explanations_for_a_whole_queue_say_what_each_pair_says(repo_root, demo_dir):
+    from steward.demo import demo_sources
+    from steward.matching.model import explanation_text, explanation_texts
+    from steward.pipeline import load_all
+
+    records, _ = load_all(demo_sources(demo_dir))
+    contacts = normalise_contacts(records)
+    matching = load_project(repo_root).matching()
+    model = MatchModel.from_config(matching)
+    scored = score_pairs(contacts, candidate_pairs(contacts, [BlockingRule(("last_name_folded",))], 60).pairs, model)
+    scored = scored[scored["match_probability"] > 0.001]
+    assert len(scored) > 100
+    one_by_one = [explanation_text(row, model) for _, row in scored.iterrows()]
+    assert explanation_texts(scored, model) == one_by_one
+    assert any("+ " in t for t in one_by_one) and any("− " in t for t in one_by_one)
