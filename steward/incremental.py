@@ -56,7 +56,7 @@ from steward.matching.model import MatchModel
 
 log = logging.getLogger("steward.incremental")
 
-SNAPSHOT_FORMAT = 2
+SNAPSHOT_FORMAT = 3
 NEW, CHANGED, UNCHANGED, REMOVED, REMATCHED = "new", "changed", "unchanged", "removed", "rematched"
 # Records the snapshot knows only by id (erased people): matched again in every run.
 KNOWN_BY_ID = "suppressed_before"
@@ -76,7 +76,8 @@ LOCATION_COLUMNS = ("source_row",)
 def content_hashes(records: pd.DataFrame) -> np.ndarray:
     """One 64-bit hash per source record over all its fields (column order independent)."""
     columns = sorted(c for c in records.columns if c not in LOCATION_COLUMNS)
-    return pd.util.hash_pandas_object(records[columns], index=False).to_numpy(dtype=np.uint64)
+    # categorize=False: hash each value as it is (factorising first only pays off for repetitive columns).
+    return pd.util.hash_pandas_object(records[columns], index=False, categorize=False).to_numpy(dtype=np.uint64)
 
 
 def contact_keys(records: pd.DataFrame) -> pd.Series:
@@ -308,44 +309,29 @@ def with_stored_scores(contacts: pd.DataFrame, rematch: np.ndarray, snapshot: Ma
     right = old_to_new[stored["right"].to_numpy()]
     keep = (left >= 0) & (right >= 0)
     keep[keep] &= ~rematch[left[keep]] & ~rematch[right[keep]]
-    kept = stored[keep].copy()
-    kept["left"], kept["right"] = np.minimum(left[keep], right[keep]), np.maximum(left[keep], right[keep])
-    kept = _like(_with_weights(kept, model), scored_now)
-    # Stored pairs keep their order, new ones follow: nothing downstream depends on pair order
-    # (clustering sorts what it needs), and re-sorting millions of pairs every night costs seconds.
-    return pd.concat([kept, scored_now], ignore_index=True)
-
-
-def _with_weights(stored: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
-    """Weights and probabilities of stored pairs from their level codes, exactly as
-    ``score_chunk`` computes them (the snapshot keeps only the levels; no term
-    frequencies in incremental runs, so a level's weight is the same for every pair)."""
-    if "match_probability" in stored.columns:
-        return stored
-    total = np.full(len(stored), model.prior_weight, dtype=np.float64)
-    out = {}
+    # Column by column: stored codes become this run's dtypes, weights follow from the levels,
+    # and each column is concatenated with the fresh pairs' once (no intermediate frames).
+    rows = np.flatnonzero(keep)
+    kept = {"left": np.minimum(left[rows], right[rows]), "right": np.maximum(left[rows], right[rows])}
+    for column in stored.columns:
+        if column not in kept:
+            kept[column] = stored[column].to_numpy()[rows]
+    total = np.full(len(rows), model.prior_weight, dtype=np.float64)
     for comparison in model.comparisons:
-        weights = model.level_weights(comparison.name)[stored[f"{comparison.name}_level"].to_numpy(dtype=np.int64)]
-        out[f"{comparison.name}_weight"] = weights
+        weights = model.level_weights(comparison.name)[kept[f"{comparison.name}_level"].astype(np.int64)]
+        kept[f"{comparison.name}_weight"] = weights
         total += weights
-    out["match_weight"] = total
-    out["match_probability"] = 1.0 / (1.0 + np.exp2(-total))
-    return stored.assign(**out)
-
-
-def _like(stored: pd.DataFrame, template: pd.DataFrame) -> pd.DataFrame:
-    """Stored pairs with the columns and dtypes of freshly scored ones (levels as categoricals)."""
-    out = stored.reindex(columns=template.columns)
-    for column in template.columns:
-        dtype = template[column].dtype
-        if isinstance(dtype, pd.CategoricalDtype):
-            if pd.api.types.is_integer_dtype(out[column].dtype):
-                out[column] = pd.Categorical.from_codes(out[column].to_numpy(), categories=dtype.categories)
-            else:
-                out[column] = pd.Categorical(out[column].astype(object), categories=dtype.categories)
-        elif out[column].dtype != dtype:
-            out[column] = out[column].astype(dtype)
-    return out
+    kept["match_weight"] = total
+    kept["match_probability"] = 1.0 / (1.0 + np.exp2(-total))
+    out = {}
+    for column in scored_now.columns:
+        now = scored_now[column]
+        if isinstance(now.dtype, pd.CategoricalDtype):
+            codes = np.concatenate([np.asarray(kept[column]).astype(now.cat.codes.dtype), now.cat.codes.to_numpy()])
+            out[column] = pd.Categorical.from_codes(codes, dtype=now.dtype)
+        else:
+            out[column] = np.concatenate([np.asarray(kept[column]).astype(now.dtype), now.to_numpy()])
+    return pd.DataFrame(out)
 
 
 # -- 5. clusters -------------------------------------------------------------------------------------
@@ -475,6 +461,22 @@ def incremental_golden(contacts: pd.DataFrame, clusters: pd.DataFrame, redo: np.
     return GoldenUpdate(golden, crosswalk, lineage, result.id_events, registry_out, touched)
 
 
+def birthdays_between(dob: pd.Series, since: str | None, until: str | None) -> np.ndarray:
+    """Records whose birthday fell after ``since`` and on or before ``until`` (ISO dates):
+    their age moved, so a minor's age band or the minimum age may have. Everything when
+    the gap is a year or more."""
+    if not since or not until or since >= until:
+        return np.zeros(len(dob), dtype=bool)
+    start, end = pd.Timestamp(since), pd.Timestamp(until)
+    if (end - start).days >= 365:
+        return dob.notna().to_numpy()
+    month_day = dob.astype(str).str[5:10].to_numpy(dtype=object)
+    days = pd.date_range(start + pd.Timedelta(days=1), end, freq="D").strftime("%m-%d").tolist()
+    if "02-28" in days and "02-29" not in days:
+        days.append("02-29")  # born on 29 February: a year older once 28 February has passed
+    return dob.notna().to_numpy() & np.isin(month_day, days)
+
+
 # -- the snapshot of a finished run ------------------------------------------------------------------
 
 def build_snapshot(contacts: pd.DataFrame, hashes: np.ndarray, scored: pd.DataFrame, clusters: pd.DataFrame,
@@ -488,7 +490,7 @@ def build_snapshot(contacts: pd.DataFrame, hashes: np.ndarray, scored: pd.DataFr
     position[keep] = np.arange(int(keep.sum()))
     left, right = scored["left"].to_numpy(), scored["right"].to_numpy()
     both = keep[left] & keep[right]
-    # Level codes only: weights and probabilities follow from them and the model (_with_weights).
+    # Level codes only: weights and probabilities follow from them and the model (with_stored_scores).
     derived = [c for c in scored.columns if c.endswith("_weight") or c == "match_probability"]
     stored = scored.loc[both, [c for c in scored.columns if c not in derived]].copy()
     stored["left"], stored["right"] = position[left[both]], position[right[both]]

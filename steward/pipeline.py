@@ -15,7 +15,9 @@ import pandas as pd
 from steward.config import Project, SourceConfig
 from steward.contacts import normalise_contacts
 from steward.golden import Survivorship, build_golden_records
-from steward.incremental import (NEW, REMOVED, SNAPSHOT_FORMAT, MatchSnapshot, build_snapshot, content_hashes,
+from steward.identity import now_utc
+from steward.incremental import (NEW, REMOVED, SNAPSHOT_FORMAT, MatchSnapshot, birthdays_between, build_snapshot,
+                                 content_hashes,
                                  detect_changes,
                                  fresh_pairs, graph_components, incremental_clusters, incremental_golden,
                                  normalise_incremental, rematch_mask, rules_fingerprint, with_parameters,
@@ -409,9 +411,15 @@ def golden_for_run(contacts: pd.DataFrame, clusters: pd.DataFrame, survivorship:
 
     if not is_incremental(changes):
         return build(contacts, clusters, stewardship.previous_crosswalk, stewardship.id_registry), None
-    update = incremental_golden(contacts, clusters, clusters["reclustered"].to_numpy(dtype=bool),
-                                removed_keys(changes), snapshot, build, stewardship.previous_crosswalk,
-                                stewardship.id_registry)
+    redo = clusters["reclustered"].to_numpy(dtype=bool)
+    # Ages move with the calendar: clusters holding a birthday since the snapshot's run are
+    # rebuilt too, so minors' age bands are those of today, as in a full rebuild.
+    aged = birthdays_between(contacts["dob"], (snapshot.meta.get("run_at") or "")[:10],
+                             (stewardship.run_at or now_utc())[:10])
+    if aged.any():
+        redo = redo | clusters["cluster"].isin(clusters.loc[aged, "cluster"]).to_numpy()
+    update = incremental_golden(contacts, clusters, redo, removed_keys(changes), snapshot, build,
+                                stewardship.previous_crosswalk, stewardship.id_registry)
     return update, update.touched_ids
 
 
@@ -425,6 +433,7 @@ def snapshot_for_run(contacts: pd.DataFrame, changes: pd.DataFrame, scored: pd.D
             "fingerprint": run_fingerprint(matching, survivorship, normalise_options, stewardship),
             "erasure": erasure_fingerprint(stewardship),
             "mode": "incremental" if is_incremental(changes) else "full",
+            "run_at": stewardship.run_at or now_utc(),
             "records": len(contacts), "golden": len(golden)}
     return build_snapshot(contacts, present(changes)["record_hash"].to_numpy(dtype=np.uint64), scored, clusters,
                           clusters["component"].to_numpy(), oversized, pd.Index(suppressed["contact_key"]), golden,

@@ -91,6 +91,10 @@ def test_incremental_run_equals_full_rebuild(demo_records, project, tmp_path, ma
     # (training.estimate: auto) and may move it. Compared here with the model held fixed.
     matching["training"]["estimate"] = False
     survivorship, options = project.survivorship(), project.normalise_options()
+    # Ten records of people who turn 16 (rules/consent.yaml minimum_age) on the night's date: minors
+    # (age band only) in the first run, adults after.
+    records = records.copy()
+    records.loc[records.index[:10], "date_of_birth"] = "2010-11-25"
     existing, tonight = _tonight(records, np.random.default_rng(max_block_size))
 
     first, snapshot = dedupe_incremental(existing, quarantine, matching, survivorship, None,
@@ -126,6 +130,16 @@ def test_incremental_run_equals_full_rebuild(demo_records, project, tmp_path, ma
     assert len(night.blocking.pairs) < len(full.scored) / 3
     assert night.changes["reclustered"] < len(night.all_contacts)
     assert len(night.touched_ids) < len(night.golden)
+    # Birthdays since the last run rebuilt those golden records: adults now, as in the full rebuild.
+    def sixteen_today(result):
+        born = result.all_contacts.loc[result.all_contacts["dob"] == "2010-11-25", ["source", "record_id"]]
+        ids = result.crosswalk.merge(born, on=["source", "record_id"])["golden_id"]
+        golden = result.golden.set_index("golden_id").loc[ids]
+        return golden[golden["age_range"].notna() | (golden["date_of_birth"] == "2010-11-25")]
+    minors_before = sixteen_today(first)
+    assert (minors_before["age_range"] == "13-15").sum() >= 1
+    adults_now = sixteen_today(night)
+    assert len(adults_now) >= 1 and adults_now["age_range"].isna().all()
     # The erased person and the reviewer's split hold.
     assert victim["contact_key"] in set(night.suppressed["contact_key"])
     assert night.crosswalk.set_index(night.crosswalk["source"] + ":" + night.crosswalk["record_id"]).loc[
