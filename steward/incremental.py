@@ -41,6 +41,7 @@ import json
 import logging
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,13 +128,17 @@ class MatchSnapshot:
         if staging.exists():
             shutil.rmtree(staging)
         staging.mkdir(parents=True)
-        for name in _FRAMES:
+        def write(name: str) -> None:
             frame = getattr(self, name)
             try:
                 frame.to_parquet(staging / f"{name}.parquet", index=False)
             except (pa.ArrowTypeError, pa.ArrowInvalid):
                 # Mixed Python types in an object column: written as text instead.
                 _for_parquet(frame).to_parquet(staging / f"{name}.parquet", index=False)
+
+        # Arrow encodes and compresses outside the GIL: the frames are written side by side.
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(write, _FRAMES))
         (staging / "model.json").write_text(json.dumps(self.model))
         (staging / "meta.json").write_text(json.dumps(self.meta, indent=2, default=str))
         old = directory.with_name(directory.name + ".old")
@@ -152,8 +157,11 @@ class MatchSnapshot:
         directory = Path(directory)
         if not (directory / "meta.json").exists():
             return None
-        frames = {name: pd.read_parquet(directory / f"{name}.parquet") if name in frames else pd.DataFrame()
-                  for name in _FRAMES}
+        def read(name: str) -> pd.DataFrame:
+            return pd.read_parquet(directory / f"{name}.parquet") if name in frames else pd.DataFrame()
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            frames = dict(zip(_FRAMES, pool.map(read, _FRAMES)))
         return cls(**frames, model=json.loads((directory / "model.json").read_text()),
                    meta=json.loads((directory / "meta.json").read_text()))
 
