@@ -58,7 +58,7 @@ from steward.matching.model import MatchModel
 log = logging.getLogger("steward.incremental")
 
 SNAPSHOT_FORMAT = 3
-NEW, CHANGED, UNCHANGED, REMOVED, REMATCHED = "new", "changed", "unchanged", "removed", "rematched"
+NEW, CHANGED, UNCHANGED, REMOVED = "new", "changed", "unchanged", "removed"
 # Records the snapshot knows only by id (erased people): matched again in every run.
 KNOWN_BY_ID = "suppressed_before"
 

@@ -206,6 +206,22 @@ class DedupeResult:
     touched_ids: set[str] | None = None
 
 
+class StageTimer:
+    """Seconds per named stage (``timings``); ``progress(name)`` hears when each starts."""
+
+    def __init__(self, progress=None):
+        self.progress = progress
+        self.timings: dict[str, float] = {}
+
+    def start(self, name: str) -> None:
+        if self.progress:
+            self.progress(name)
+        self.timings[name] = time.perf_counter()
+
+    def done(self, name: str) -> None:
+        self.timings[name] = round(time.perf_counter() - self.timings[name], 3)
+
+
 def dedupe(records: pd.DataFrame, quarantine: pd.DataFrame, matching: dict, survivorship: dict, progress=None,
            normalise_options: dict | None = None, stewardship: Stewardship | None = None) -> DedupeResult:
     """normalise -> block -> score -> cluster -> erase -> golden records.
@@ -215,15 +231,8 @@ def dedupe(records: pd.DataFrame, quarantine: pd.DataFrame, matching: dict, surv
     consent rules (see Stewardship)."""
     stewardship = stewardship or Stewardship()
     decisions = stewardship.decisions
-    timings: dict[str, float] = {}
-
-    def stage(name):
-        if progress:
-            progress(name)
-        timings[name] = time.perf_counter()
-
-    def done(name):
-        timings[name] = round(time.perf_counter() - timings[name], 3)
+    timer = StageTimer(progress)
+    stage, done, timings = timer.start, timer.done, timer.timings
 
     model = MatchModel.from_config(matching)
     rules = Survivorship(survivorship)
@@ -450,15 +459,8 @@ def dedupe_incremental(records: pd.DataFrame, quarantine: pd.DataFrame, matching
     everything, like ``dedupe``. The same stage functions as the Dagster assets, in order.
     Returns the result and the snapshot for the next run."""
     stewardship = stewardship or Stewardship()
-    timings: dict[str, float] = {}
-
-    def stage(name):
-        if progress:
-            progress(name)
-        timings[name] = time.perf_counter()
-
-    def done(name):
-        timings[name] = round(time.perf_counter() - timings[name], 3)
+    timer = StageTimer(progress)
+    stage, done, timings = timer.start, timer.done, timer.timings
 
     stage("normalise")
     contacts, changes, reason, why = normalise_for_run(records, matching, survivorship, normalise_options,
