@@ -24,8 +24,7 @@ nightly_clean_schedule = dg.ScheduleDefinition(
 )
 
 # Nightly runs are incremental (they match only what changed and keep the model of the last full
-# run); once a week everything is rebuilt: the model re-estimated on all data, minors' age ranges
-# recomputed for the day, and any drift an incremental run cannot see (rule edits are seen) cleared.
+# run); once a week everything is rebuilt and the model re-estimated on all of the data.
 FULL_REBUILD_RUN_CONFIG = {"resources": {"state": {"config": {"full_rebuild": True}}}}
 
 weekly_full_rebuild_schedule = dg.ScheduleDefinition(

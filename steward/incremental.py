@@ -51,8 +51,9 @@ import pyarrow as pa
 
 from steward.contacts import CROSS_RECORD_COLUMNS, add_match_keys, normalise_record_fields
 from steward.matching.blocking import parse_rules
-from steward.matching.cluster import cluster_records, connected_clusters, safe_clusters
-from steward.matching.incremental_blocking import block_codes, flipped_members, oversized_keys, pairs_touching
+from steward.matching.blocking import block_codes, oversized_keys
+from steward.matching.cluster import cluster_records, graph_components, safe_clusters
+from steward.matching.incremental_blocking import flipped_members, pairs_touching
 from steward.matching.model import MatchModel
 
 log = logging.getLogger("steward.incremental")
@@ -343,19 +344,6 @@ def with_stored_scores(contacts: pd.DataFrame, rematch: np.ndarray, snapshot: Ma
 
 
 # -- 5. clusters -------------------------------------------------------------------------------------
-
-def graph_components(n_records: int, scored: pd.DataFrame, match_threshold: float,
-                     must_link: pd.DataFrame | None, cannot_link: pd.DataFrame | None) -> np.ndarray:
-    """The match graph's components, as ``safe_clusters`` builds them before its repairs."""
-    edges = scored.loc[scored["match_probability"] >= match_threshold, ["left", "right"]].astype(np.int64)
-    if cannot_link is not None and len(cannot_link):
-        banned = set(zip(np.minimum(cannot_link["left"], cannot_link["right"]).astype(int),
-                         np.maximum(cannot_link["left"], cannot_link["right"]).astype(int)))
-        edges = edges[[k not in banned for k in zip(edges["left"].to_numpy(), edges["right"].to_numpy())]]
-    forced = must_link[["left", "right"]].astype(np.int64) if must_link is not None else edges.iloc[:0]
-    return connected_clusters(n_records, np.concatenate([edges["left"].to_numpy(), forced["left"].to_numpy()]),
-                              np.concatenate([edges["right"].to_numpy(), forced["right"].to_numpy()]))
-
 
 @dataclass
 class ClusterUpdate:

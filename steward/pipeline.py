@@ -19,11 +19,11 @@ from steward.identity import now_utc
 from steward.incremental import (NEW, REMOVED, SNAPSHOT_FORMAT, MatchSnapshot, birthdays_between, build_snapshot,
                                  content_hashes,
                                  detect_changes,
-                                 fresh_pairs, graph_components, incremental_clusters, incremental_golden,
+                                 fresh_pairs, incremental_clusters, incremental_golden,
                                  normalise_incremental, rematch_mask, rules_fingerprint, with_parameters,
                                  with_stored_scores)
 from steward.matching.blocking import BlockingResult, candidate_pairs, parse_rules
-from steward.matching.cluster import cluster_records, safe_clusters
+from steward.matching.cluster import cluster_records, graph_components, safe_clusters
 from steward.matching.model import MatchModel, classify, explanation_texts
 from steward.consent import ConsentRules, confirmed_sources
 from steward.erasure import SUPPRESSED_COLUMNS, apply_erasure, load_erasure_list, to_quarantine

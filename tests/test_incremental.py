@@ -17,8 +17,8 @@ from steward.config import load_project
 from steward.demo import demo_sources, generate_demo_data
 from steward.erasure import erasure_request_rows
 from steward.incremental import MatchSnapshot, detect_changes
-from steward.matching.blocking import candidate_pairs, parse_rules
-from steward.matching.incremental_blocking import block_codes, pairs_touching
+from steward.matching.blocking import block_codes, candidate_pairs, parse_rules
+from steward.matching.incremental_blocking import pairs_touching
 from steward.pipeline import Stewardship, dedupe, dedupe_incremental, load_all
 
 from .conftest import REPO

@@ -111,24 +111,33 @@ def oversized_keys(contacts: pd.DataFrame, blocks: list[RuleBlocks], max_block_s
     return pd.concat(frames, ignore_index=True)
 
 
-def within_block_pairs(blocks: RuleBlocks, max_block_size: int) -> np.ndarray:
-    """Every pair of records sharing a usable block of at most ``max_block_size`` records,
-    as int64 keys ``left * n + right`` (left < right). Blocks of one size are expanded
-    together as a matrix: numpy only, no Python loop over blocks or pairs."""
-    n = len(blocks.codes)
-    usable = blocks.codes >= 0
-    usable[usable] = (blocks.sizes[blocks.codes[usable]] <= max_block_size) & (blocks.sizes[blocks.codes[usable]] >= 2)
-    rows = np.flatnonzero(usable)
-    order = rows[np.argsort(blocks.codes[rows], kind="stable")]  # by block, rows ascending inside each
-    codes = blocks.codes[order]
-    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(order) else np.zeros(0, dtype=np.int64)
+def pairs_within_groups(groups: np.ndarray, rows: np.ndarray,
+                        max_size: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair (left < right) of ``rows`` (ascending) that share a group label, in groups of
+    2 to ``max_size`` rows. Groups of one size are expanded together as a matrix: numpy
+    only, no Python loop over groups or pairs."""
+    order = rows[np.argsort(groups[rows], kind="stable")]  # by group, rows ascending inside each
+    labels = groups[order]
+    starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]]) if len(order) else np.zeros(0, dtype=np.int64)
     sizes = np.diff(np.r_[starts, len(order)])
-    keys = []
+    lefts, rights = [], []
     for size in np.unique(sizes):
+        if size < 2 or (max_size is not None and size > max_size):
+            continue
         members = order[starts[sizes == size][:, None] + np.arange(size)[None, :]]
         a, b = np.triu_indices(int(size), k=1)
-        keys.append((members[:, a] * n + members[:, b]).ravel())
-    return np.concatenate(keys).astype(np.int64) if keys else np.zeros(0, dtype=np.int64)
+        lefts.append(members[:, a].ravel())
+        rights.append(members[:, b].ravel())
+    if not lefts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(lefts).astype(np.int64), np.concatenate(rights).astype(np.int64)
+
+
+def within_block_pairs(blocks: RuleBlocks, max_block_size: int) -> np.ndarray:
+    """Every pair of records sharing a usable block of at most ``max_block_size`` records,
+    as int64 keys ``left * n + right`` (left < right)."""
+    left, right = pairs_within_groups(blocks.codes, np.flatnonzero(blocks.codes >= 0), max_block_size)
+    return left * len(blocks.codes) + right
 
 
 def candidate_pairs(contacts: pd.DataFrame, rules: list[BlockingRule], max_block_size: int) -> BlockingResult:

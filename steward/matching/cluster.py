@@ -19,6 +19,8 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from steward.matching.blocking import pairs_within_groups
+
 log = logging.getLogger("steward.matching")
 
 # Two records contradict each other when their own comparison says they are
@@ -89,27 +91,29 @@ class _Groups:
         return True
 
 
+def graph_components(n_records: int, scored: pd.DataFrame, match_threshold: float,
+                     must_link: pd.DataFrame | None = None, cannot_link: pd.DataFrame | None = None) -> np.ndarray:
+    """Components of the match graph: pairs at or above the threshold, without reviewers'
+    cannot-links, plus their must-links. ``safe_clusters`` repairs components from here;
+    incremental runs keep them to know what a change can reach."""
+    edges = scored["match_probability"].to_numpy() >= match_threshold
+    left, right = scored["left"].to_numpy(np.int64)[edges], scored["right"].to_numpy(np.int64)[edges]
+    lo, hi = np.minimum(left, right), np.maximum(left, right)
+    if cannot_link is not None and len(cannot_link):
+        cl, cr = cannot_link["left"].to_numpy(np.int64), cannot_link["right"].to_numpy(np.int64)
+        allowed = ~np.isin(lo * n_records + hi, np.minimum(cl, cr) * n_records + np.maximum(cl, cr))
+        lo, hi = lo[allowed], hi[allowed]
+    if must_link is not None and len(must_link):
+        lo = np.concatenate([lo, must_link["left"].to_numpy(np.int64)])
+        hi = np.concatenate([hi, must_link["right"].to_numpy(np.int64)])
+    return connected_clusters(n_records, lo, hi)
+
+
 def _unscored_pairs(labels: np.ndarray, member_ids: np.ndarray, inside: pd.DataFrame,
                     n_records: int) -> tuple[np.ndarray, np.ndarray]:
     """All pairs within each component of ``member_ids`` (components up to
     MAX_COMPONENT_FOR_ALL_PAIRS records) that ``inside`` has not scored."""
-    order = member_ids[np.argsort(labels[member_ids], kind="stable")]
-    comp = labels[order]
-    starts = np.flatnonzero(np.r_[True, comp[1:] != comp[:-1]])
-    sizes = np.diff(np.r_[starts, len(order)])
-    lefts, rights = [], []
-    for size in np.unique(sizes):
-        if size > MAX_COMPONENT_FOR_ALL_PAIRS or size < 2:
-            continue
-        # All components of this size at once: members as a (components x size) matrix.
-        block = order[starts[sizes == size][:, None] + np.arange(size)[None, :]]
-        a, b = np.triu_indices(size, k=1)
-        x, y = block[:, a].ravel(), block[:, b].ravel()
-        lefts.append(np.minimum(x, y))
-        rights.append(np.maximum(x, y))
-    if not lefts:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    left, right = np.concatenate(lefts).astype(np.int64), np.concatenate(rights).astype(np.int64)
+    left, right = pairs_within_groups(labels, member_ids, MAX_COMPONENT_FOR_ALL_PAIRS)
     il, ir = inside["left"].to_numpy(np.int64), inside["right"].to_numpy(np.int64)
     known = np.minimum(il, ir) * n_records + np.maximum(il, ir)
     new = ~np.isin(left * n_records + right, known)
@@ -135,18 +139,8 @@ def safe_clusters(
     cannot_link = cannot_link if cannot_link is not None else pd.DataFrame({"left": [], "right": []})
     banned = {(min(a, b), max(a, b)) for a, b in cannot_link[["left", "right"]].astype(int).itertuples(index=False)}
 
-    edges = scored.loc[scored["match_probability"] >= match_threshold, ["left", "right", "match_weight"]]
-    if banned:
-        banned_keys = np.array([a * n_records + b for a, b in banned], dtype=np.int64)
-        lo = np.minimum(edges["left"].to_numpy(np.int64), edges["right"].to_numpy(np.int64))
-        hi = np.maximum(edges["left"].to_numpy(np.int64), edges["right"].to_numpy(np.int64))
-        edges = edges[~np.isin(lo * n_records + hi, banned_keys)]
     forced = must_link[["left", "right"]].astype(np.int64)
-    labels = connected_clusters(
-        n_records,
-        np.concatenate([edges["left"].to_numpy(np.int64), forced["left"].to_numpy()]),
-        np.concatenate([edges["right"].to_numpy(np.int64), forced["right"].to_numpy()]),
-    )
+    labels = graph_components(n_records, scored, match_threshold, must_link, cannot_link)
     sizes = np.bincount(labels) if len(labels) else np.zeros(0, dtype=np.int64)
     suspicious = np.flatnonzero(sizes >= 3)
     # Components touched by a reviewer's cannot-link must be rebuilt too.

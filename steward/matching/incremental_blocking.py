@@ -10,7 +10,7 @@ pairs with at least one changed record in them. Both apply the same rules:
   its records appear or disappear: ``flipped_members`` names those records so the
   caller matches them again.
 
-Blocks are integer codes per rule (one group-by per rule), pairs are built with
+Blocks are the integer codes of ``blocking.block_codes``; pairs are built with
 numpy from sorted codes: no all-pairs matrix, no Python loop over records.
 """
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from steward.matching.blocking import RuleBlocks, block_codes, key_text, oversized_keys  # noqa: F401 (re-exported)
+from steward.matching.blocking import RuleBlocks, key_text, oversized_keys
 
 
 def flipped_members(contacts: pd.DataFrame, blocks: list[RuleBlocks], max_block_size: int,

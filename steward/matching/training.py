@@ -36,13 +36,18 @@ from steward.matching.model import PROB_FLOOR, MatchModel, _records_for, compari
 log = logging.getLogger("steward.matching")
 
 
+def _level_chunks(records: pd.DataFrame, left_idx: np.ndarray, right_idx: np.ndarray, model: MatchModel,
+                  chunk_size: int):
+    """Comparison levels (name -> level index per pair) chunk by chunk."""
+    for start in range(0, len(left_idx), chunk_size):
+        left = records.iloc[left_idx[start: start + chunk_size]].reset_index(drop=True)
+        right = records.iloc[right_idx[start: start + chunk_size]].reset_index(drop=True)
+        yield comparison_levels(left, right, model)
+
+
 def _level_frame(records: pd.DataFrame, left_idx: np.ndarray, right_idx: np.ndarray, model: MatchModel,
                  chunk_size: int = 250_000) -> pd.DataFrame:
-    parts = []
-    for start in range(0, len(left_idx), chunk_size):
-        left = records.iloc[left_idx[start : start + chunk_size]].reset_index(drop=True)
-        right = records.iloc[right_idx[start : start + chunk_size]].reset_index(drop=True)
-        parts.append(pd.DataFrame(comparison_levels(left, right, model)))
+    parts = [pd.DataFrame(levels) for levels in _level_chunks(records, left_idx, right_idx, model, chunk_size)]
     if not parts:
         return pd.DataFrame({c.name: pd.Series(dtype=np.int8) for c in model.comparisons})
     return pd.concat(parts, ignore_index=True)
@@ -56,11 +61,8 @@ def pattern_counts(records: pd.DataFrame, left_idx: np.ndarray, right_idx: np.nd
     radix = np.array([len(c.levels) for c in model.comparisons], dtype=np.int64)
     place = np.concatenate([[1], np.cumprod(radix[:-1])]).astype(np.int64)
     totals: dict[int, int] = {}
-    for start in range(0, len(left_idx), chunk_size):
-        left = records.iloc[left_idx[start: start + chunk_size]].reset_index(drop=True)
-        right = records.iloc[right_idx[start: start + chunk_size]].reset_index(drop=True)
-        levels = comparison_levels(left, right, model)
-        code = np.zeros(len(left), dtype=np.int64)
+    for levels in _level_chunks(records, left_idx, right_idx, model, chunk_size):
+        code = np.zeros(len(next(iter(levels.values()))), dtype=np.int64)
         for comparison, p in zip(model.comparisons, place):
             code += levels[comparison.name].astype(np.int64) * p
         values, counts = np.unique(code, return_counts=True)
