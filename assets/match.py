@@ -8,9 +8,9 @@ import pandas as pd
 from assets._metadata import frame_metadata, table_preview
 from pipelines.resources import StewardProject, StewardState
 from steward.matching.model import MatchModel, classify
-from steward.pipeline import cluster_for_run, is_incremental, model_for_run, pairs_for_run, score_for_run
-from steward.pipeline import merge_suggestions as build_suggestions
-from steward.review import QUEUE_COLUMNS, decided_pair_ids, links_for, load_decisions
+from steward.pipeline import (cluster_for_run, is_incremental, model_for_run, pairs_for_run, score_for_run,
+                              suggestions_for_run)
+from steward.review import QUEUE_COLUMNS, links_for, load_decisions
 from steward.state import REVIEW_QUEUE
 
 
@@ -67,12 +67,14 @@ def match_model(steward: StewardProject, state: StewardState, normalised_contact
 def scored_pairs(steward: StewardProject, state: StewardState, match_model: MatchModel,
                  normalised_contacts: pd.DataFrame, candidate_pairs: pd.DataFrame,
                  contact_changes: pd.DataFrame) -> dg.Output[pd.DataFrame]:
-    """Every candidate pair with its comparison levels, per-field weights and match probability
-    (nightly: the new pairs scored now, the others with their stored scores)."""
+    """Every candidate pair with its comparison levels, per-field weights and match probability.
+    Nightly: the pairs scored now plus the stored pairs among the records a change can reach
+    (the affected region); the snapshot keeps every other pair as it was."""
     model = match_model
     incremental = is_incremental(contact_changes)
-    snapshot = state.snapshot(steward.project, "contacts", "scored") if incremental else None
-    scored = score_for_run(normalised_contacts, candidate_pairs, model, contact_changes, snapshot)
+    snapshot = state.snapshot(steward.project, "scored", "membership") if incremental else None
+    decisions = load_decisions(state.store(steward.project)) if incremental else None
+    scored = score_for_run(normalised_contacts, candidate_pairs, model, contact_changes, snapshot, decisions)
     classes = classify(scored, model).value_counts().to_dict()
     levels = [c for c in scored.columns if c.endswith("_level")]
     return dg.Output(scored, metadata=frame_metadata(
@@ -109,20 +111,18 @@ def contact_clusters(match_model: MatchModel, normalised_contacts: pd.DataFrame,
 
 @dg.asset(group_name="match", kinds={"pandas"})
 def merge_suggestions(match_model: MatchModel, normalised_contacts: pd.DataFrame, scored_pairs: pd.DataFrame,
-                      contact_clusters: pd.DataFrame, suppressed_records: pd.DataFrame, steward: StewardProject,
-                      state: StewardState) -> dg.Output[pd.DataFrame]:
+                      contact_clusters: pd.DataFrame, suppressed_records: pd.DataFrame, contact_changes: pd.DataFrame,
+                      steward: StewardProject, state: StewardState) -> dg.Output[pd.DataFrame]:
     """Grey-zone pairs awaiting review, best first: pair id, the two records side by side, score and reasons.
 
     Pairs a reviewer already decided are left out. The list is also stored as the review
     queue: the review_merges job accepts only pair ids from it."""
     store = state.store(steward.project)
-    decided = decided_pair_ids(load_decisions(store))
-    suggestions = build_suggestions(scored_pairs, normalised_contacts, match_model, decided, contact_clusters)
-    # Erased people never reach a reviewer's screen.
-    erased = set(suppressed_records["contact_key"])
-    if erased:
-        suggestions = suggestions[~(suggestions["a_contact_key"].isin(erased) | suggestions["b_contact_key"].isin(erased))]
-        suggestions = suggestions.reset_index(drop=True)
+    snapshot = state.snapshot(steward.project, "suggestions") if is_incremental(contact_changes) else None
+    # Nightly: suggestions among untouched records are carried over from the last run's queue.
+    suggestions = suggestions_for_run(scored_pairs, normalised_contacts, match_model, load_decisions(store),
+                                      contact_clusters, contact_changes, snapshot,
+                                      pd.Index(suppressed_records["contact_key"]))
     store.replace(REVIEW_QUEUE, suggestions[QUEUE_COLUMNS])
     return dg.Output(suggestions, metadata={
         "dagster/row_count": len(suggestions),

@@ -44,15 +44,17 @@ def match_snapshot(steward: StewardProject, state: StewardState, normalised_cont
                    contact_changes: pd.DataFrame, scored_pairs: pd.DataFrame, contact_clusters: pd.DataFrame,
                    oversized_blocking_keys: pd.DataFrame, suppressed_records: pd.DataFrame,
                    golden_contacts: pd.DataFrame, golden_crosswalk: pd.DataFrame, golden_lineage: pd.DataFrame,
-                   match_model: MatchModel) -> dg.MaterializeResult:
+                   merge_suggestions: pd.DataFrame, match_model: MatchModel) -> dg.MaterializeResult:
     """What the next nightly run starts from: records with content hashes, scored pairs, clusters, golden
     records and the model. Written only after the CRM publish succeeded (a failed run is redone whole)."""
     project = steward.project
     stewardship = Stewardship.from_project(project, state.store(project))
+    # Nightly: the stored pairs the change did not reach are carried over from the last snapshot.
+    previous = state.snapshot(project, "scored") if is_incremental(contact_changes) else None
     snapshot = snapshot_for_run(normalised_contacts, contact_changes, scored_pairs, contact_clusters,
                                 oversized_blocking_keys, suppressed_records, golden_contacts, golden_crosswalk,
-                                golden_lineage, match_model, project.matching(), project.survivorship(),
-                                project.normalise_options(), stewardship)
+                                golden_lineage, merge_suggestions, match_model, project.matching(),
+                                project.survivorship(), project.normalise_options(), stewardship, previous)
     path = state.snapshot_path(project)
     snapshot.save(path)
     size = sum(f.stat().st_size for f in path.iterdir())

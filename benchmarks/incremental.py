@@ -24,6 +24,7 @@ stage, the ratio, peak RSS, and whether both runs agree.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import resource
 import shutil
 import sys
@@ -41,7 +42,7 @@ import pandas as pd  # noqa: E402
 
 from normalise_1m import cached_records  # noqa: E402
 from steward.config import load_project  # noqa: E402
-from steward.incremental import MatchSnapshot  # noqa: E402
+from steward.incremental import SNAPSHOT_FORMAT, MatchSnapshot  # noqa: E402
 from steward.pipeline import Stewardship, dedupe_incremental  # noqa: E402
 from steward.sources import empty_quarantine  # noqa: E402
 
@@ -87,8 +88,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--entities", type=int, default=515_000)
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--changes", type=int, default=10_000)
+    ap.add_argument("--profile", type=Path, help="write a cProfile of the incremental run here")
     ap.add_argument("--cache-dir", type=Path, default=ROOT / "benchmarks" / ".cache" / "normalise_1m")
     ap.add_argument("--no-full", action="store_true", help="skip the full rebuild on tonight's export")
+    ap.add_argument("--keep-existing", action="store_true",
+                    help="keep step 1's snapshot and state in the cache dir and start from them when they are there "
+                         "(the full run on the existing data is then not timed again)")
     args = ap.parse_args(argv)
 
     project = load_project(ROOT)
@@ -105,15 +110,26 @@ def main(argv: list[str] | None = None) -> int:
                            run_at=f"{day}T02:00:00Z")
 
     print(f"existing sources: {len(existing):,} records; tonight: {len(tonight):,} records")
-    started = time.perf_counter()
-    first, snapshot = dedupe_incremental(existing, empty_quarantine(), matching, survivorship, None,
-                                         normalise_options=options, stewardship=stewardship())
-    full_existing_s = time.perf_counter() - started
-    snapshot.save(snapshot_dir)
-    print(f"full run, existing data: {full_existing_s:,.1f} s -> {len(first.golden):,} golden records "
-          f"({first.timings}); snapshot {sum(f.stat().st_size for f in snapshot_dir.iterdir()) / 1e6:,.0f} MB")
-    previous, registry = first.crosswalk, first.id_registry
-    del first, snapshot
+    kept = args.cache_dir / f"existing_e{args.entities}_s{args.seed}_c{args.changes}_f{SNAPSHOT_FORMAT}"
+    full_existing_s = None
+    if args.keep_existing and (kept / "state.pkl").is_file():
+        shutil.copytree(kept / "snapshot", snapshot_dir)
+        previous, registry, full_existing_s = pd.read_pickle(kept / "state.pkl")
+        print(f"existing state from {kept} (full run then: {full_existing_s:,.1f} s)")
+    else:
+        started = time.perf_counter()
+        first, snapshot = dedupe_incremental(existing, empty_quarantine(), matching, survivorship, None,
+                                             normalise_options=options, stewardship=stewardship())
+        full_existing_s = time.perf_counter() - started
+        snapshot.save(snapshot_dir)
+        print(f"full run, existing data: {full_existing_s:,.1f} s -> {len(first.golden):,} golden records "
+              f"({first.timings}); snapshot {sum(f.stat().st_size for f in snapshot_dir.iterdir()) / 1e6:,.0f} MB")
+        previous, registry = first.crosswalk, first.id_registry
+        del first, snapshot
+        if args.keep_existing:
+            shutil.rmtree(kept, ignore_errors=True)
+            shutil.copytree(snapshot_dir, kept / "snapshot")
+            pd.to_pickle((previous, registry, full_existing_s), kept / "state.pkl")
 
     started = time.perf_counter()
     stage = {}
@@ -121,9 +137,15 @@ def main(argv: list[str] | None = None) -> int:
     snapshot = MatchSnapshot.load(snapshot_dir)
     stage["load snapshot"] = time.perf_counter() - t
     t = time.perf_counter()
+    profiler = cProfile.Profile() if args.profile else None
+    if profiler:
+        profiler.enable()
     night, next_snapshot = dedupe_incremental(tonight, empty_quarantine(), matching, survivorship, snapshot,
                                               normalise_options=options,
                                               stewardship=stewardship(previous, registry, "2026-11-25"))
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(args.profile)
     stage["match + merge"] = time.perf_counter() - t
     t = time.perf_counter()
     next_snapshot.save(snapshot_dir)

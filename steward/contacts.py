@@ -140,29 +140,41 @@ def normalise_record_fields(records: pd.DataFrame, check_deliverability: bool = 
     return out
 
 
+def _person(frame: pd.DataFrame) -> pd.Series:
+    person = frame["first_name_folded"].fillna("") + " " + frame["last_name_folded"].fillna("")
+    return person.where(person.str.strip() != "")
+
+
+def _phone_shared(frame: pd.DataFrame) -> pd.Series:
+    return _shared_values(frame["phone_e164"], _person(frame), SHARED_IDENTIFIER_MIN_PEOPLE) | _household_values(
+        frame["phone_e164"], frame["given_name_canonical"], frame["last_name_folded"], frame["dob"])
+
+
+def _email_shared(frame: pd.DataFrame) -> pd.Series:
+    return _shared_values(frame["email_key"], _person(frame), SHARED_IDENTIFIER_MIN_PEOPLE) | _household_values(
+        frame["email_key"], frame["given_name_canonical"], frame["last_name_folded"], frame["dob"])
+
+
+def _household_address(frame: pd.DataFrame) -> pd.Series:
+    # A street address shared by people with different first names is a household:
+    # living together is not being the same person.
+    return _household_values(frame["address_key"], frame["given_name_canonical"], frame["last_name_folded"],
+                             frame["dob"])
+
+
 def add_match_keys(out: pd.DataFrame) -> pd.DataFrame:
     """The cross-record part of normalisation: identifiers shared by several people
     (switchboards, family inboxes, households) are flagged and blanked in the match keys.
 
-    Depends on every record at once, so an incremental run recomputes it over all
-    records (the per-record part, ``normalise_record_fields``, is cached by content)."""
+    Depends on every holder of a value at once; an incremental run recomputes it only for
+    the holders of values that changed hands (``refresh_match_keys``)."""
     out = out.drop(columns=[c for c in CROSS_RECORD_COLUMNS if c in out.columns])
-    person = out["first_name_folded"].fillna("") + " " + out["last_name_folded"].fillna("")
-    person = person.where(person.str.strip() != "")
-    out["phone_shared"] = _shared_values(out["phone_e164"], person, SHARED_IDENTIFIER_MIN_PEOPLE)
-    out["email_shared"] = _shared_values(out["email_key"], person, SHARED_IDENTIFIER_MIN_PEOPLE) | _household_values(
-        out["email_key"], out["given_name_canonical"], out["last_name_folded"], out["dob"]
-    )
-    out["phone_shared"] |= _household_values(out["phone_e164"], out["given_name_canonical"], out["last_name_folded"],
-                                             out["dob"])
+    out["phone_shared"] = _phone_shared(out)
+    out["email_shared"] = _email_shared(out)
     # Keys used for matching: identifiers that cannot tell people apart are blanked.
     out["email_match_key"] = out["email_key"].where(out["email_is_personal"] & ~out["email_shared"])
     out["phone_match_key"] = out["phone_e164"].where(~out["phone_shared"])
-    # A street address shared by people with different first names is a household:
-    # living together is not being the same person.
-    household_address = _household_values(out["address_key"], out["given_name_canonical"], out["last_name_folded"],
-                                          out["dob"])
-    out["address_match_key"] = out["address_key"].where(~household_address)
+    out["address_match_key"] = out["address_key"].where(~_household_address(out))
     out["email_local_part"] = out["email_match_key"].str.split("@").str[0]
     log.info(
         "normalised %d records: %d invalid emails, %d invalid phones, %d shared phones",
@@ -172,3 +184,41 @@ def add_match_keys(out: pd.DataFrame) -> pd.DataFrame:
         int(out["phone_shared"].sum()),
     )
     return out
+
+
+# The identifier columns whose holders decide the cross-record columns.
+SHARED_VALUE_COLUMNS = ("phone_e164", "email_key", "address_key")
+
+
+def refresh_match_keys(out: pd.DataFrame, fresh: np.ndarray, stale: dict[str, object]) -> np.ndarray:
+    """``add_match_keys`` where it can have moved, in place: ``out`` holds every record with
+    the cross-record columns of the last run, except rows ``fresh`` (new or edited records).
+    A value's flags depend only on the records holding it, so they are recomputed for every
+    holder of a value that a fresh row holds or that ``stale`` names (per column of
+    SHARED_VALUE_COLUMNS: values edited records and removed records held before).
+    Returns the rows whose cross-record columns were recomputed."""
+    def holders(column: str) -> np.ndarray:
+        values = out[column]
+        affected = pd.Index(values[fresh].dropna().unique()).append(pd.Index(pd.Series(stale.get(column, [])).dropna()))
+        return values.isin(affected.unique()).to_numpy() & values.notna().to_numpy() | fresh
+
+    phone_rows, email_rows, address_rows = (holders(c) for c in SHARED_VALUE_COLUMNS)
+
+    def assign(column: str, rows: np.ndarray, values: pd.Series) -> None:
+        target = out[column].to_numpy(copy=True)
+        target[rows] = values.to_numpy(dtype=target.dtype)
+        out[column] = target
+
+    phones = out.loc[phone_rows]
+    phone_shared = _phone_shared(phones)
+    assign("phone_shared", phone_rows, phone_shared)
+    assign("phone_match_key", phone_rows, phones["phone_e164"].where(~phone_shared))
+    emails = out.loc[email_rows]
+    email_shared = _email_shared(emails)
+    email_match_key = emails["email_key"].where(emails["email_is_personal"] & ~email_shared)
+    assign("email_shared", email_rows, email_shared)
+    assign("email_match_key", email_rows, email_match_key)
+    assign("email_local_part", email_rows, email_match_key.str.split("@").str[0])
+    addresses = out.loc[address_rows]
+    assign("address_match_key", address_rows, addresses["address_key"].where(~_household_address(addresses)))
+    return phone_rows | email_rows | address_rows

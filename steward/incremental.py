@@ -49,7 +49,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from steward.contacts import CROSS_RECORD_COLUMNS, add_match_keys, normalise_record_fields
+from steward.contacts import (CROSS_RECORD_COLUMNS, SHARED_VALUE_COLUMNS, add_match_keys,
+                              normalise_record_fields, refresh_match_keys)
 from steward.matching.blocking import parse_rules
 from steward.matching.blocking import block_codes, oversized_keys
 from steward.matching.cluster import cluster_records, graph_components, safe_clusters
@@ -58,7 +59,7 @@ from steward.matching.model import MatchModel
 
 log = logging.getLogger("steward.incremental")
 
-SNAPSHOT_FORMAT = 3
+SNAPSHOT_FORMAT = 4
 NEW, CHANGED, UNCHANGED, REMOVED = "new", "changed", "unchanged", "removed"
 # Records the snapshot knows only by id (erased people): matched again in every run.
 KNOWN_BY_ID = "suppressed_before"
@@ -104,7 +105,8 @@ def with_parameters(model: MatchModel, params: dict) -> MatchModel:
 
 # -- the snapshot ----------------------------------------------------------------------------
 
-_FRAMES = ("contacts", "scored", "membership", "oversized", "golden", "crosswalk", "lineage", "links")
+_FRAMES = ("contacts", "scored", "membership", "oversized", "golden", "crosswalk", "lineage", "links",
+           "suggestions")
 
 
 @dataclass
@@ -113,14 +115,22 @@ class MatchSnapshot:
 
     contacts: pd.DataFrame  # normalised records matched last run (erased people left out) + record_hash
     scored: pd.DataFrame  # scored candidate pairs between them: left/right = row positions in ``contacts``
-    membership: pd.DataFrame  # contact_key, component, cluster for every record of the last run
+    # contact_key, component, cluster for every record of the last run: the first len(contacts)
+    # rows are ``contacts``' records in the same order, then erased people's.
+    membership: pd.DataFrame
     oversized: pd.DataFrame  # rule, key, records: blocking keys skipped last run
     golden: pd.DataFrame
     crosswalk: pd.DataFrame
     lineage: pd.DataFrame
     links: pd.DataFrame  # left_key, right_key, action: the reviewer links the run honoured
+    suggestions: pd.DataFrame  # the review queue; _left/_right = rows in ``contacts``
     model: dict  # model_parameters()
     meta: dict = field(default_factory=dict)  # fingerprint, erasure fingerprint, written_at, counts
+
+    @property
+    def kept_records(self) -> int:
+        """How many records ``contacts`` holds (known without reading it)."""
+        return int(self.meta.get("kept_records", len(self.contacts)))
 
     def save(self, directory: Path) -> None:
         """Write next to ``directory`` and swap it in with renames: a crash leaves the old snapshot."""
@@ -189,6 +199,10 @@ class Changes:
     hashes: np.ndarray  # content hash per record
     removed: pd.Index  # contact keys of the last run no longer in the sources
     silent: int = 0  # changed records whose updated_at did not move (a source editing without saying so)
+    # Row of each record in the snapshot's membership (-1: new); rows below kept_records are
+    # also its row in the snapshot's contacts. Found once, used by every later step.
+    rows: np.ndarray | None = None
+    removed_rows: np.ndarray | None = None  # membership rows of the removed records
 
     def counts(self) -> dict[str, int]:
         values, counts = np.unique(self.status, return_counts=True)
@@ -201,39 +215,42 @@ class Changes:
 def detect_changes(records: pd.DataFrame, snapshot: MatchSnapshot) -> Changes:
     keys = contact_keys(records)
     hashes = content_hashes(records)
-    stored = snapshot.contacts.set_index("contact_key")
-    # Positions, not Series.map: a map with misses goes through float64 and mangles 64-bit hashes.
-    at = stored.index.get_indexer(keys)
-    known = at >= 0
-    by_id = keys.isin(snapshot.membership["contact_key"]).to_numpy() & ~known
+    members = pd.Index(snapshot.membership["contact_key"])
+    rows = members.get_indexer(keys)
+    kept = len(snapshot.contacts)
+    known = (rows >= 0) & (rows < kept)
+    by_id = rows >= kept
     same = np.zeros(len(records), dtype=bool)
-    same[known] = stored["record_hash"].to_numpy(dtype=np.uint64)[at[known]] == hashes[known]
+    # Positions, not Series.map: a map with misses goes through float64 and mangles 64-bit hashes.
+    same[known] = snapshot.contacts["record_hash"].to_numpy(dtype=np.uint64)[rows[known]] == hashes[known]
     status = np.where(same, UNCHANGED, np.where(known, CHANGED, np.where(by_id, KNOWN_BY_ID, NEW))).astype(object)
     silent = 0
-    if "updated_at" in records.columns and known.any():
+    if "updated_at" in records.columns and "updated_at" in snapshot.contacts.columns and known.any():
         changed = np.flatnonzero(known & ~same)
-        before = keys.iloc[changed].map(stored["updated_at"]).to_numpy(dtype=object)
+        before = snapshot.contacts["updated_at"].to_numpy(dtype=object)[rows[changed]]
         now = records["updated_at"].to_numpy(dtype=object)[changed]
         silent = int(sum(1 for a, b in zip(before, now) if (a == b) or (pd.isna(a) and pd.isna(b))))
-    removed = pd.Index(snapshot.membership["contact_key"]).difference(pd.Index(keys))
-    return Changes(status, hashes, removed, silent)
+    seen = np.zeros(len(members), dtype=bool)
+    seen[rows[rows >= 0]] = True
+    removed_rows = np.flatnonzero(~seen)
+    return Changes(status, hashes, members[removed_rows], silent, rows, removed_rows)
 
 
 # -- 2. normalise ----------------------------------------------------------------------------------
 
 def normalise_incremental(records: pd.DataFrame, changes: Changes, snapshot: MatchSnapshot,
-                          normalise_options: dict | None = None) -> pd.DataFrame:
-    """Exactly ``normalise_contacts(records)``, with unchanged records taken from the snapshot."""
+                          normalise_options: dict | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+    """Exactly ``normalise_contacts(records)``, with unchanged records taken from the snapshot;
+    also the rows whose cross-record columns were recomputed (``refresh_match_keys``)."""
     records = records.reset_index(drop=True)
     reuse = changes.status == UNCHANGED
     fresh = normalise_record_fields(records[~reuse], **(normalise_options or {}))
     stored = snapshot.contacts
-    skip = {*CROSS_RECORD_COLUMNS, "record_hash"}
-    columns = list(fresh.columns) if len(fresh.columns) else [c for c in stored.columns if c not in skip]
+    columns = list(fresh.columns) if len(fresh.columns) else [c for c in stored.columns
+                                                              if c not in {*CROSS_RECORD_COLUMNS, "record_hash"}]
     # One gather per column from the snapshot (rows of new/changed records are overwritten):
     # no concatenation, re-sorting or block consolidation of a million-row frame.
-    at = pd.Index(stored["contact_key"]).get_indexer(contact_keys(records))
-    gather = np.where(reuse, at, 0)
+    gather = np.where(reuse, changes.rows, 0)
     fresh_rows = np.flatnonzero(~reuse)
     out = {}
     for column in columns:
@@ -251,40 +268,60 @@ def normalise_incremental(records: pd.DataFrame, changes: Changes, snapshot: Mat
     for column in LOCATION_COLUMNS:
         if column in records.columns and column in out:
             out[column] = records[column].to_numpy()
-    return add_match_keys(pd.DataFrame(out))
+    gone = changes.removed_rows if changes.removed_rows is not None else np.zeros(0, dtype=np.int64)
+    if not len(stored) or (gone >= len(stored)).any() or not set(CROSS_RECORD_COLUMNS) <= set(stored.columns):
+        # An erased person left the sources: the values they held are not stored, so every
+        # value's holders are counted again.
+        return add_match_keys(pd.DataFrame(out)), np.ones(len(records), dtype=bool)
+    for column in CROSS_RECORD_COLUMNS:
+        values = stored[column].to_numpy()[gather]
+        if values.dtype == object:
+            values[fresh_rows] = None
+        else:
+            values[fresh_rows] = False
+        out[column] = values
+    contacts = pd.DataFrame(out)
+    # Values that changed hands: those edited records held before and removed records held.
+    edited = np.flatnonzero(changes.status == CHANGED)
+    before = np.concatenate([changes.rows[edited], gone]).astype(np.int64)
+    stale = {c: stored[c].to_numpy()[before] for c in SHARED_VALUE_COLUMNS}
+    recomputed = refresh_match_keys(contacts, ~reuse, stale)
+    log.info("normalised %d new/changed records; shared identifiers recounted for %d records",
+             len(fresh_rows), int(recomputed.sum()))
+    return contacts, recomputed
 
 
 # -- 3. who is matched again -----------------------------------------------------------------------
 
-def _differs(a: pd.Series, b: pd.Series) -> np.ndarray:
-    av, bv = a.to_numpy(dtype=object), b.to_numpy(dtype=object)
-    both_missing = pd.isna(a).to_numpy() & pd.isna(b).to_numpy()
-    return (av != bv) & ~both_missing
+def _differs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    both_missing = pd.isna(a) & pd.isna(b)
+    return (a != b) & ~both_missing
 
 
-def rematch_mask(contacts: pd.DataFrame, changes: Changes, snapshot: MatchSnapshot, matching: dict,
-                 model: MatchModel, links: pd.DataFrame) -> tuple[np.ndarray, dict]:
+def rematch_mask(contacts: pd.DataFrame, changes: Changes, recomputed: np.ndarray, snapshot: MatchSnapshot,
+                 matching: dict, model: MatchModel, links: pd.DataFrame,
+                 blocks: list | None = None) -> tuple[np.ndarray, dict]:
     """Records whose pairs must be built and scored again, and why (counts)."""
     rules, max_block = parse_rules(matching)
     rematch = changes.status != UNCHANGED
     why = {"new_or_changed": int(rematch.sum())}
-    # Match keys derived across records (shared/household identifiers) may move for unchanged records.
+    # Match keys derived across records (shared/household identifiers) may move for unchanged
+    # records: only where they were recomputed.
     used = set(model.needed_columns_base) | {c for r in rules for c in r.columns}
-    stored = snapshot.contacts.set_index("contact_key")
-    unchanged = np.flatnonzero(~rematch)
-    keys = contacts["contact_key"].iloc[unchanged]
+    check = np.flatnonzero(recomputed & ~rematch)
     moved = np.zeros(len(contacts), dtype=bool)
     for column in sorted(used & set(CROSS_RECORD_COLUMNS)):
-        before = keys.map(stored[column]) if column in stored.columns else pd.Series(None, index=keys.index)
-        moved[unchanged] |= _differs(contacts[column].iloc[unchanged], before)
-    why["match_keys_moved"] = int((moved & ~rematch).sum())
+        now = contacts[column].to_numpy(dtype=object)[check]
+        before = snapshot.contacts[column].to_numpy(dtype=object)[changes.rows[check]]
+        moved[check] |= _differs(now, before)
+    why["match_keys_moved"] = int(moved.sum())
     rematch |= moved
-    blocks = block_codes(contacts, rules)
+    blocks = blocks if blocks is not None else block_codes(contacts, rules)
     flipped = flipped_members(contacts, blocks, max_block, snapshot.oversized)
     why["block_size_crossed_limit"] = int((flipped & ~rematch).sum())
     rematch |= flipped
     decided = _changed_link_keys(links, snapshot.links)
-    by_decision = contacts["contact_key"].isin(decided).to_numpy()
+    by_decision = contacts["contact_key"].isin(decided).to_numpy() if decided else np.zeros(len(contacts), bool)
     why["reviewer_decisions"] = int((by_decision & ~rematch).sum())
     rematch |= by_decision
     why["total"] = int(rematch.sum())
@@ -300,32 +337,72 @@ def _changed_link_keys(links: pd.DataFrame, previous: pd.DataFrame) -> set[str]:
 
 # -- 4. pairs and scores ---------------------------------------------------------------------------
 
-def fresh_pairs(contacts: pd.DataFrame, rematch: np.ndarray, matching: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+def fresh_pairs(contacts: pd.DataFrame, rematch: np.ndarray, matching: dict,
+                blocks: list | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(candidate pairs touching a rematched record, blocking keys skipped in this run)."""
     rules, max_block = parse_rules(matching)
-    blocks = block_codes(contacts, rules)
+    blocks = blocks if blocks is not None else block_codes(contacts, rules)
     return pairs_touching(blocks, rematch, max_block), oversized_keys(contacts, blocks, max_block)
 
 
-def with_stored_scores(contacts: pd.DataFrame, rematch: np.ndarray, snapshot: MatchSnapshot,
+def snapshot_positions(rows: np.ndarray, kept_records: int) -> np.ndarray:
+    """For each row of the snapshot's contacts, the record's position in this run (-1: gone)."""
+    out = np.full(kept_records, -1, dtype=np.int64)
+    here = np.flatnonzero((rows >= 0) & (rows < kept_records))
+    out[rows[here]] = here
+    return out
+
+
+def affected_region(rematch: np.ndarray, rows: np.ndarray, removed_rows: np.ndarray, membership: pd.DataFrame,
+                    scored: pd.DataFrame, match_threshold: float,
+                    must_link: pd.DataFrame | None = None) -> np.ndarray:
+    """The records whose graph component a change can reach: rematched records, every member of
+    an old component that held a rematched or removed record, and every member of an old
+    component a pair scored now links to at or above the threshold. Closed under the match
+    graph (stored links never leave an old component), so its components are this run's
+    components, and everyone outside keeps their component and cluster."""
+    seeds = rematch.copy()
+    edges = scored["match_probability"].to_numpy() >= match_threshold
+    for side in ("left", "right"):
+        seeds[scored[side].to_numpy(np.int64)[edges]] = True
+    if must_link is not None and len(must_link):
+        ml, mr = must_link["left"].to_numpy(np.int64), must_link["right"].to_numpy(np.int64)
+        touching = seeds[ml] | seeds[mr]
+        seeds[ml[touching]] = True
+        seeds[mr[touching]] = True
+    component = membership["component"].to_numpy(np.int64)
+    known = rows >= 0
+    old = np.full(len(rows), -1, dtype=np.int64)
+    old[known] = component[rows[known]]
+    marked = np.zeros(int(component.max()) + 1 if len(component) else 0, dtype=bool)
+    marked[old[seeds & known]] = True
+    marked[component[removed_rows]] = True
+    region = seeds.copy()
+    region[known] |= marked[old[known]]
+    return region
+
+
+def with_stored_scores(rematch: np.ndarray, region: np.ndarray, rows: np.ndarray, snapshot: MatchSnapshot,
                        scored_now: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
-    """This run's scored pairs: the pairs scored now plus every stored pair between two records
-    that are not rematched (their records and the model are what scored them last time)."""
-    position = pd.Series(np.arange(len(contacts)), index=contacts["contact_key"].to_numpy())
-    old_to_new = snapshot.contacts["contact_key"].map(position).fillna(-1).to_numpy(dtype=np.int64)
+    """The pairs the affected region needs: the pairs scored now plus every stored pair between
+    two records of ``region`` that are not rematched (their records and the model are what
+    scored them last time), weights recomputed from the stored levels. Stored pairs outside
+    the region stay in the snapshot untouched (``build_snapshot`` carries them over)."""
+    here = snapshot_positions(rows, snapshot.kept_records)
     stored = snapshot.scored
-    left = old_to_new[stored["left"].to_numpy()]
-    right = old_to_new[stored["right"].to_numpy()]
+    left = here[stored["left"].to_numpy()]
+    right = here[stored["right"].to_numpy()]
     keep = (left >= 0) & (right >= 0)
-    keep[keep] &= ~rematch[left[keep]] & ~rematch[right[keep]]
+    keep[keep] &= region[left[keep]] & region[right[keep]] & ~rematch[left[keep]] & ~rematch[right[keep]]
     # Column by column: stored codes become this run's dtypes, weights follow from the levels,
     # and each column is concatenated with the fresh pairs' once (no intermediate frames).
-    rows = np.flatnonzero(keep)
-    kept = {"left": np.minimum(left[rows], right[rows]), "right": np.maximum(left[rows], right[rows])}
+    rows_kept = np.flatnonzero(keep)
+    kept = {"left": np.minimum(left[rows_kept], right[rows_kept]),
+            "right": np.maximum(left[rows_kept], right[rows_kept])}
     for column in stored.columns:
         if column not in kept:
-            kept[column] = stored[column].to_numpy()[rows]
-    total = np.full(len(rows), model.prior_weight, dtype=np.float64)
+            kept[column] = stored[column].to_numpy()[rows_kept]
+    total = np.full(len(rows_kept), model.prior_weight, dtype=np.float64)
     for comparison in model.comparisons:
         weights = model.level_weights(comparison.name)[kept[f"{comparison.name}_level"].astype(np.int64)]
         kept[f"{comparison.name}_weight"] = weights
@@ -343,62 +420,77 @@ def with_stored_scores(contacts: pd.DataFrame, rematch: np.ndarray, snapshot: Ma
     return pd.DataFrame(out)
 
 
+def carried_pairs(rematch: np.ndarray, region: np.ndarray, rows: np.ndarray, kept_records: int,
+                  left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Stored pairs (``left``/``right``: rows of the snapshot's contacts) that this run keeps as
+    they were: both records still here, neither rematched, not both in the affected region.
+    Returns (which stored pairs, their left and right positions in this run)."""
+    here = snapshot_positions(rows, kept_records)
+    a, b = here[left], here[right]
+    keep = (a >= 0) & (b >= 0)
+    keep[keep] &= ~rematch[a[keep]] & ~rematch[b[keep]] & ~(region[a[keep]] & region[b[keep]])
+    return keep, a[keep], b[keep]
+
+
 # -- 5. clusters -------------------------------------------------------------------------------------
 
 @dataclass
 class ClusterUpdate:
     clusters: pd.DataFrame  # cluster_records() frame for every record
     components: np.ndarray  # graph component per record (for the next snapshot)
-    reclustered: np.ndarray  # bool per record: clustered again in this run
+    reclustered: np.ndarray  # bool per record: clustered again in this run (the affected region)
     refused: pd.DataFrame
 
 
 def incremental_clusters(contacts: pd.DataFrame, scored: pd.DataFrame, model: MatchModel, rematch: np.ndarray,
-                         removed: pd.Index, snapshot: MatchSnapshot, must_link: pd.DataFrame | None = None,
+                         rows: np.ndarray, removed_rows: np.ndarray, membership: pd.DataFrame,
+                         must_link: pd.DataFrame | None = None,
                          cannot_link: pd.DataFrame | None = None) -> ClusterUpdate:
+    """``scored``: the region's pairs (``with_stored_scores``). Only the affected region is
+    clustered; its components are renumbered after the old ones."""
     n = len(contacts)
-    components = graph_components(n, scored, model.match_threshold, must_link, cannot_link)
-    keys = contacts["contact_key"]
-    old = snapshot.membership.set_index("contact_key")
-    # Old components that held a rematched or a removed record may fall apart or grow.
-    touched = pd.Index(keys[rematch]).append(removed)
-    touched_components = set(old["component"].reindex(touched).dropna().astype(np.int64))
-    old_component = keys.map(old["component"]).to_numpy(dtype=np.float64)
-    seeds = rematch | np.isin(old_component, list(touched_components))
-    redo = np.isin(components, np.unique(components[seeds]))
-    rows = np.flatnonzero(redo)
-    # The sub-problem: the affected components, renumbered 0..len(rows)-1.
+    region = affected_region(rematch, rows, removed_rows, membership, scored, model.match_threshold, must_link)
+    members = np.flatnonzero(region)
+    # The sub-problem: the affected region, renumbered 0..len(members)-1.
     local = np.full(n, -1, dtype=np.int64)
-    local[rows] = np.arange(len(rows))
-    inside = redo[scored["left"].to_numpy()] & redo[scored["right"].to_numpy()]
+    local[members] = np.arange(len(members))
+    inside = region[scored["left"].to_numpy()] & region[scored["right"].to_numpy()]
     sub_scored = scored[inside].copy()
     sub_scored["left"] = local[sub_scored["left"].to_numpy()]
     sub_scored["right"] = local[sub_scored["right"].to_numpy()]
+    sub_scored = sub_scored.reset_index(drop=True)
 
     def _local_links(links):
         if links is None or not len(links):
             return None
-        both = redo[links["left"].to_numpy()] & redo[links["right"].to_numpy()]
+        both = region[links["left"].to_numpy()] & region[links["right"].to_numpy()]
         return pd.DataFrame({"left": local[links["left"].to_numpy()[both]],
                              "right": local[links["right"].to_numpy()[both]]})
 
-    sub_contacts = contacts.iloc[rows].reset_index(drop=True)
+    sub_must, sub_cannot = _local_links(must_link), _local_links(cannot_link)
+    sub_contacts = contacts.iloc[members].reset_index(drop=True)
+    sub_components = graph_components(len(members), sub_scored, model.match_threshold, sub_must, sub_cannot)
     sub_labels, refused = safe_clusters(
-        len(rows), sub_scored.reset_index(drop=True), model.match_threshold,
+        len(members), sub_scored, model.match_threshold,
         score_pairs_fn=lambda pairs: model.predict(sub_contacts, pairs),
         contradiction_rules=(model.clustering or {}).get("cannot_link"),
-        must_link=_local_links(must_link), cannot_link=_local_links(cannot_link),
+        must_link=sub_must, cannot_link=sub_cannot,
     )
-    labels = keys.map(old["cluster"]).to_numpy(dtype=np.float64)
-    if np.isnan(labels[~redo]).any():  # cannot happen: such records are rematched, hence redone
-        raise RuntimeError("incremental clustering: a record outside the redone components has no old cluster")
-    offset = (np.nanmax(labels[~redo]) + 1) if (~redo).any() else 0
-    labels[rows] = sub_labels + offset
-    _, dense = np.unique(labels.astype(np.int64), return_inverse=True)
+    outside = np.flatnonzero(~region)
+    old_rows = rows[outside]
+    if (old_rows < 0).any():  # cannot happen: new records are rematched, hence in the region
+        raise RuntimeError("incremental clustering: a record outside the affected region has no old cluster")
+    labels = np.empty(n, dtype=np.int64)
+    components = np.empty(n, dtype=np.int64)
+    labels[outside] = membership["cluster"].to_numpy(np.int64)[old_rows]
+    components[outside] = membership["component"].to_numpy(np.int64)[old_rows]
+    labels[members] = sub_labels + (labels[outside].max() + 1 if len(outside) else 0)
+    components[members] = sub_components + (int(membership["component"].max()) + 1 if len(membership) else 0)
+    _, dense = np.unique(labels, return_inverse=True)
     if len(refused):
-        refused = refused.assign(left=rows[refused["left"].to_numpy(dtype=np.int64)],
-                                 right=rows[refused["right"].to_numpy(dtype=np.int64)])
-    return ClusterUpdate(cluster_records(contacts, dense), components, redo, refused)
+        refused = refused.assign(left=members[refused["left"].to_numpy(dtype=np.int64)],
+                                 right=members[refused["right"].to_numpy(dtype=np.int64)])
+    return ClusterUpdate(cluster_records(contacts, dense), components, region, refused)
 
 
 # -- 6. golden records -----------------------------------------------------------------------------
@@ -478,29 +570,47 @@ def birthdays_between(dob: pd.Series, since: str | None, until: str | None) -> n
 def build_snapshot(contacts: pd.DataFrame, hashes: np.ndarray, scored: pd.DataFrame, clusters: pd.DataFrame,
                    components: np.ndarray, oversized: pd.DataFrame, suppressed_keys: pd.Index,
                    golden: pd.DataFrame, crosswalk: pd.DataFrame, lineage: pd.DataFrame, links: pd.DataFrame,
-                   model: MatchModel, meta: dict) -> MatchSnapshot:
+                   suggestions: pd.DataFrame, model: MatchModel, meta: dict,
+                   carried: pd.DataFrame | None = None) -> MatchSnapshot:
     """``contacts``/``clusters``/``components`` cover every record of the run (erased ones too);
-    the snapshot keeps erased people's ids and labels only."""
+    the snapshot keeps erased people's ids and labels only. ``scored``: the pairs of this run
+    (all of them, or an incremental run's region); ``carried``: the stored pairs an incremental
+    run kept as they were (level codes, left/right = positions in ``contacts``)."""
     keep = ~contacts["contact_key"].isin(suppressed_keys).to_numpy()
     position = np.full(len(contacts), -1, dtype=np.int64)
     position[keep] = np.arange(int(keep.sum()))
-    left, right = scored["left"].to_numpy(), scored["right"].to_numpy()
-    both = keep[left] & keep[right]
     # Level codes only: weights and probabilities follow from them and the model (with_stored_scores).
-    derived = [c for c in scored.columns if c.endswith("_weight") or c == "match_probability"]
-    stored = scored.loc[both, [c for c in scored.columns if c not in derived]].copy()
-    stored["left"], stored["right"] = position[left[both]], position[right[both]]
-    for column in stored.columns:
-        if isinstance(stored[column].dtype, pd.CategoricalDtype):
-            # Level codes (int8): turned back into categoricals without parsing a string per pair.
-            stored[column] = stored[column].cat.codes
+    derived = {c for c in scored.columns if c.endswith("_weight") or c == "match_probability"}
+    parts = [scored[[c for c in scored.columns if c not in derived]]]
+    if carried is not None:
+        parts.append(carried)
+    pairs = {}
+    for column in parts[0].columns:
+        arrays = []
+        for part in parts:
+            values = part[column]
+            if isinstance(values.dtype, pd.CategoricalDtype):
+                # Level codes (int8): turned back into categoricals without parsing a string per pair.
+                values = values.cat.codes
+            arrays.append(values.to_numpy())
+        pairs[column] = np.concatenate(arrays) if len(arrays) > 1 else arrays[0]
+    left, right = position[pairs["left"]], position[pairs["right"]]
+    both = (left >= 0) & (right >= 0)
+    pairs["left"], pairs["right"] = left, right
+    stored = pd.DataFrame({c: v[both] for c, v in pairs.items()})
     kept_contacts = contacts[keep].reset_index(drop=True).assign(record_hash=hashes[keep])
-    membership = pd.DataFrame({"contact_key": contacts["contact_key"].to_numpy(),
-                               "component": np.asarray(components, dtype=np.int64),
-                               "cluster": clusters["cluster"].to_numpy(dtype=np.int64)})
+    # Kept records first, in the order of kept_contacts, then erased people's ids.
+    order = np.concatenate([np.flatnonzero(keep), np.flatnonzero(~keep)])
+    membership = pd.DataFrame({"contact_key": contacts["contact_key"].to_numpy()[order],
+                               "component": np.asarray(components, dtype=np.int64)[order],
+                               "cluster": clusters["cluster"].to_numpy(dtype=np.int64)[order]})
+    at = pd.Index(kept_contacts["contact_key"])
+    queue = suggestions.assign(_left=at.get_indexer(suggestions["a_contact_key"]),
+                               _right=at.get_indexer(suggestions["b_contact_key"]))
     link_columns = ["left_key", "right_key", "action"]
-    return MatchSnapshot(kept_contacts, stored.reset_index(drop=True), membership, oversized.reset_index(drop=True),
+    return MatchSnapshot(kept_contacts, stored, membership, oversized.reset_index(drop=True),
                          golden, crosswalk, lineage,
                          links[link_columns].astype(str) if len(links) else pd.DataFrame(columns=link_columns),
-                         model_parameters(model), {**meta, "written_at": time.strftime("%Y-%m-%dT%H:%M:%SZ",
-                                                                                          time.gmtime())})
+                         queue, model_parameters(model),
+                         {**meta, "kept_records": int(keep.sum()),
+                          "written_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})

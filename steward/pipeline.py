@@ -16,13 +16,11 @@ from steward.config import Project, SourceConfig
 from steward.contacts import normalise_contacts
 from steward.golden import Survivorship, build_golden_records
 from steward.identity import now_utc
-from steward.incremental import (NEW, REMOVED, SNAPSHOT_FORMAT, MatchSnapshot, birthdays_between, build_snapshot,
-                                 content_hashes,
-                                 detect_changes,
-                                 fresh_pairs, incremental_clusters, incremental_golden,
-                                 normalise_incremental, rematch_mask, rules_fingerprint, with_parameters,
-                                 with_stored_scores)
-from steward.matching.blocking import BlockingResult, candidate_pairs, parse_rules
+from steward.incremental import (NEW, REMOVED, SNAPSHOT_FORMAT, MatchSnapshot, affected_region, birthdays_between,
+                                 build_snapshot, carried_pairs, content_hashes, detect_changes, fresh_pairs,
+                                 incremental_clusters, incremental_golden, normalise_incremental, rematch_mask,
+                                 rules_fingerprint, with_parameters, with_stored_scores)
+from steward.matching.blocking import BlockingResult, block_codes, candidate_pairs, parse_rules
 from steward.matching.cluster import cluster_records, graph_components, safe_clusters
 from steward.matching.model import MatchModel, classify, explanation_texts
 from steward.consent import ConsentRules, confirmed_sources
@@ -74,7 +72,8 @@ def merge_suggestions(scored: pd.DataFrame, contacts: pd.DataFrame, model: Match
     pair_ids = pd.Series(keys[first], index=grey.index) + "~" + pd.Series(keys[second], index=grey.index)
     if decided:
         grey, pair_ids = grey[~pair_ids.isin(decided)], pair_ids[~pair_ids.isin(decided)]
-    order = np.argsort(-grey["match_probability"].to_numpy(), kind="stable")
+    # Best first, ties by pair id: the same queue order whichever way the pairs were found.
+    order = np.lexsort((pair_ids.to_numpy(dtype=str), -grey["match_probability"].round(4).to_numpy()))
     grey, pair_ids = grey.iloc[order], pair_ids.iloc[order]
     side = contacts[SIDE_BY_SIDE].reset_index(drop=True)
     left = side.iloc[grey["left"].to_numpy()].add_prefix("a_").reset_index(drop=True)
@@ -304,7 +303,8 @@ def snapshot_reason(snapshot: MatchSnapshot | None, fingerprint: str, matching: 
 
 # -- a run that may be incremental, stage by stage (the Dagster assets call these one by one) ------------
 
-CHANGE_COLUMNS = ["contact_key", "change", "rematch", "record_hash", "incremental"]
+# snapshot_row: the record's row in the snapshot's membership (-1: new), found once.
+CHANGE_COLUMNS = ["contact_key", "change", "rematch", "record_hash", "incremental", "snapshot_row"]
 
 
 def is_incremental(changes: pd.DataFrame) -> bool:
@@ -324,31 +324,46 @@ def removed_keys(changes: pd.DataFrame) -> pd.Index:
     return pd.Index(changes.loc[changes["change"] == REMOVED, "contact_key"])
 
 
+def snapshot_rows(changes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(snapshot row per present record, snapshot rows of the removed records)."""
+    rows = changes["snapshot_row"].to_numpy(dtype=np.int64)
+    gone = (changes["change"] == REMOVED).to_numpy()
+    return rows[~gone], rows[gone]
+
+
 def normalise_for_run(records: pd.DataFrame, matching: dict, survivorship: dict, normalise_options: dict | None,
                       stewardship: Stewardship, snapshot: MatchSnapshot | None,
-                      full_requested: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, str | None, dict]:
+                      full_requested: bool = False,
+                      block_cache: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame, str | None, dict]:
     """(contacts, contact_changes, why a full rebuild or None, why records are rematched).
 
     ``contact_changes``: CHANGE_COLUMNS, one row per contact (aligned), then one per
-    removed record; ``incremental`` says which way the rest of the run goes."""
+    removed record; ``incremental`` says which way the rest of the run goes.
+    ``block_cache``: a dict that keeps the block codes computed here for ``pairs_for_run``
+    (same process only)."""
     records = records.reset_index(drop=True)
     fingerprint = run_fingerprint(matching, survivorship, normalise_options, stewardship)
     reason = "a full rebuild was asked for" if full_requested else snapshot_reason(snapshot, fingerprint, matching)
     if reason is not None:
         contacts = normalise_contacts(records, **(normalise_options or {}))
         changes = pd.DataFrame({"contact_key": contacts["contact_key"].to_numpy(), "change": NEW, "rematch": True,
-                                "record_hash": content_hashes(records), "incremental": False})
+                                "record_hash": content_hashes(records), "incremental": False, "snapshot_row": -1})
         return contacts, changes, reason, {}
     detected = detect_changes(records, snapshot)
-    contacts = normalise_incremental(records, detected, snapshot, normalise_options)
+    contacts, recomputed = normalise_incremental(records, detected, snapshot, normalise_options)
     model = with_parameters(MatchModel.from_config(matching), snapshot.model)
-    rematch, why = rematch_mask(contacts, detected, snapshot, matching, model, decision_links(stewardship))
+    blocks = block_codes(contacts, parse_rules(matching)[0])
+    if block_cache is not None:
+        block_cache["blocks"] = blocks
+    rematch, why = rematch_mask(contacts, detected, recomputed, snapshot, matching, model,
+                                decision_links(stewardship), blocks)
     why = {**detected.counts(), "rematched": why}
     changes = pd.concat([
         pd.DataFrame({"contact_key": contacts["contact_key"].to_numpy(), "change": detected.status, "rematch": rematch,
-                      "record_hash": detected.hashes, "incremental": True}),
+                      "record_hash": detected.hashes, "incremental": True, "snapshot_row": detected.rows}),
         pd.DataFrame({"contact_key": detected.removed.to_numpy(dtype=object), "change": REMOVED, "rematch": False,
-                      "record_hash": np.zeros(len(detected.removed), dtype=np.uint64), "incremental": True}),
+                      "record_hash": np.zeros(len(detected.removed), dtype=np.uint64), "incremental": True,
+                      "snapshot_row": detected.removed_rows}),
     ], ignore_index=True)
     return contacts, changes, None, why
 
@@ -359,11 +374,13 @@ def decision_links(stewardship: Stewardship) -> pd.DataFrame:
     return current_links(stewardship.decisions)
 
 
-def pairs_for_run(contacts: pd.DataFrame, changes: pd.DataFrame, matching: dict) -> BlockingResult:
+def pairs_for_run(contacts: pd.DataFrame, changes: pd.DataFrame, matching: dict,
+                  block_cache: dict | None = None) -> BlockingResult:
     """All candidate pairs (full rebuild) or only those touching rematched records."""
     if not is_incremental(changes):
         return find_candidates(contacts, matching)
-    pairs, oversized = fresh_pairs(contacts, rematched(changes), matching)
+    blocks = (block_cache or {}).pop("blocks", None)
+    pairs, oversized = fresh_pairs(contacts, rematched(changes), matching, blocks)
     return BlockingResult(pairs=pairs, skipped_keys=oversized)
 
 
@@ -377,10 +394,16 @@ def model_for_run(contacts: pd.DataFrame, pairs: pd.DataFrame, matching: dict, c
 
 
 def score_for_run(contacts: pd.DataFrame, pairs: pd.DataFrame, model: MatchModel, changes: pd.DataFrame,
-                  snapshot: MatchSnapshot | None) -> pd.DataFrame:
+                  snapshot: MatchSnapshot | None, decisions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Full rebuild: every candidate pair. Incremental: the pairs scored now plus the stored
+    pairs inside the affected region (``affected_region``), weights from the stored levels."""
     scored = model.predict(contacts, pairs)
     if is_incremental(changes):
-        scored = with_stored_scores(contacts, rematched(changes), snapshot, scored, model)
+        rows, gone = snapshot_rows(changes)
+        rematch = rematched(changes)
+        region = affected_region(rematch, rows, gone, snapshot.membership, scored, model.match_threshold,
+                                 links_for(decisions, contacts)[0] if decisions is not None else None)
+        scored = with_stored_scores(rematch, region, rows, snapshot, scored, model)
     return scored
 
 
@@ -389,7 +412,8 @@ def cluster_for_run(contacts: pd.DataFrame, scored: pd.DataFrame, model: MatchMo
     """(clusters with ``component`` and ``reclustered`` columns, refused links)."""
     must_link, cannot_link = links_for(decisions, contacts) if decisions is not None else (None, None)
     if is_incremental(changes):
-        update = incremental_clusters(contacts, scored, model, rematched(changes), removed_keys(changes), snapshot,
+        rows, gone = snapshot_rows(changes)
+        update = incremental_clusters(contacts, scored, model, rematched(changes), rows, gone, snapshot.membership,
                                       must_link, cannot_link)
         clusters, refused, components, redo = update.clusters, update.refused, update.components, update.reclustered
     else:
@@ -434,19 +458,56 @@ def golden_for_run(contacts: pd.DataFrame, clusters: pd.DataFrame, survivorship:
 
 def snapshot_for_run(contacts: pd.DataFrame, changes: pd.DataFrame, scored: pd.DataFrame, clusters: pd.DataFrame,
                      oversized: pd.DataFrame, suppressed: pd.DataFrame, golden: pd.DataFrame, crosswalk: pd.DataFrame,
-                     lineage: pd.DataFrame, model: MatchModel, matching: dict, survivorship: dict,
-                     normalise_options: dict | None, stewardship: Stewardship) -> MatchSnapshot:
+                     lineage: pd.DataFrame, suggestions: pd.DataFrame, model: MatchModel, matching: dict,
+                     survivorship: dict, normalise_options: dict | None, stewardship: Stewardship,
+                     previous: MatchSnapshot | None = None) -> MatchSnapshot:
     """The snapshot a finished run leaves for the next one (every record and pair of the run,
-    erased people by id only)."""
+    erased people by id only). Incremental runs: ``scored`` holds the affected region's pairs,
+    the other pairs come from ``previous`` as they were."""
     meta = {"format": SNAPSHOT_FORMAT,
             "fingerprint": run_fingerprint(matching, survivorship, normalise_options, stewardship),
             "erasure": erasure_fingerprint(stewardship),
             "mode": "incremental" if is_incremental(changes) else "full",
             "run_at": stewardship.run_at or now_utc(),
             "records": len(contacts), "golden": len(golden)}
+    carried = None
+    if is_incremental(changes):
+        rows, _ = snapshot_rows(changes)
+        stored = previous.scored
+        keep, left, right = carried_pairs(rematched(changes), clusters["reclustered"].to_numpy(dtype=bool), rows,
+                                          previous.kept_records, stored["left"].to_numpy(), stored["right"].to_numpy())
+        carried = stored[keep].assign(left=left, right=right)
     return build_snapshot(contacts, present(changes)["record_hash"].to_numpy(dtype=np.uint64), scored, clusters,
                           clusters["component"].to_numpy(), oversized, pd.Index(suppressed["contact_key"]), golden,
-                          crosswalk, lineage, decision_links(stewardship), model, meta)
+                          crosswalk, lineage, decision_links(stewardship), suggestions, model, meta, carried)
+
+
+def suggestions_for_run(scored: pd.DataFrame, contacts: pd.DataFrame, model: MatchModel,
+                        decisions: pd.DataFrame | None, clusters: pd.DataFrame, changes: pd.DataFrame,
+                        snapshot: MatchSnapshot | None, suppressed_keys: pd.Index | None = None) -> pd.DataFrame:
+    """The review queue: ``merge_suggestions`` over this run's pairs, without erased people.
+    Incremental runs add the stored suggestions between records the change did not reach
+    (same scores, same clusters: still waiting for a reviewer). ``contacts``/``clusters``:
+    every record of the run, erased ones too."""
+    decided = decided_pair_ids(decisions) if decisions is not None else None
+    out = merge_suggestions(scored, contacts, model, decided, clusters)
+    if is_incremental(changes) and len(snapshot.suggestions):
+        rows, _ = snapshot_rows(changes)
+        stored = snapshot.suggestions
+        keep, _, _ = carried_pairs(rematched(changes), clusters["reclustered"].to_numpy(dtype=bool), rows,
+                                   snapshot.kept_records, stored["_left"].to_numpy(np.int64),
+                                   stored["_right"].to_numpy(np.int64))
+        carried = stored.loc[keep, list(out.columns)]
+        if decided:
+            carried = carried[~carried["pair_id"].isin(decided)]
+        out = pd.concat([out, carried], ignore_index=True)
+        out = out.sort_values(["match_probability", "pair_id"], ascending=[False, True], kind="mergesort",
+                              ignore_index=True)
+    if suppressed_keys is not None and len(suppressed_keys):
+        # Erased people never reach a reviewer's screen.
+        out = out[~(out["a_contact_key"].isin(suppressed_keys) | out["b_contact_key"].isin(suppressed_keys))]
+        out = out.reset_index(drop=True)
+    return out
 
 
 def dedupe_incremental(records: pd.DataFrame, quarantine: pd.DataFrame, matching: dict, survivorship: dict,
@@ -463,19 +524,20 @@ def dedupe_incremental(records: pd.DataFrame, quarantine: pd.DataFrame, matching
     stage, done, timings = timer.start, timer.done, timer.timings
 
     stage("normalise")
+    block_cache: dict = {}
     contacts, changes, reason, why = normalise_for_run(records, matching, survivorship, normalise_options,
-                                                       stewardship, snapshot, full_requested)
+                                                       stewardship, snapshot, full_requested, block_cache)
     done("normalise")
     if reason is not None:
         log.info("full rebuild: %s", reason)
     stage("block")
-    blocking = pairs_for_run(contacts, changes, matching)
+    blocking = pairs_for_run(contacts, changes, matching, block_cache)
     done("block")
     stage("fit")
     model = model_for_run(contacts, blocking.pairs, matching, changes, snapshot)
     done("fit")
     stage("score")
-    scored = score_for_run(contacts, blocking.pairs, model, changes, snapshot)
+    scored = score_for_run(contacts, blocking.pairs, model, changes, snapshot, stewardship.decisions)
     done("score")
     stage("cluster")
     clusters, _refused = cluster_for_run(contacts, scored, model, changes, snapshot, stewardship.decisions)
@@ -485,9 +547,10 @@ def dedupe_incremental(records: pd.DataFrame, quarantine: pd.DataFrame, matching
         contacts, clusters, stewardship, changes, snapshot.meta if snapshot is not None else None, scored)
     if len(suppressed):
         quarantine = pd.concat([quarantine, to_quarantine(suppressed)], ignore_index=True)
-    decisions = stewardship.decisions
-    suggestions = merge_suggestions(kept_scored, kept_contacts, model,
-                                    decided_pair_ids(decisions) if decisions is not None else None, kept_clusters)
+    stage("suggest")
+    suggestions = suggestions_for_run(scored, contacts, model, stewardship.decisions, clusters, changes, snapshot,
+                                      pd.Index(suppressed["contact_key"]))
+    done("suggest")
     stage("merge")
     merged, touched = golden_for_run(kept_contacts, kept_clusters, survivorship, stewardship, changes, snapshot)
     done("merge")
@@ -503,7 +566,9 @@ def dedupe_incremental(records: pd.DataFrame, quarantine: pd.DataFrame, matching
     if incremental:
         log.info("incremental run: %s; %d pairs scored, %d records clustered again, %d golden ids written",
                  why, len(blocking.pairs), int(clusters["reclustered"].sum()), len(touched))
+    stage("snapshot")
     next_snapshot = snapshot_for_run(all_contacts, changes, all_scored, all_clusters, blocking.skipped_keys,
-                                     suppressed, merged.golden, merged.crosswalk, merged.lineage, model, matching,
-                                     survivorship, normalise_options, stewardship)
+                                     suppressed, merged.golden, merged.crosswalk, merged.lineage, suggestions, model,
+                                     matching, survivorship, normalise_options, stewardship, snapshot)
+    done("snapshot")
     return result, next_snapshot

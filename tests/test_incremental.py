@@ -16,7 +16,7 @@ import pytest
 from steward.config import load_project
 from steward.demo import demo_sources, generate_demo_data
 from steward.erasure import erasure_request_rows
-from steward.incremental import MatchSnapshot, detect_changes
+from steward.incremental import MatchSnapshot, detect_changes, with_stored_scores
 from steward.matching.blocking import block_codes, candidate_pairs, parse_rules
 from steward.matching.incremental_blocking import pairs_touching
 from steward.pipeline import Stewardship, dedupe, dedupe_incremental, load_all
@@ -68,6 +68,20 @@ def _partition(crosswalk: pd.DataFrame) -> set[tuple[str, ...]]:
     return {tuple(sorted(g)) for g in keys.groupby(crosswalk["golden_id"]).agg(list)}
 
 
+def _snapshot_pairs(snapshot) -> pd.DataFrame:
+    """Stored pairs by contact keys (smaller first) with their level codes, in key order."""
+    keys = snapshot.contacts["contact_key"].to_numpy()
+    a, b = keys[snapshot.scored["left"].to_numpy()], keys[snapshot.scored["right"].to_numpy()]
+    levels = snapshot.scored.drop(columns=["left", "right"])
+    frame = pd.concat([pd.DataFrame({"a": np.minimum(a, b), "b": np.maximum(a, b)}), levels], axis=1)
+    return frame.sort_values(["a", "b"], ignore_index=True)
+
+
+def _snapshot_groups(snapshot, column: str) -> set[tuple[str, ...]]:
+    members = snapshot.membership
+    return {tuple(sorted(g)) for g in members["contact_key"].groupby(members[column]).agg(list)}
+
+
 def _assert_same(incremental, full):
     assert _partition(incremental.crosswalk) == _partition(full.crosswalk)
     pd.testing.assert_frame_equal(_text(incremental.crosswalk, ["golden_id", "source", "record_id"]),
@@ -113,12 +127,21 @@ def test_incremental_run_equals_full_rebuild(demo_records, project, tmp_path, ma
                                "golden_id": None, "match_probability": 0.99, "explanation": ""}])
     tonight_stewardship = _stewardship(project, first.crosswalk, first.id_registry, "2026-11-25", erasure, decisions)
 
-    night, _ = dedupe_incremental(tonight, quarantine, matching, survivorship, snapshot,
-                                  normalise_options=options, stewardship=tonight_stewardship)
+    night, next_snapshot = dedupe_incremental(tonight, quarantine, matching, survivorship, snapshot,
+                                              normalise_options=options, stewardship=tonight_stewardship)
     full = dedupe(tonight, quarantine, matching, survivorship, normalise_options=options,
                   stewardship=tonight_stewardship)
     assert night.mode == "incremental"
     _assert_same(night, full)
+    # The review queue in the same order, and the snapshot the next night starts from holds what a
+    # full rebuild's would: every pair with the same levels (pairs the change did not reach were
+    # carried over untouched), the same components' members and the same queue.
+    assert list(night.suggestions["pair_id"]) == list(full.suggestions["pair_id"])
+    _, full_snapshot = dedupe_incremental(tonight, quarantine, matching, survivorship, None,
+                                          normalise_options=options, stewardship=tonight_stewardship)
+    assert _snapshot_pairs(next_snapshot).equals(_snapshot_pairs(full_snapshot))
+    assert _snapshot_groups(next_snapshot, "component") == _snapshot_groups(full_snapshot, "component")
+    assert list(next_snapshot.suggestions["pair_id"]) == list(full_snapshot.suggestions["pair_id"])
     # Normalised records too, column for column and type for type (unchanged ones came from the snapshot).
     pd.testing.assert_frame_equal(night.all_contacts.astype(object).where(night.all_contacts.notna(), None),
                                   full.all_contacts.astype(object).where(full.all_contacts.notna(), None))
@@ -157,14 +180,23 @@ def test_nothing_changed_writes_nothing(demo_records, project):
     assert again.changes["unchanged"] == len(records) and again.changes["rematched"]["total"] == 0
     assert len(again.blocking.pairs) == 0 and again.touched_ids == set()
     assert _partition(again.crosswalk) == _partition(first.crosswalk)
+    # Nothing changed, so no region: no pair was scored or re-weighted, the review queue is the stored one.
+    assert len(again.all_scored) == 0 and again.changes["reclustered"] == 0
+    assert list(again.suggestions["pair_id"]) == list(first.suggestions["pair_id"])
     # Stored pairs keep only their levels; weights and probabilities recomputed from them are the
-    # very same numbers (records were shuffled, so compare by contact keys).
-    def by_keys(result):
-        keys = result.all_contacts["contact_key"].to_numpy()
-        frame = result.all_scored.assign(a=keys[result.all_scored["left"]], b=keys[result.all_scored["right"]])
+    # very same numbers (records were shuffled, so compare by contact keys): every stored pair
+    # re-weighted as if all records were in the affected region.
+    shuffled = records.sample(frac=1.0, random_state=1)
+    detected = detect_changes(shuffled, snapshot)
+    everyone = np.ones(len(shuffled), dtype=bool)
+    reweighted = with_stored_scores(~everyone, everyone, detected.rows, snapshot, first.all_scored.iloc[:0],
+                                    first.model)
+    def by_keys(scored, keys):
+        frame = scored.assign(a=keys[scored["left"]], b=keys[scored["right"]])
         lo, hi = frame[["a", "b"]].min(axis=1), frame[["a", "b"]].max(axis=1)
         return frame.assign(a=lo, b=hi).sort_values(["a", "b"]).reset_index(drop=True)
-    before, after = by_keys(first), by_keys(again)
+    before = by_keys(first.all_scored, first.all_contacts["contact_key"].to_numpy())
+    after = by_keys(reweighted, again.all_contacts["contact_key"].to_numpy())
     assert len(before) == len(after) > 0
     for column in ["match_weight", "match_probability", "first_name_weight", "email_weight"]:
         assert np.array_equal(before[column].to_numpy(), after[column].to_numpy()), column
