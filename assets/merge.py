@@ -60,7 +60,7 @@ def golden_records(steward: StewardProject, state: StewardState, normalised_cont
     incremental = is_incremental(contact_changes)
     snapshot = state.snapshot(project, "membership", "golden", "crosswalk", "lineage") if incremental else None
     merged, touched = golden_for_run(contacts, clusters, project.survivorship(), stewardship, contact_changes,
-                                     snapshot)
+                                     snapshot, pd.Index(suppressed_records["contact_key"]))
     golden, crosswalk = merged.golden, merged.crosswalk
     # What the next run needs: this crosswalk (previous ids; the review job checks golden ids
     # against it), the id registry and the id events (merged_into / split_from / retired).

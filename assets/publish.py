@@ -39,7 +39,7 @@ def crm_golden_contacts(steward: StewardProject, crm: CrmDatabase, state: Stewar
     })
 
 
-@dg.asset(group_name="publish", deps=["crm_golden_contacts"], kinds={"parquet"})
+@dg.asset(group_name="publish", deps=["crm_golden_contacts"], kinds={"arrow"})
 def match_snapshot(steward: StewardProject, state: StewardState, normalised_contacts: pd.DataFrame,
                    contact_changes: pd.DataFrame, scored_pairs: pd.DataFrame, contact_clusters: pd.DataFrame,
                    oversized_blocking_keys: pd.DataFrame, suppressed_records: pd.DataFrame,

@@ -16,7 +16,7 @@ from steward.config import Project, SourceConfig
 from steward.contacts import normalise_contacts
 from steward.golden import Survivorship, build_golden_records
 from steward.identity import now_utc
-from steward.incremental import (NEW, REMOVED, SNAPSHOT_FORMAT, MatchSnapshot, affected_region, birthdays_between,
+from steward.incremental import (HASH_METHOD, NEW, REMOVED, SNAPSHOT_FORMAT, MatchSnapshot, affected_region, birthdays_between,
                                  build_snapshot, carried_pairs, content_hashes, detect_changes, fresh_pairs,
                                  incremental_clusters, incremental_golden, normalise_incremental, rematch_mask,
                                  rules_fingerprint, with_parameters, with_stored_scores)
@@ -295,6 +295,8 @@ def snapshot_reason(snapshot: MatchSnapshot | None, fingerprint: str, matching: 
         return "the snapshot was written by another version of crm-steward"
     if snapshot.meta.get("fingerprint") != fingerprint:
         return "the rules changed since the snapshot's run"
+    if snapshot.meta.get("hash") != HASH_METHOD:
+        return "the snapshot's content hashes were made another way (DuckDB upgraded?)"
     if any(spec.get("term_frequency") for spec in matching.get("comparisons") or []):
         # Term frequencies move with every new record, so stored scores would drift.
         return "term-frequency adjustment is on"
@@ -341,7 +343,8 @@ def normalise_for_run(records: pd.DataFrame, matching: dict, survivorship: dict,
     removed record; ``incremental`` says which way the rest of the run goes.
     ``block_cache``: a dict that keeps the block codes computed here for ``pairs_for_run``
     (same process only)."""
-    records = records.reset_index(drop=True)
+    if not isinstance(records.index, pd.RangeIndex) or records.index.start != 0 or records.index.step != 1:
+        records = records.reset_index(drop=True)  # (a copy of every record: only when needed)
     fingerprint = run_fingerprint(matching, survivorship, normalise_options, stewardship)
     reason = "a full rebuild was asked for" if full_requested else snapshot_reason(snapshot, fingerprint, matching)
     if reason is not None:
@@ -433,8 +436,9 @@ def erase_for_run(contacts: pd.DataFrame, clusters: pd.DataFrame, stewardship: S
 
 
 def golden_for_run(contacts: pd.DataFrame, clusters: pd.DataFrame, survivorship: dict, stewardship: Stewardship,
-                   changes: pd.DataFrame, snapshot: MatchSnapshot | None):
-    """(GoldenResult-like, golden ids written: None = all). ``contacts``/``clusters`` without erased people."""
+                   changes: pd.DataFrame, snapshot: MatchSnapshot | None, suppressed_keys: pd.Index | None = None):
+    """(GoldenResult-like, golden ids written: None = all). ``contacts``/``clusters`` without erased
+    people; ``suppressed_keys``: the erased people's records of this run."""
     rules = Survivorship(survivorship)
 
     def build(sub_contacts, sub_clusters, previous, registry, reserved=None):
@@ -452,7 +456,7 @@ def golden_for_run(contacts: pd.DataFrame, clusters: pd.DataFrame, survivorship:
     if aged.any():
         redo = redo | clusters["cluster"].isin(clusters.loc[aged, "cluster"]).to_numpy()
     update = incremental_golden(contacts, clusters, redo, removed_keys(changes), snapshot, build,
-                                stewardship.previous_crosswalk, stewardship.id_registry)
+                                stewardship.previous_crosswalk, stewardship.id_registry, suppressed_keys)
     return update, update.touched_ids
 
 
@@ -464,7 +468,7 @@ def snapshot_for_run(contacts: pd.DataFrame, changes: pd.DataFrame, scored: pd.D
     """The snapshot a finished run leaves for the next one (every record and pair of the run,
     erased people by id only). Incremental runs: ``scored`` holds the affected region's pairs,
     the other pairs come from ``previous`` as they were."""
-    meta = {"format": SNAPSHOT_FORMAT,
+    meta = {"format": SNAPSHOT_FORMAT, "hash": HASH_METHOD,
             "fingerprint": run_fingerprint(matching, survivorship, normalise_options, stewardship),
             "erasure": erasure_fingerprint(stewardship),
             "mode": "incremental" if is_incremental(changes) else "full",
@@ -476,7 +480,9 @@ def snapshot_for_run(contacts: pd.DataFrame, changes: pd.DataFrame, scored: pd.D
         stored = previous.scored
         keep, left, right = carried_pairs(rematched(changes), clusters["reclustered"].to_numpy(dtype=bool), rows,
                                           previous.kept_records, stored["left"].to_numpy(), stored["right"].to_numpy())
-        carried = stored[keep].assign(left=left, right=right)
+        # Column by column (a boolean take of a 20M-row frame would copy it twice).
+        carried = {c: stored[c].to_numpy()[keep] for c in stored.columns if c not in ("left", "right")}
+        carried.update(left=left, right=right)
     return build_snapshot(contacts, present(changes)["record_hash"].to_numpy(dtype=np.uint64), scored, clusters,
                           clusters["component"].to_numpy(), oversized, pd.Index(suppressed["contact_key"]), golden,
                           crosswalk, lineage, decision_links(stewardship), suggestions, model, meta, carried)
@@ -552,7 +558,8 @@ def dedupe_incremental(records: pd.DataFrame, quarantine: pd.DataFrame, matching
                                       pd.Index(suppressed["contact_key"]))
     done("suggest")
     stage("merge")
-    merged, touched = golden_for_run(kept_contacts, kept_clusters, survivorship, stewardship, changes, snapshot)
+    merged, touched = golden_for_run(kept_contacts, kept_clusters, survivorship, stewardship, changes, snapshot,
+                                     pd.Index(suppressed["contact_key"]))
     done("merge")
     incremental = is_incremental(changes)
     result = DedupeResult(records, quarantine, kept_contacts, blocking, kept_scored, suggestions, kept_clusters,
