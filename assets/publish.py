@@ -50,7 +50,8 @@ def match_snapshot(steward: StewardProject, state: StewardState, normalised_cont
     project = steward.project
     stewardship = Stewardship.from_project(project, state.store(project))
     # Nightly: the stored pairs the change did not reach are carried over from the last snapshot.
-    previous = state.snapshot(project, "scored") if is_incremental(contact_changes) else None
+    # (Records stay Arrow: those still exact are taken over without conversion.)
+    previous = state.snapshot(project, "scored", "contacts") if is_incremental(contact_changes) else None
     snapshot = snapshot_for_run(normalised_contacts, contact_changes, scored_pairs, contact_clusters,
                                 oversized_blocking_keys, suppressed_records, golden_contacts, golden_crosswalk,
                                 golden_lineage, merge_suggestions, match_model, project.matching(),
@@ -60,7 +61,7 @@ def match_snapshot(steward: StewardProject, state: StewardState, normalised_cont
     size = sum(f.stat().st_size for f in path.iterdir())
     return dg.MaterializeResult(metadata={
         "path": dg.MetadataValue.path(str(path)),
-        "records": len(snapshot.contacts),
+        "records": snapshot.kept_records,
         "scored_pairs": len(snapshot.scored),
         "golden_records": len(snapshot.golden),
         "size_mb": round(size / 1e6, 1),

@@ -134,7 +134,9 @@ _FRAMES = ("contacts", "scored", "membership", "oversized", "golden", "crosswalk
 class MatchSnapshot:
     """What one run leaves for the next (see the module docstring)."""
 
-    contacts: pd.DataFrame  # normalised records matched last run (erased people left out) + record_hash
+    # Normalised records matched last run (erased people left out) + record_hash: a DataFrame, or the
+    # Arrow table as read or assembled (turned into a DataFrame only when ``contacts`` is asked for).
+    contacts_data: pd.DataFrame | pa.Table
     scored: pd.DataFrame  # scored candidate pairs between them: left/right = row positions in ``contacts``
     # contact_key, component, cluster for every record of the last run: the first len(contacts)
     # rows are ``contacts``' records in the same order, then erased people's.
@@ -147,11 +149,25 @@ class MatchSnapshot:
     suggestions: pd.DataFrame  # the review queue; _left/_right = rows in ``contacts``
     model: dict  # model_parameters()
     meta: dict = field(default_factory=dict)  # fingerprint, erasure fingerprint, written_at, counts
+    _contacts_frame: pd.DataFrame | None = field(default=None, init=False, repr=False)
+
+    @property
+    def contacts(self) -> pd.DataFrame:
+        if isinstance(self.contacts_data, pd.DataFrame):
+            return self.contacts_data
+        if self._contacts_frame is None:
+            self._contacts_frame = self.contacts_data.to_pandas()
+        return self._contacts_frame
+
+    @property
+    def contacts_table(self) -> pa.Table | None:
+        """The records as Arrow, where they were read or assembled that way (None: a DataFrame)."""
+        return self.contacts_data if isinstance(self.contacts_data, pa.Table) else None
 
     @property
     def kept_records(self) -> int:
         """How many records ``contacts`` holds (known without reading it)."""
-        return int(self.meta.get("kept_records", len(self.contacts)))
+        return int(self.meta.get("kept_records", len(self.contacts_data)))
 
     def save(self, directory: Path) -> None:
         """Write next to ``directory`` and swap it in with renames: a crash leaves the old snapshot."""
@@ -161,7 +177,10 @@ class MatchSnapshot:
             shutil.rmtree(staging)
         staging.mkdir(parents=True)
         def write(name: str) -> None:
-            frame = getattr(self, name)
+            frame = getattr(self, "contacts_data" if name == "contacts" else name)
+            if isinstance(frame, pa.Table):
+                feather.write_feather(frame, staging / f"{name}.arrow", compression="uncompressed")
+                return
             try:
                 table = pa.Table.from_pandas(frame, preserve_index=False)
             except (pa.ArrowTypeError, pa.ArrowInvalid):
@@ -196,13 +215,16 @@ class MatchSnapshot:
         if meta.get("format") != SNAPSHOT_FORMAT:
             frames = ()  # another layout: snapshot_reason() asks for a full rebuild, nothing is read
 
-        def read(name: str) -> pd.DataFrame:
+        def read(name: str) -> pd.DataFrame | pa.Table:
             if name not in frames:
                 return pd.DataFrame()
-            return feather.read_table(directory / f"{name}.arrow", memory_map=False).to_pandas()
+            table = feather.read_table(directory / f"{name}.arrow", memory_map=False)
+            # The records stay Arrow until asked for: a run that only carries them over never converts them.
+            return table if name == "contacts" else table.to_pandas()
 
         with ThreadPoolExecutor(max_workers=4) as pool:
             frames = dict(zip(_FRAMES, pool.map(read, _FRAMES)))
+        frames["contacts_data"] = frames.pop("contacts")
         return cls(**frames, model=json.loads((directory / "model.json").read_text()), meta=meta)
 
 
@@ -270,7 +292,8 @@ def normalise_incremental(records: pd.DataFrame, changes: Changes, snapshot: Mat
                           normalise_options: dict | None = None) -> tuple[pd.DataFrame, np.ndarray]:
     """Exactly ``normalise_contacts(records)``, with unchanged records taken from the snapshot;
     also the rows whose cross-record columns were recomputed (``refresh_match_keys``)."""
-    records = records.reset_index(drop=True)
+    if not isinstance(records.index, pd.RangeIndex) or records.index.start != 0 or records.index.step != 1:
+        records = records.reset_index(drop=True)
     reuse = changes.status == UNCHANGED
     fresh = normalise_record_fields(records[~reuse], **(normalise_options or {}))
     stored = snapshot.contacts
@@ -607,15 +630,31 @@ def build_snapshot(contacts: pd.DataFrame, hashes: np.ndarray, scored: pd.DataFr
                    components: np.ndarray, oversized: pd.DataFrame, suppressed_keys: pd.Index,
                    golden: pd.DataFrame, crosswalk: pd.DataFrame, lineage: pd.DataFrame, links: pd.DataFrame,
                    suggestions: pd.DataFrame, model: MatchModel, meta: dict,
-                   carried: dict[str, np.ndarray] | None = None) -> MatchSnapshot:
+                   carried: dict[str, np.ndarray] | None = None,
+                   reuse: tuple[pa.Table, np.ndarray, np.ndarray] | None = None) -> MatchSnapshot:
     """``contacts``/``clusters``/``components`` cover every record of the run (erased ones too);
     the snapshot keeps erased people's ids and labels only. ``scored``: the pairs of this run
     (all of them, or an incremental run's region); ``carried``: the stored pairs an incremental
-    run kept as they were (column -> array: level codes, left/right = positions in ``contacts``)."""
+    run kept as they were (column -> array: level codes, left/right = positions in ``contacts``).
+    ``reuse``: (the last snapshot's records as Arrow, positions in ``contacts`` of records whose
+    stored row is still exact, those rows): taken over as Arrow instead of converting every
+    record from Python objects again; they come first in the new snapshot, the rest after."""
     keep = ~contacts["contact_key"].isin(suppressed_keys).to_numpy()
-    everyone = bool(keep.all())
+    table = None
+    if reuse is not None:
+        old, reused, old_rows = reuse
+        ok = keep[reused]
+        reused, old_rows = reused[ok], old_rows[ok]
+        taken = np.zeros(len(contacts), dtype=bool)
+        taken[reused] = True
+        rest = np.flatnonzero(keep & ~taken)
+        table = _assemble_contacts(old, old_rows, contacts.iloc[rest], hashes[rest])
+        kept_order = np.concatenate([reused, rest]) if table is not None else np.flatnonzero(keep)
+    else:
+        kept_order = np.flatnonzero(keep)
     position = np.full(len(contacts), -1, dtype=np.int64)
-    position[keep] = np.arange(int(keep.sum()))
+    position[kept_order] = np.arange(len(kept_order))
+    everyone = len(kept_order) == len(contacts)
     # Level codes only: weights and probabilities follow from them and the model (with_stored_scores).
     derived = {c for c in scored.columns if c.endswith("_weight") or c == "match_probability"}
     columns = [c for c in scored.columns if c not in derived]
@@ -635,20 +674,24 @@ def build_snapshot(contacts: pd.DataFrame, hashes: np.ndarray, scored: pd.DataFr
                 values = position[values]
             pairs.setdefault(column, []).append(values)
     stored = pd.DataFrame({c: np.concatenate(v) if len(v) > 1 else v[0] for c, v in pairs.items()}, copy=False)
-    if everyone:
+    if table is not None:
+        kept_contacts = table
+    elif everyone and np.array_equal(kept_order, np.arange(len(contacts))):
         # No copy of every record: the same columns plus the hash.
         kept_contacts = contacts.copy(deep=False)
         if not isinstance(kept_contacts.index, pd.RangeIndex):
             kept_contacts = kept_contacts.reset_index(drop=True)
+        kept_contacts["record_hash"] = hashes
     else:
-        kept_contacts = contacts[keep].reset_index(drop=True)
-    kept_contacts["record_hash"] = hashes[keep]
-    # Kept records first, in the order of kept_contacts, then erased people's ids.
-    order = np.concatenate([np.flatnonzero(keep), np.flatnonzero(~keep)])
-    membership = pd.DataFrame({"contact_key": contacts["contact_key"].to_numpy()[order],
+        kept_contacts = contacts.iloc[kept_order].reset_index(drop=True)
+        kept_contacts["record_hash"] = hashes[kept_order]
+    # Kept records first, in the snapshot's order, then erased people's ids.
+    order = np.concatenate([kept_order, np.flatnonzero(~keep)])
+    keys = contacts["contact_key"].to_numpy()
+    membership = pd.DataFrame({"contact_key": keys[order],
                                "component": np.asarray(components, dtype=np.int64)[order],
                                "cluster": clusters["cluster"].to_numpy(dtype=np.int64)[order]})
-    at = pd.Index(kept_contacts["contact_key"])
+    at = pd.Index(keys[kept_order])
     queue = suggestions.assign(_left=at.get_indexer(suggestions["a_contact_key"]),
                                _right=at.get_indexer(suggestions["b_contact_key"]))
     link_columns = ["left_key", "right_key", "action"]
@@ -656,5 +699,26 @@ def build_snapshot(contacts: pd.DataFrame, hashes: np.ndarray, scored: pd.DataFr
                          golden, crosswalk, lineage,
                          links[link_columns].astype(str) if len(links) else pd.DataFrame(columns=link_columns),
                          queue, model_parameters(model),
-                         {**meta, "kept_records": int(keep.sum()),
+                         {**meta, "kept_records": len(kept_order),
                           "written_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+
+
+def _assemble_contacts(old: pa.Table, old_rows: np.ndarray, fresh: pd.DataFrame,
+                       fresh_hashes: np.ndarray) -> pa.Table | None:
+    """The old snapshot's rows ``old_rows`` then ``fresh`` (+ record_hash) as one Arrow table in
+    the old table's schema; None when the columns or types no longer fit (the caller then
+    converts every record)."""
+    names = [n for n in old.schema.names if n != "record_hash"]
+    if set(names) != set(fresh.columns):
+        return None
+    frame = fresh[names].reset_index(drop=True).assign(record_hash=fresh_hashes)
+    try:
+        try:
+            converted = pa.Table.from_pandas(frame, preserve_index=False)
+        except (pa.ArrowTypeError, pa.ArrowInvalid):
+            converted = pa.Table.from_pandas(_for_arrow(frame), preserve_index=False)
+        converted = converted.select(old.schema.names).cast(old.schema)
+        return pa.concat_tables([old.take(pa.array(old_rows, type=pa.int64())), converted])
+    except (pa.ArrowTypeError, pa.ArrowInvalid, pa.ArrowNotImplementedError, KeyError, ValueError) as exc:
+        log.info("snapshot records converted whole (%s)", exc)
+        return None

@@ -16,7 +16,7 @@ from steward.config import Project, SourceConfig
 from steward.contacts import normalise_contacts
 from steward.golden import Survivorship, build_golden_records
 from steward.identity import now_utc
-from steward.incremental import (HASH_METHOD, NEW, REMOVED, SNAPSHOT_FORMAT, MatchSnapshot, affected_region, birthdays_between,
+from steward.incremental import (HASH_METHOD, NEW, REMOVED, SNAPSHOT_FORMAT, UNCHANGED, MatchSnapshot, affected_region, birthdays_between,
                                  build_snapshot, carried_pairs, content_hashes, detect_changes, fresh_pairs,
                                  incremental_clusters, incremental_golden, normalise_incremental, rematch_mask,
                                  rules_fingerprint, with_parameters, with_stored_scores)
@@ -305,8 +305,9 @@ def snapshot_reason(snapshot: MatchSnapshot | None, fingerprint: str, matching: 
 
 # -- a run that may be incremental, stage by stage (the Dagster assets call these one by one) ------------
 
-# snapshot_row: the record's row in the snapshot's membership (-1: new), found once.
-CHANGE_COLUMNS = ["contact_key", "change", "rematch", "record_hash", "incremental", "snapshot_row"]
+# snapshot_row: the record's row in the snapshot's membership (-1: new), found once; recounted: its
+# shared-identifier columns were computed again (its stored row may no longer be exact).
+CHANGE_COLUMNS = ["contact_key", "change", "rematch", "record_hash", "incremental", "snapshot_row", "recounted"]
 
 
 def is_incremental(changes: pd.DataFrame) -> bool:
@@ -350,7 +351,8 @@ def normalise_for_run(records: pd.DataFrame, matching: dict, survivorship: dict,
     if reason is not None:
         contacts = normalise_contacts(records, **(normalise_options or {}))
         changes = pd.DataFrame({"contact_key": contacts["contact_key"].to_numpy(), "change": NEW, "rematch": True,
-                                "record_hash": content_hashes(records), "incremental": False, "snapshot_row": -1})
+                                "record_hash": content_hashes(records), "incremental": False, "snapshot_row": -1,
+                                "recounted": True})
         return contacts, changes, reason, {}
     detected = detect_changes(records, snapshot)
     contacts, recomputed = normalise_incremental(records, detected, snapshot, normalise_options)
@@ -363,10 +365,11 @@ def normalise_for_run(records: pd.DataFrame, matching: dict, survivorship: dict,
     why = {**detected.counts(), "rematched": why}
     changes = pd.concat([
         pd.DataFrame({"contact_key": contacts["contact_key"].to_numpy(), "change": detected.status, "rematch": rematch,
-                      "record_hash": detected.hashes, "incremental": True, "snapshot_row": detected.rows}),
+                      "record_hash": detected.hashes, "incremental": True, "snapshot_row": detected.rows,
+                      "recounted": recomputed}),
         pd.DataFrame({"contact_key": detected.removed.to_numpy(dtype=object), "change": REMOVED, "rematch": False,
                       "record_hash": np.zeros(len(detected.removed), dtype=np.uint64), "incremental": True,
-                      "snapshot_row": detected.removed_rows}),
+                      "snapshot_row": detected.removed_rows, "recounted": False}),
     ], ignore_index=True)
     return contacts, changes, None, why
 
@@ -474,7 +477,7 @@ def snapshot_for_run(contacts: pd.DataFrame, changes: pd.DataFrame, scored: pd.D
             "mode": "incremental" if is_incremental(changes) else "full",
             "run_at": stewardship.run_at or now_utc(),
             "records": len(contacts), "golden": len(golden)}
-    carried = None
+    carried = reuse = None
     if is_incremental(changes):
         rows, _ = snapshot_rows(changes)
         stored = previous.scored
@@ -483,9 +486,15 @@ def snapshot_for_run(contacts: pd.DataFrame, changes: pd.DataFrame, scored: pd.D
         # Column by column (a boolean take of a 20M-row frame would copy it twice).
         carried = {c: stored[c].to_numpy()[keep] for c in stored.columns if c not in ("left", "right")}
         carried.update(left=left, right=right)
+        if previous.contacts_table is not None:
+            # Records whose stored row is still exact are carried over as Arrow (no conversion).
+            here = present(changes)
+            exact = ((here["change"] == UNCHANGED) & ~here["recounted"]).to_numpy()
+            at = np.flatnonzero(exact)
+            reuse = (previous.contacts_table, at, rows[at])
     return build_snapshot(contacts, present(changes)["record_hash"].to_numpy(dtype=np.uint64), scored, clusters,
                           clusters["component"].to_numpy(), oversized, pd.Index(suppressed["contact_key"]), golden,
-                          crosswalk, lineage, decision_links(stewardship), suggestions, model, meta, carried)
+                          crosswalk, lineage, decision_links(stewardship), suggestions, model, meta, carried, reuse)
 
 
 def suggestions_for_run(scored: pd.DataFrame, contacts: pd.DataFrame, model: MatchModel,

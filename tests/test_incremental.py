@@ -142,6 +142,11 @@ def test_incremental_run_equals_full_rebuild(demo_records, project, tmp_path, ma
     assert _snapshot_pairs(next_snapshot).equals(_snapshot_pairs(full_snapshot))
     assert _snapshot_groups(next_snapshot, "component") == _snapshot_groups(full_snapshot, "component")
     assert list(next_snapshot.suggestions["pair_id"]) == list(full_snapshot.suggestions["pair_id"])
+    # Its records (unchanged ones taken over as Arrow from the last snapshot) are the full rebuild's, and
+    # the membership's first rows follow them.
+    kept = next_snapshot.contacts
+    assert list(next_snapshot.membership["contact_key"].iloc[:len(kept)]) == list(kept["contact_key"])
+    pd.testing.assert_frame_equal(_text(kept, ["contact_key"]), _text(full_snapshot.contacts, ["contact_key"]))
     # Normalised records too, column for column and type for type (unchanged ones came from the snapshot).
     pd.testing.assert_frame_equal(night.all_contacts.astype(object).where(night.all_contacts.notna(), None),
                                   full.all_contacts.astype(object).where(full.all_contacts.notna(), None))
