@@ -644,7 +644,9 @@ def build_snapshot(contacts: pd.DataFrame, hashes: np.ndarray, scored: pd.DataFr
     if reuse is not None:
         old, reused, old_rows = reuse
         ok = keep[reused]
-        reused, old_rows = reused[ok], old_rows[ok]
+        # In the old snapshot's order: a boolean filter of the Arrow table is ~7x faster than a take.
+        by_row = np.argsort(old_rows[ok], kind="stable")
+        reused, old_rows = reused[ok][by_row], old_rows[ok][by_row]
         taken = np.zeros(len(contacts), dtype=bool)
         taken[reused] = True
         rest = np.flatnonzero(keep & ~taken)
@@ -705,7 +707,7 @@ def build_snapshot(contacts: pd.DataFrame, hashes: np.ndarray, scored: pd.DataFr
 
 def _assemble_contacts(old: pa.Table, old_rows: np.ndarray, fresh: pd.DataFrame,
                        fresh_hashes: np.ndarray) -> pa.Table | None:
-    """The old snapshot's rows ``old_rows`` then ``fresh`` (+ record_hash) as one Arrow table in
+    """The old snapshot's rows ``old_rows`` (ascending) then ``fresh`` (+ record_hash) as one Arrow table in
     the old table's schema; None when the columns or types no longer fit (the caller then
     converts every record)."""
     names = [n for n in old.schema.names if n != "record_hash"]
@@ -718,7 +720,9 @@ def _assemble_contacts(old: pa.Table, old_rows: np.ndarray, fresh: pd.DataFrame,
         except (pa.ArrowTypeError, pa.ArrowInvalid):
             converted = pa.Table.from_pandas(_for_arrow(frame), preserve_index=False)
         converted = converted.select(old.schema.names).cast(old.schema)
-        return pa.concat_tables([old.take(pa.array(old_rows, type=pa.int64())), converted])
+        chosen = np.zeros(len(old), dtype=bool)
+        chosen[old_rows] = True
+        return pa.concat_tables([old.filter(pa.array(chosen)), converted])
     except (pa.ArrowTypeError, pa.ArrowInvalid, pa.ArrowNotImplementedError, KeyError, ValueError) as exc:
         log.info("snapshot records converted whole (%s)", exc)
         return None
