@@ -16,8 +16,8 @@ from steward.config import Project, SourceConfig
 from steward.contacts import normalise_contacts
 from steward.golden import Survivorship, build_golden_records
 from steward.identity import now_utc
-from steward.incremental import (HASH_METHOD, NEW, REMOVED, SNAPSHOT_FORMAT, UNCHANGED, MatchSnapshot, affected_region, birthdays_between,
-                                 build_snapshot, carried_pairs, content_hashes, detect_changes, fresh_pairs,
+from steward.incremental import (HASH_METHOD, NEW, REMOVED, SNAPSHOT_FORMAT, UNCHANGED, MatchSnapshot,
+                                 affected_region, birthdays_between, build_snapshot, carried_pairs, content_hashes, detect_changes, fresh_pairs,
                                  incremental_clusters, incremental_golden, normalise_incremental, rematch_mask,
                                  rules_fingerprint, with_parameters, with_stored_scores)
 from steward.matching.blocking import BlockingResult, block_codes, candidate_pairs, parse_rules
