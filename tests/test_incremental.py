@@ -174,6 +174,42 @@ def test_incremental_run_equals_full_rebuild(demo_records, project, tmp_path, ma
         [a, b], "golden_id"].nunique() == 2
 
 
+def test_erased_people_leaving_the_sources(demo_records, project):
+    """When the sources finally stop exporting an erased person, the values their records held
+    were never stored: shared identifiers are recounted over everyone, and the night still
+    ends where a full rebuild does."""
+    records, quarantine = demo_records
+    matching, survivorship = copy.deepcopy(project.matching()), project.survivorship()
+    matching["training"]["estimate"] = False  # the model held fixed, as in the test above
+    plain, _ = dedupe_incremental(records, quarantine, matching, survivorship, None, stewardship=_stewardship(project))
+    holders = plain.contacts[plain.contacts["email_key"].notna() & plain.contacts["phone_e164"].notna()]
+    victim = holders.iloc[3]
+    # Someone else shares the victim's phone: a household phone, blanked as a match key.
+    records = records.copy()
+    keys = records["source"] + ":" + records["record_id"]
+    other = records.index[(keys != victim["contact_key"]) & records["phone"].notna()][50]
+    records.loc[other, "phone"] = records.loc[keys == victim["contact_key"], "phone"].iloc[0]
+    other_key = keys[other]
+    erasure = erasure_request_rows(email=victim["email_key"], salt=SALT)
+    first, snapshot = dedupe_incremental(records, quarantine, matching, survivorship, None,
+                                         stewardship=_stewardship(project, erasure=erasure))
+    erased = set(first.suppressed["contact_key"])
+    assert victim["contact_key"] in erased and other_key not in erased
+    assert first.all_contacts.set_index("contact_key").loc[other_key, "phone_shared"]
+    assert not erased & set(snapshot.contacts["contact_key"])  # never stored, ids only
+    tonight = records[~(records["source"] + ":" + records["record_id"]).isin(erased)]
+    stewardship = _stewardship(project, first.crosswalk, first.id_registry, "2026-11-25", erasure)
+    night, _ = dedupe_incremental(tonight, quarantine, matching, survivorship, snapshot, stewardship=stewardship)
+    full = dedupe(tonight, quarantine, matching, survivorship, stewardship=stewardship)
+    assert night.mode == "incremental" and night.changes["removed"] == len(erased)
+    _assert_same(night, full)
+    pd.testing.assert_frame_equal(night.all_contacts.astype(object).where(night.all_contacts.notna(), None),
+                                  full.all_contacts.astype(object).where(full.all_contacts.notna(), None))
+    # The phone is nobody else's now: a match key again, and the record was matched again for it.
+    assert not night.all_contacts.set_index("contact_key").loc[other_key, "phone_shared"]
+    assert night.changes["rematched"]["match_keys_moved"] >= 1
+
+
 def test_nothing_changed_writes_nothing(demo_records, project):
     records, quarantine = demo_records
     matching, survivorship = project.matching(), project.survivorship()
