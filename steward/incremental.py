@@ -449,15 +449,16 @@ def with_stored_scores(rematch: np.ndarray, region: np.ndarray, rows: np.ndarray
     the region stay in the snapshot untouched (``build_snapshot`` carries them over)."""
     here = snapshot_positions(rows, snapshot.kept_records)
     stored = snapshot.scored
-    left = here[stored["left"].to_numpy()]
-    right = here[stored["right"].to_numpy()]
-    keep = (left >= 0) & (right >= 0)
-    keep[keep] &= region[left[keep]] & region[right[keep]] & ~rematch[left[keep]] & ~rematch[right[keep]]
+    # One flag per snapshot row (in the region, not rematched), then a byte-sized gather per pair side.
+    present = here >= 0
+    wanted = np.zeros(len(here), dtype=bool)
+    wanted[present] = region[here[present]] & ~rematch[here[present]]
+    old_left, old_right = stored["left"].to_numpy(), stored["right"].to_numpy()
+    rows_kept = np.flatnonzero(wanted[old_left] & wanted[old_right])
+    left, right = here[old_left[rows_kept]], here[old_right[rows_kept]]
     # Column by column: stored codes become this run's dtypes, weights follow from the levels,
     # and each column is concatenated with the fresh pairs' once (no intermediate frames).
-    rows_kept = np.flatnonzero(keep)
-    kept = {"left": np.minimum(left[rows_kept], right[rows_kept]),
-            "right": np.maximum(left[rows_kept], right[rows_kept])}
+    kept = {"left": np.minimum(left, right), "right": np.maximum(left, right)}
     for column in stored.columns:
         if column not in kept:
             kept[column] = stored[column].to_numpy()[rows_kept]
