@@ -171,6 +171,25 @@ class MatchSnapshot:
         return self.contacts_data if isinstance(self.contacts_data, pa.Table) else None
 
     @property
+    def contact_names(self) -> list[str]:
+        data = self.contacts_data
+        return list(data.column_names) if isinstance(data, pa.Table) else list(data.columns)
+
+    def contact_columns(self, names: list[str]) -> pd.DataFrame:
+        """Some columns of the stored records, every row (converted from Arrow for these only)."""
+        present = [n for n in names if n in self.contact_names]
+        if self.contacts_table is None or self._contacts_frame is not None:
+            return self.contacts[present]
+        return self.contacts_table.select(present).to_pandas()
+
+    def contact_values(self, name: str, rows: np.ndarray) -> np.ndarray:
+        """One stored column at ``rows`` (converted from Arrow for those rows only)."""
+        if self.contacts_table is None or self._contacts_frame is not None:
+            return self.contacts[name].to_numpy()[rows]
+        column = self.contacts_table.column(name).take(pa.array(np.asarray(rows, dtype=np.int64)))
+        return column.to_numpy(zero_copy_only=False)
+
+    @property
     def kept_records(self) -> int:
         """How many records ``contacts`` holds (known without reading it)."""
         return int(self.meta.get("kept_records", len(self.contacts_data)))
@@ -260,6 +279,7 @@ class Changes:
     # also its row in the snapshot's contacts. Found once, used by every later step.
     rows: np.ndarray | None = None
     removed_rows: np.ndarray | None = None  # membership rows of the removed records
+    keys: np.ndarray | None = None  # contact key per record
 
     def counts(self) -> dict[str, int]:
         out = {str(v): int(c) for v, c in pd.Series(self.status).value_counts().sort_index().items()}
@@ -273,23 +293,23 @@ def detect_changes(records: pd.DataFrame, snapshot: MatchSnapshot) -> Changes:
     hashes = content_hashes(records)
     members = pd.Index(snapshot.membership["contact_key"])
     rows = members.get_indexer(keys)
-    kept = len(snapshot.contacts)
+    kept = len(snapshot.contacts_data)
     known = (rows >= 0) & (rows < kept)
     by_id = rows >= kept
     same = np.zeros(len(records), dtype=bool)
     # Positions, not Series.map: a map with misses goes through float64 and mangles 64-bit hashes.
-    same[known] = snapshot.contacts["record_hash"].to_numpy(dtype=np.uint64)[rows[known]] == hashes[known]
+    same[known] = snapshot.contact_values("record_hash", rows[known]).astype(np.uint64) == hashes[known]
     status = np.where(same, UNCHANGED, np.where(known, CHANGED, np.where(by_id, KNOWN_BY_ID, NEW))).astype(object)
     silent = 0
-    if "updated_at" in records.columns and "updated_at" in snapshot.contacts.columns and known.any():
+    if "updated_at" in records.columns and "updated_at" in snapshot.contact_names and known.any():
         changed = np.flatnonzero(known & ~same)
-        before = snapshot.contacts["updated_at"].to_numpy(dtype=object)[rows[changed]]
+        before = snapshot.contact_values("updated_at", rows[changed]).astype(object)
         now = records["updated_at"].to_numpy(dtype=object)[changed]
         silent = int(sum(1 for a, b in zip(before, now) if (a == b) or (pd.isna(a) and pd.isna(b))))
     seen = np.zeros(len(members), dtype=bool)
     seen[rows[rows >= 0]] = True
     removed_rows = np.flatnonzero(~seen)
-    return Changes(status, hashes, members[removed_rows], silent, rows, removed_rows)
+    return Changes(status, hashes, members[removed_rows], silent, rows, removed_rows, keys.to_numpy(dtype=object))
 
 
 # -- 2. normalise ----------------------------------------------------------------------------------
@@ -302,16 +322,27 @@ def normalise_incremental(records: pd.DataFrame, changes: Changes, snapshot: Mat
         records = records.reset_index(drop=True)
     reuse = changes.status == UNCHANGED
     fresh = normalise_record_fields(records[~reuse], **(normalise_options or {}))
-    stored = snapshot.contacts
-    columns = list(fresh.columns) if len(fresh.columns) else [c for c in stored.columns
+    names = snapshot.contact_names
+    columns = list(fresh.columns) if len(fresh.columns) else [c for c in names
                                                               if c not in {*CROSS_RECORD_COLUMNS, "record_hash"}]
+    # normalise_record_fields keeps every source column as it is: those come from the records
+    # themselves, and only derived columns from the snapshot (converted from Arrow for these only).
+    stored = snapshot.contact_columns([c for c in names if c not in records.columns
+                                       and c not in ("contact_key", "record_hash")])
+    kept = len(snapshot.contacts_data)
     # One gather per column from the snapshot (rows of new/changed records are overwritten):
     # no concatenation, re-sorting or block consolidation of a million-row frame.
     gather = np.where(reuse, changes.rows, 0)
     fresh_rows = np.flatnonzero(~reuse)
     out = {}
     for column in columns:
-        if column in stored.columns and len(stored):
+        if column in records.columns:
+            out[column] = records[column].to_numpy(copy=True)
+            continue
+        if column == "contact_key" and changes.keys is not None:
+            out[column] = changes.keys.copy()
+            continue
+        if column in stored.columns and kept:
             values = stored[column].to_numpy()[gather]
         else:
             values = np.empty(len(records), dtype=object)
@@ -322,11 +353,8 @@ def normalise_incremental(records: pd.DataFrame, changes: Changes, snapshot: Mat
                 values = values.astype(new.dtype) if new.dtype != object else values.astype(object)
             values[fresh_rows] = new
         out[column] = values
-    for column in LOCATION_COLUMNS:
-        if column in records.columns and column in out:
-            out[column] = records[column].to_numpy()
     gone = changes.removed_rows if changes.removed_rows is not None else np.zeros(0, dtype=np.int64)
-    if not len(stored) or (gone >= len(stored)).any() or not set(CROSS_RECORD_COLUMNS) <= set(stored.columns):
+    if not kept or (gone >= kept).any() or not set(CROSS_RECORD_COLUMNS) <= set(stored.columns):
         # An erased person left the sources: the values they held are not stored, so every
         # value's holders are counted again.
         return add_match_keys(pd.DataFrame(out)), np.ones(len(records), dtype=bool)
@@ -371,7 +399,7 @@ def rematch_mask(contacts: pd.DataFrame, changes: Changes, recomputed: np.ndarra
     moved = np.zeros(len(contacts), dtype=bool)
     for column in sorted(used & set(CROSS_RECORD_COLUMNS)):
         now = contacts[column].to_numpy(dtype=object)[check]
-        before = snapshot.contacts[column].to_numpy(dtype=object)[changes.rows[check]]
+        before = snapshot.contact_values(column, changes.rows[check]).astype(object)
         moved[check] |= _differs(now, before)
     why["match_keys_moved"] = int(moved.sum())
     rematch |= moved
