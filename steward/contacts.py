@@ -145,21 +145,27 @@ def _person(frame: pd.DataFrame) -> pd.Series:
     return person.where(person.str.strip() != "")
 
 
-def _phone_shared(frame: pd.DataFrame) -> pd.Series:
-    return _shared_values(frame["phone_e164"], _person(frame), SHARED_IDENTIFIER_MIN_PEOPLE) | _household_values(
+def _phone_keys(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """(phone_shared, phone_match_key): a phone held by several people or a household is no match key."""
+    shared = _shared_values(frame["phone_e164"], _person(frame), SHARED_IDENTIFIER_MIN_PEOPLE) | _household_values(
         frame["phone_e164"], frame["given_name_canonical"], frame["last_name_folded"], frame["dob"])
+    return shared, frame["phone_e164"].where(~shared)
 
 
-def _email_shared(frame: pd.DataFrame) -> pd.Series:
-    return _shared_values(frame["email_key"], _person(frame), SHARED_IDENTIFIER_MIN_PEOPLE) | _household_values(
+def _email_keys(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(email_shared, email_match_key, email_local_part): only personal, unshared addresses match."""
+    shared = _shared_values(frame["email_key"], _person(frame), SHARED_IDENTIFIER_MIN_PEOPLE) | _household_values(
         frame["email_key"], frame["given_name_canonical"], frame["last_name_folded"], frame["dob"])
+    match_key = frame["email_key"].where(frame["email_is_personal"] & ~shared)
+    return shared, match_key, match_key.str.split("@").str[0]
 
 
-def _household_address(frame: pd.DataFrame) -> pd.Series:
+def _address_match_key(frame: pd.DataFrame) -> pd.Series:
     # A street address shared by people with different first names is a household:
     # living together is not being the same person.
-    return _household_values(frame["address_key"], frame["given_name_canonical"], frame["last_name_folded"],
-                             frame["dob"])
+    household = _household_values(frame["address_key"], frame["given_name_canonical"], frame["last_name_folded"],
+                                  frame["dob"])
+    return frame["address_key"].where(~household)
 
 
 def add_match_keys(out: pd.DataFrame) -> pd.DataFrame:
@@ -169,13 +175,15 @@ def add_match_keys(out: pd.DataFrame) -> pd.DataFrame:
     Depends on every holder of a value at once; an incremental run recomputes it only for
     the holders of values that changed hands (``refresh_match_keys``)."""
     out = out.drop(columns=[c for c in CROSS_RECORD_COLUMNS if c in out.columns])
-    out["phone_shared"] = _phone_shared(out)
-    out["email_shared"] = _email_shared(out)
     # Keys used for matching: identifiers that cannot tell people apart are blanked.
-    out["email_match_key"] = out["email_key"].where(out["email_is_personal"] & ~out["email_shared"])
-    out["phone_match_key"] = out["phone_e164"].where(~out["phone_shared"])
-    out["address_match_key"] = out["address_key"].where(~_household_address(out))
-    out["email_local_part"] = out["email_match_key"].str.split("@").str[0]
+    phone_shared, phone_match_key = _phone_keys(out)
+    email_shared, email_match_key, email_local_part = _email_keys(out)
+    out["phone_shared"] = phone_shared
+    out["email_shared"] = email_shared
+    out["email_match_key"] = email_match_key
+    out["phone_match_key"] = phone_match_key
+    out["address_match_key"] = _address_match_key(out)
+    out["email_local_part"] = email_local_part
     log.info(
         "normalised %d records: %d invalid emails, %d invalid phones, %d shared phones",
         len(out),
@@ -209,16 +217,9 @@ def refresh_match_keys(out: pd.DataFrame, fresh: np.ndarray, stale: dict[str, ob
         target[rows] = values.to_numpy(dtype=target.dtype)
         out[column] = target
 
-    phones = out.loc[phone_rows]
-    phone_shared = _phone_shared(phones)
-    assign("phone_shared", phone_rows, phone_shared)
-    assign("phone_match_key", phone_rows, phones["phone_e164"].where(~phone_shared))
-    emails = out.loc[email_rows]
-    email_shared = _email_shared(emails)
-    email_match_key = emails["email_key"].where(emails["email_is_personal"] & ~email_shared)
-    assign("email_shared", email_rows, email_shared)
-    assign("email_match_key", email_rows, email_match_key)
-    assign("email_local_part", email_rows, email_match_key.str.split("@").str[0])
-    addresses = out.loc[address_rows]
-    assign("address_match_key", address_rows, addresses["address_key"].where(~_household_address(addresses)))
+    for column, values in zip(("phone_shared", "phone_match_key"), _phone_keys(out.loc[phone_rows])):
+        assign(column, phone_rows, values)
+    for column, values in zip(("email_shared", "email_match_key", "email_local_part"), _email_keys(out.loc[email_rows])):
+        assign(column, email_rows, values)
+    assign("address_match_key", address_rows, _address_match_key(out.loc[address_rows]))
     return phone_rows | email_rows | address_rows

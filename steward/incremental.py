@@ -175,16 +175,20 @@ class MatchSnapshot:
         data = self.contacts_data
         return list(data.column_names) if isinstance(data, pa.Table) else list(data.columns)
 
+    def _converted(self) -> bool:
+        """The records are at hand as a DataFrame (given as one, or converted already)."""
+        return self.contacts_table is None or self._contacts_frame is not None
+
     def contact_columns(self, names: list[str]) -> pd.DataFrame:
         """Some columns of the stored records, every row (converted from Arrow for these only)."""
         present = [n for n in names if n in self.contact_names]
-        if self.contacts_table is None or self._contacts_frame is not None:
+        if self._converted():
             return self.contacts[present]
         return self.contacts_table.select(present).to_pandas()
 
     def contact_values(self, name: str, rows: np.ndarray) -> np.ndarray:
         """One stored column at ``rows`` (converted from Arrow for those rows only)."""
-        if self.contacts_table is None or self._contacts_frame is not None:
+        if self._converted():
             return self.contacts[name].to_numpy()[rows]
         column = self.contacts_table.column(name).take(pa.array(np.asarray(rows, dtype=np.int64)))
         return column.to_numpy(zero_copy_only=False)
@@ -293,7 +297,7 @@ def detect_changes(records: pd.DataFrame, snapshot: MatchSnapshot) -> Changes:
     hashes = content_hashes(records)
     members = pd.Index(snapshot.membership["contact_key"])
     rows = members.get_indexer(keys)
-    kept = len(snapshot.contacts_data)
+    kept = snapshot.kept_records
     known = (rows >= 0) & (rows < kept)
     by_id = rows >= kept
     same = np.zeros(len(records), dtype=bool)
@@ -329,7 +333,7 @@ def normalise_incremental(records: pd.DataFrame, changes: Changes, snapshot: Mat
     # themselves, and only derived columns from the snapshot (converted from Arrow for these only).
     stored = snapshot.contact_columns([c for c in names if c not in records.columns
                                        and c not in ("contact_key", "record_hash")])
-    kept = len(snapshot.contacts_data)
+    kept = snapshot.kept_records
     # One gather per column from the snapshot (rows of new/changed records are overwritten):
     # no concatenation, re-sorting or block consolidation of a million-row frame.
     gather = np.where(reuse, changes.rows, 0)
@@ -440,6 +444,20 @@ def snapshot_positions(rows: np.ndarray, kept_records: int) -> np.ndarray:
     return out
 
 
+def _stored_row_flags(rematch: np.ndarray, region: np.ndarray, rows: np.ndarray,
+                      kept_records: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row of the snapshot's contacts (a million flags, so that each stored pair then needs
+    only byte-sized gathers): (position in this run or -1, still here and not rematched, in the
+    affected region)."""
+    here = snapshot_positions(rows, kept_records)
+    present = here >= 0
+    steady = np.zeros(kept_records, dtype=bool)
+    steady[present] = ~rematch[here[present]]
+    inside = np.zeros(kept_records, dtype=bool)
+    inside[present] = region[here[present]]
+    return here, steady, inside
+
+
 def affected_region(rematch: np.ndarray, rows: np.ndarray, removed_rows: np.ndarray, membership: pd.DataFrame,
                     scored: pd.DataFrame, match_threshold: float,
                     must_link: pd.DataFrame | None = None) -> np.ndarray:
@@ -475,12 +493,9 @@ def with_stored_scores(rematch: np.ndarray, region: np.ndarray, rows: np.ndarray
     two records of ``region`` that are not rematched (their records and the model are what
     scored them last time), weights recomputed from the stored levels. Stored pairs outside
     the region stay in the snapshot untouched (``build_snapshot`` carries them over)."""
-    here = snapshot_positions(rows, snapshot.kept_records)
+    here, steady, inside = _stored_row_flags(rematch, region, rows, snapshot.kept_records)
+    wanted = steady & inside
     stored = snapshot.scored
-    # One flag per snapshot row (in the region, not rematched), then a byte-sized gather per pair side.
-    present = here >= 0
-    wanted = np.zeros(len(here), dtype=bool)
-    wanted[present] = region[here[present]] & ~rematch[here[present]]
     old_left, old_right = stored["left"].to_numpy(), stored["right"].to_numpy()
     rows_kept = np.flatnonzero(wanted[old_left] & wanted[old_right])
     left, right = here[old_left[rows_kept]], here[old_right[rows_kept]]
@@ -513,13 +528,7 @@ def carried_pairs(rematch: np.ndarray, region: np.ndarray, rows: np.ndarray, kep
     """Stored pairs (``left``/``right``: rows of the snapshot's contacts) that this run keeps as
     they were: both records still here, neither rematched, not both in the affected region.
     Returns (which stored pairs, their left and right positions in this run)."""
-    here = snapshot_positions(rows, kept_records)
-    # Per snapshot row first (a million flags), then one byte-sized gather per pair side.
-    present = here >= 0
-    steady = present.copy()
-    steady[present] = ~rematch[here[present]]
-    inside = np.zeros(kept_records, dtype=bool)
-    inside[present] = region[here[present]]
+    here, steady, inside = _stored_row_flags(rematch, region, rows, kept_records)
     keep = steady[left] & steady[right] & ~(inside[left] & inside[right])
     return keep, here[left[keep]], here[right[keep]]
 
@@ -713,7 +722,7 @@ def build_snapshot(contacts: pd.DataFrame, hashes: np.ndarray, scored: pd.DataFr
     stored = pd.DataFrame({c: np.concatenate(v) if len(v) > 1 else v[0] for c, v in pairs.items()}, copy=False)
     if table is not None:
         kept_contacts = table
-    elif everyone and np.array_equal(kept_order, np.arange(len(contacts))):
+    elif everyone:  # (kept_order is then every position in order)
         # No copy of every record: the same columns plus the hash.
         kept_contacts = contacts.copy(deep=False)
         if not isinstance(kept_contacts.index, pd.RangeIndex):
