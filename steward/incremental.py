@@ -45,6 +45,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -55,10 +56,12 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.feather as feather
 
 from steward.contacts import (CROSS_RECORD_COLUMNS, SHARED_VALUE_COLUMNS, add_match_keys,
                               normalise_record_fields, refresh_match_keys)
+from steward.frames import renumbered, stacked
 from steward.matching.blocking import parse_rules
 from steward.matching.blocking import block_codes, oversized_keys
 from steward.matching.cluster import cluster_records, graph_components, safe_clusters
@@ -132,8 +135,50 @@ def with_parameters(model: MatchModel, params: dict) -> MatchModel:
 
 # -- the snapshot ----------------------------------------------------------------------------
 
+class ArrowFrame:
+    """A dataclass field that may hold an Arrow table: it reads as a DataFrame, converted on first
+    read (and kept). A nightly run splices the million-row golden tables as Arrow and writes them
+    to the next snapshot as Arrow; only a consumer that reads them as pandas pays for converting
+    millions of values to Python objects. ``arrow_or_frame(obj, name)`` gives what is held."""
+
+    _NONE = object()
+
+    def __init__(self, default=_NONE):
+        self.default = default
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, obj, objtype=None):
+        if obj is None:  # dataclasses asking for the field's default: an AttributeError means none
+            if self.default is ArrowFrame._NONE:
+                raise AttributeError("no default")
+            return self.default
+        value = obj.__dict__[self.slot]
+        if isinstance(value, pa.Table):
+            value = value.to_pandas()
+            obj.__dict__[self.slot] = value
+        return value
+
+    def __set__(self, obj, value) -> None:
+        obj.__dict__[self.slot] = value
+
+
+def arrow_or_frame(obj, name: str) -> pd.DataFrame | pa.Table:
+    """What an ArrowFrame field holds, without converting it."""
+    return obj.__dict__["_" + name]
+
+
 _FRAMES = ("contacts", "scored", "membership", "oversized", "golden", "crosswalk", "lineage", "links",
            "suggestions")
+# Read memory-mapped: the records (only some columns and rows are converted) and the pairs.
+_MAPPED = ("contacts", "scored")
+_KEPT_AS_ARROW = ("contacts", "golden", "crosswalk", "lineage", "suggestions")
+# The records are stored append-only in segment files (see MatchSnapshot.contact_rows); they are
+# rewritten as one segment when more than this share of stored rows is no longer anyone's, or
+# when there are this many segments.
+COMPACT_GARBAGE_SHARE = 0.25
+MAX_CONTACT_SEGMENTS = 32
 
 
 @dataclass
@@ -142,19 +187,31 @@ class MatchSnapshot:
 
     # Normalised records matched last run (erased people left out) + record_hash: a DataFrame, or the
     # Arrow table as read or assembled (turned into a DataFrame only when ``contacts`` is asked for).
+    # As Arrow it may hold more rows than records: see ``contact_rows``.
     contacts_data: pd.DataFrame | pa.Table
     scored: pd.DataFrame  # scored candidate pairs between them: left/right = row positions in ``contacts``
     # contact_key, component, cluster for every record of the last run: the first len(contacts)
     # rows are ``contacts``' records in the same order, then erased people's.
     membership: pd.DataFrame
     oversized: pd.DataFrame  # rule, key, records: blocking keys skipped last run
-    golden: pd.DataFrame
-    crosswalk: pd.DataFrame
-    lineage: pd.DataFrame
+    # Golden records, crosswalk and lineage: DataFrames, or Arrow tables as read (incremental_golden
+    # splices those as Arrow).
+    golden: pd.DataFrame | pa.Table
+    crosswalk: pd.DataFrame | pa.Table
+    lineage: pd.DataFrame | pa.Table
     links: pd.DataFrame  # left_key, right_key, action: the reviewer links the run honoured
-    suggestions: pd.DataFrame  # the review queue; _left/_right = rows in ``contacts``
+    # The review queue; _left/_right = rows in ``contacts``. Read as a DataFrame (converted on first
+    # read when stored as Arrow: a nightly run carries it over as Arrow, see suggestions_for_run).
+    suggestions: pd.DataFrame = ArrowFrame()
     model: dict  # model_parameters()
     meta: dict = field(default_factory=dict)  # fingerprint, erasure fingerprint, written_at, counts
+    # Append-only records: a nightly run adds its new and edited records after the stored ones instead
+    # of rewriting millions of unchanged ones. ``contact_rows`` = the row of ``contacts_data`` holding
+    # each record (None: row i holds record i); rows nobody points to are garbage until compaction.
+    contact_rows: np.ndarray | None = None
+    # Segment files (path, rows) already on disk that hold the first rows of ``contacts_data``:
+    # ``save`` links them into the new snapshot and writes only the rows after them.
+    contact_segments: list = field(default_factory=list)
     _contacts_frame: pd.DataFrame | None = field(default=None, init=False, repr=False)
 
     @property
@@ -162,18 +219,28 @@ class MatchSnapshot:
         if isinstance(self.contacts_data, pd.DataFrame):
             return self.contacts_data
         if self._contacts_frame is None:
-            self._contacts_frame = self.contacts_data.to_pandas()
+            self._contacts_frame = self._records_table().to_pandas()
         return self._contacts_frame
 
     @property
     def contacts_table(self) -> pa.Table | None:
-        """The records as Arrow, where they were read or assembled that way (None: a DataFrame)."""
+        """The stored rows as Arrow (``contact_rows`` says which row holds which record), where they
+        were read or assembled that way (None: a DataFrame)."""
         return self.contacts_data if isinstance(self.contacts_data, pa.Table) else None
 
     @property
     def contact_names(self) -> list[str]:
         data = self.contacts_data
         return list(data.column_names) if isinstance(data, pa.Table) else list(data.columns)
+
+    def stored_rows(self, rows: np.ndarray) -> np.ndarray:
+        """Rows of ``contacts_data`` holding the records ``rows``."""
+        rows = np.asarray(rows, dtype=np.int64)
+        return rows if self.contact_rows is None else self.contact_rows[rows]
+
+    def _records_table(self, names: list[str] | None = None) -> pa.Table:
+        table = self.contacts_table if names is None else self.contacts_table.select(names)
+        return table if self.contact_rows is None else table.take(pa.array(self.contact_rows))
 
     def _converted(self) -> bool:
         """The records are at hand as a DataFrame (given as one, or converted already)."""
@@ -184,19 +251,21 @@ class MatchSnapshot:
         present = [n for n in names if n in self.contact_names]
         if self._converted():
             return self.contacts[present]
-        return self.contacts_table.select(present).to_pandas()
+        return self._records_table(present).to_pandas()
 
     def contact_values(self, name: str, rows: np.ndarray) -> np.ndarray:
         """One stored column at ``rows`` (converted from Arrow for those rows only)."""
         if self._converted():
             return self.contacts[name].to_numpy()[rows]
-        column = self.contacts_table.column(name).take(pa.array(np.asarray(rows, dtype=np.int64)))
+        column = self.contacts_table.column(name).take(pa.array(self.stored_rows(rows)))
         return column.to_numpy(zero_copy_only=False)
 
     @property
     def kept_records(self) -> int:
         """How many records ``contacts`` holds (known without reading it)."""
-        return int(self.meta.get("kept_records", len(self.contacts_data)))
+        if "kept_records" in self.meta:
+            return int(self.meta["kept_records"])
+        return len(self.contact_rows) if self.contact_rows is not None else len(self.contacts_data)
 
     def save(self, directory: Path) -> None:
         """Write next to ``directory`` and swap it in with renames: a crash leaves the old snapshot."""
@@ -205,25 +274,23 @@ class MatchSnapshot:
         if staging.exists():
             shutil.rmtree(staging)
         staging.mkdir(parents=True)
+        meta = dict(self.meta)
+
         def write(name: str) -> None:
-            frame = getattr(self, "contacts_data" if name == "contacts" else name)
-            if isinstance(frame, pa.Table):
-                feather.write_feather(frame, staging / f"{name}.arrow", compression="uncompressed")
+            if name == "contacts":
+                meta.update(self._write_records(staging))
                 return
-            try:
-                table = pa.Table.from_pandas(frame, preserve_index=False)
-            except (pa.ArrowTypeError, pa.ArrowInvalid):
-                # Mixed Python types in an object column: written as text instead.
-                table = pa.Table.from_pandas(_for_arrow(frame), preserve_index=False)
+            frame = arrow_or_frame(self, name) if name == "suggestions" else getattr(self, name)
+            table = frame if isinstance(frame, pa.Table) else frame_to_arrow(frame)
             # Arrow IPC, uncompressed: read back without decoding (a nightly run reads it all,
             # Parquet's decoding took a third of the load); ~3x Parquet's size on disk.
-            feather.write_feather(table, staging / f"{name}.arrow", compression="uncompressed")
+            _write_arrow(table, staging / f"{name}.arrow", numeric=name in _MAPPED)
 
         # Arrow converts outside the GIL where it can: the frames are written side by side.
         with ThreadPoolExecutor(max_workers=4) as pool:
             list(pool.map(write, _FRAMES))
         (staging / "model.json").write_text(json.dumps(self.model))
-        (staging / "meta.json").write_text(json.dumps(self.meta, indent=2, default=str))
+        (staging / "meta.json").write_text(json.dumps(meta, indent=2, default=str))
         old = directory.with_name(directory.name + ".old")
         if old.exists():
             shutil.rmtree(old)
@@ -232,6 +299,45 @@ class MatchSnapshot:
         staging.rename(directory)
         if old.exists():
             shutil.rmtree(old)
+
+    def _write_records(self, staging: Path) -> dict:
+        """The records as segment files in ``staging``: the stored segments linked (no copy), the
+        rows after them as one new segment; or everything as one segment when compacting.
+        Returns the meta entries that name them."""
+        data = self.contacts_data
+        table = data if isinstance(data, pa.Table) else frame_to_arrow(data)
+        live = self.kept_records
+        segments = [(Path(path), int(rows)) for path, rows in self.contact_segments]
+        on_disk = sum(rows for _, rows in segments)
+        compact = (self.contact_rows is not None and len(table) - live > COMPACT_GARBAGE_SHARE * max(live, 1)) \
+            or len(segments) >= MAX_CONTACT_SEGMENTS or on_disk > len(table)
+        sequence = max([_segment_number(path) for path, _ in segments] + [-1]) + 1
+        written = []
+        if compact or not segments:
+            rows, whole = self.contact_rows, table
+            if rows is not None:  # only the records' rows, in record order
+                whole, rows = table.take(pa.array(rows)), None
+            name = f"contacts-{sequence:05d}.arrow"
+            _write_arrow(whole, staging / name)
+            written.append({"file": name, "rows": len(whole)})
+        else:
+            rows, start = self.contact_rows, 0
+            for path, count in segments:
+                target = staging / path.name
+                try:
+                    os.link(path, target)
+                except OSError:  # gone (compacted since), or another file system: written from memory
+                    _write_arrow(table.slice(start, count), target)
+                written.append({"file": path.name, "rows": count})
+                start += count
+            if len(table) > start:
+                name = f"contacts-{sequence:05d}.arrow"
+                _write_arrow(table.slice(start), staging / name)
+                written.append({"file": name, "rows": len(table) - start})
+        if rows is not None:
+            _write_arrow(pa.table({"row": pa.array(np.asarray(rows, dtype=np.int64))}), staging / "contact_rows.arrow",
+                         numeric=True)
+        return {"contact_segments": written, "contact_rows": rows is not None}
 
     @classmethod
     def load(cls, directory: Path, frames: tuple[str, ...] = _FRAMES) -> "MatchSnapshot | None":
@@ -243,18 +349,69 @@ class MatchSnapshot:
         meta = json.loads((directory / "meta.json").read_text())
         if meta.get("format") != SNAPSHOT_FORMAT:
             frames = ()  # another layout: snapshot_reason() asks for a full rebuild, nothing is read
+        extra = {}
 
         def read(name: str) -> pd.DataFrame | pa.Table:
             if name not in frames:
                 return pd.DataFrame()
-            table = feather.read_table(directory / f"{name}.arrow", memory_map=False)
-            # The records stay Arrow until asked for: a run that only carries them over never converts them.
-            return table if name == "contacts" else table.to_pandas()
+            if name == "contacts":
+                return read_records()
+            table = feather.read_table(directory / f"{name}.arrow",
+                                       memory_map=name in _MAPPED or name in _KEPT_AS_ARROW)
+            views = _numpy_views(table) if name in _MAPPED else None
+            if views is not None:
+                return pd.DataFrame(views, copy=False)
+            # The records stay Arrow until asked for (a run that only carries them over never converts
+            # them); so do the golden records, crosswalk and lineage (spliced as Arrow, converted once).
+            return table if name in _KEPT_AS_ARROW else table.to_pandas()
+
+        def read_records() -> pa.Table:
+            segments = meta.get("contact_segments") or [{"file": "contacts.arrow"}]
+            tables = [feather.read_table(directory / s["file"], memory_map=True) for s in segments]
+            extra["contact_segments"] = [(directory / s["file"], len(t)) for s, t in zip(segments, tables)]
+            if meta.get("contact_rows"):
+                rows = feather.read_table(directory / "contact_rows.arrow", memory_map=True)
+                extra["contact_rows"] = (_numpy_views(rows) or {"row": np.zeros(0, dtype=np.int64)})["row"]
+            return pa.concat_tables(tables) if len(tables) > 1 else tables[0]
 
         with ThreadPoolExecutor(max_workers=4) as pool:
             frames = dict(zip(_FRAMES, pool.map(read, _FRAMES)))
         frames["contacts_data"] = frames.pop("contacts")
-        return cls(**frames, model=json.loads((directory / "model.json").read_text()), meta=meta)
+        return cls(**frames, model=json.loads((directory / "model.json").read_text()), meta=meta, **extra)
+
+
+def _segment_number(path: Path) -> int:
+    stem = Path(path).stem
+    return int(stem.split("-")[-1]) if stem.split("-")[-1].isdigit() else -1
+
+
+def _write_arrow(table: pa.Table, path: Path, numeric: bool = False) -> None:
+    """Arrow IPC, uncompressed. ``numeric``: all-number tables (the pairs, record rows) go in one
+    record batch, so that read memory-mapped each column is a numpy view of the file (no copy)."""
+    numeric = numeric and all(pa.types.is_integer(t) or pa.types.is_floating(t) for t in table.schema.types)
+    feather.write_feather(table.combine_chunks() if numeric else table, path, compression="uncompressed",
+                          chunksize=max(len(table), 1) if numeric else None)
+
+
+def _numpy_views(table: pa.Table) -> dict[str, np.ndarray] | None:
+    """Zero-copy numpy views of a memory-mapped all-numeric, one-batch table without nulls
+    (read-only: nothing writes into stored pairs); None when the table is not like that."""
+    if not table.num_columns or table.num_rows == 0:
+        return None
+    for column in table.columns:
+        kind = column.type
+        if column.num_chunks != 1 or column.null_count or pa.types.is_boolean(kind) or not (
+                pa.types.is_integer(kind) or pa.types.is_floating(kind)):
+            return None
+    return {name: table.column(name).chunk(0).to_numpy() for name in table.column_names}
+
+
+def frame_to_arrow(frame: pd.DataFrame) -> pa.Table:
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        # Mixed Python types in an object column: written as text instead.
+        return pa.Table.from_pandas(_for_arrow(frame), preserve_index=False)
 
 
 def _for_arrow(frame: pd.DataFrame) -> pd.DataFrame:
@@ -321,7 +478,8 @@ def detect_changes(records: pd.DataFrame, snapshot: MatchSnapshot) -> Changes:
 def normalise_incremental(records: pd.DataFrame, changes: Changes, snapshot: MatchSnapshot,
                           normalise_options: dict | None = None) -> tuple[pd.DataFrame, np.ndarray]:
     """Exactly ``normalise_contacts(records)``, with unchanged records taken from the snapshot;
-    also the rows whose cross-record columns were recomputed (``refresh_match_keys``)."""
+    also the rows not exactly as stored: new or changed records, and records whose cross-record
+    columns moved when recounted (``refresh_match_keys``)."""
     if not isinstance(records.index, pd.RangeIndex) or records.index.start != 0 or records.index.step != 1:
         records = records.reset_index(drop=True)
     reuse = changes.status == UNCHANGED
@@ -376,10 +534,16 @@ def normalise_incremental(records: pd.DataFrame, changes: Changes, snapshot: Mat
     edited = np.flatnonzero(changes.status == CHANGED)
     before = np.concatenate([changes.rows[edited], gone]).astype(np.int64)
     stale = {c: stored[c].to_numpy()[before] for c in SHARED_VALUE_COLUMNS}
-    recomputed = refresh_match_keys(contacts, ~reuse, stale)
-    log.info("normalised %d new/changed records; shared identifiers recounted for %d records",
-             len(fresh_rows), int(recomputed.sum()))
-    return contacts, recomputed
+    recounted = refresh_match_keys(contacts, ~reuse, stale)
+    # Unchanged records recounted to the values they had are still exactly their stored row (they
+    # are neither rematched nor converted for the next snapshot again).
+    check = np.flatnonzero(recounted & reuse)
+    moved = np.zeros(len(records), dtype=bool)
+    for column in CROSS_RECORD_COLUMNS:
+        moved[check] |= _differs(contacts[column].to_numpy()[check], stored[column].to_numpy()[changes.rows[check]])
+    log.info("normalised %d new/changed records; shared identifiers recounted for %d records, moved for %d",
+             len(fresh_rows), int(recounted.sum()), int(moved.sum()))
+    return contacts, ~reuse | moved
 
 
 # -- 3. who is matched again -----------------------------------------------------------------------
@@ -569,7 +733,7 @@ def incremental_clusters(contacts: pd.DataFrame, scored: pd.DataFrame, model: Ma
                              "right": local[links["right"].to_numpy()[both]]})
 
     sub_must, sub_cannot = _local_links(must_link), _local_links(cannot_link)
-    sub_contacts = contacts.iloc[members].reset_index(drop=True)
+    sub_contacts = renumbered(contacts.iloc[members])
     sub_components = graph_components(len(members), sub_scored, model.match_threshold, sub_must, sub_cannot)
     sub_labels, refused = safe_clusters(
         len(members), sub_scored, model.match_threshold,
@@ -598,12 +762,61 @@ def incremental_clusters(contacts: pd.DataFrame, scored: pd.DataFrame, model: Ma
 
 @dataclass
 class GoldenUpdate:
-    golden: pd.DataFrame
-    crosswalk: pd.DataFrame
-    lineage: pd.DataFrame
+    golden: pd.DataFrame = ArrowFrame()  # (Arrow tables when spliced from a stored snapshot)
+    crosswalk: pd.DataFrame = ArrowFrame()
+    lineage: pd.DataFrame = ArrowFrame()
     id_events: pd.DataFrame
     id_registry: pd.DataFrame
     touched_ids: set[str]  # golden ids written now: rebuilt, new, merged away, retired or erased
+
+
+def _ids_of_records(crosswalk: pd.DataFrame | pa.Table, keys: pd.Index) -> set[str]:
+    """Golden ids that crosswalk rows of the records ``keys`` (contact keys, "source:record_id")
+    point to. Rows are picked by record id first (millions of rows, no key text built for each),
+    then matched on the whole key."""
+    if not len(crosswalk) or not len(keys):
+        return set()
+    wanted = set(keys.astype(str))
+    # Every text after a ':' of a key could be its record id (a source name holding ':' too).
+    record_ids = list({key.split(":", i)[-1] for key in wanted for i in range(1, key.count(":") + 1)})
+    if isinstance(crosswalk, pa.Table):
+        hit = pc.is_in(crosswalk.column("record_id").cast(pa.string()), value_set=pa.array(record_ids, pa.string()))
+        crosswalk = crosswalk.filter(hit).to_pandas()
+    else:
+        crosswalk = crosswalk[crosswalk["record_id"].astype(str).isin(record_ids)]
+    here = crosswalk["source"].astype(str) + ":" + crosswalk["record_id"].astype(str)
+    return set(crosswalk.loc[here.isin(wanted).to_numpy(), "golden_id"])
+
+
+def _rows_of_ids(frame: pd.DataFrame | pa.Table, ids: set[str]) -> pd.DataFrame:
+    if isinstance(frame, pa.Table):
+        return frame.filter(pc.is_in(frame.column("golden_id"), value_set=pa.array(list(ids), pa.string()))).to_pandas()
+    return frame[frame["golden_id"].isin(ids)]
+
+
+def _splice(kept: pd.DataFrame | pa.Table, fresh: pd.DataFrame, touched: set[str],
+            order: str | None) -> pd.DataFrame | pa.Table:
+    """``kept`` without the rows of ``touched`` golden ids, then ``fresh``; sorted by ``order``
+    if given. A stored Arrow table is filtered, joined and sorted as Arrow and stays Arrow
+    (C++ work of ~1 s for a million golden records and their lineage, where pandas spent ~8 s
+    converting and copying Python objects); a DataFrame stays a DataFrame."""
+    if isinstance(kept, pa.Table) and "golden_id" in kept.column_names:
+        try:
+            columns = kept.column_names
+            fresh_table = frame_to_arrow(fresh.reindex(columns=columns).reset_index(drop=True))
+            fresh_table = fresh_table.select(columns).cast(kept.schema)
+            drop = pc.is_in(kept.column("golden_id"), value_set=pa.array(sorted(touched), pa.string()))
+            table = pa.concat_tables([kept.filter(pc.invert(drop)), fresh_table])
+            if order:
+                table = table.take(pc.sort_indices(table, sort_keys=[(order, "ascending")]))
+            return table
+        except (pa.ArrowTypeError, pa.ArrowInvalid, pa.ArrowNotImplementedError, KeyError, ValueError) as exc:
+            log.info("golden records spliced as pandas (%s)", exc)
+        kept = kept.to_pandas()
+    kept = kept[~kept["golden_id"].isin(touched)]
+    out = pd.concat([kept, fresh.reindex(columns=kept.columns if len(kept.columns) else fresh.columns)],
+                    ignore_index=True)
+    return out.sort_values(order, kind="mergesort", ignore_index=True) if order else out
 
 
 def incremental_golden(contacts: pd.DataFrame, clusters: pd.DataFrame, redo: np.ndarray, removed: pd.Index,
@@ -616,38 +829,30 @@ def incremental_golden(contacts: pd.DataFrame, clusters: pd.DataFrame, redo: np.
     from steward.identity import ACTIVE, REGISTRY_COLUMNS
 
     previous = previous_crosswalk if previous_crosswalk is not None else snapshot.crosswalk
-    prev_keys = previous["source"].astype(str) + ":" + previous["record_id"].astype(str)
     # Records of the last run not among this run's contacts: removed ones and erased ones.
     gone = (pd.Index(suppressed_keys) if suppressed_keys is not None else
             pd.Index(snapshot.membership["contact_key"]).difference(pd.Index(contacts["contact_key"])))
     involved = pd.Index(contacts.loc[redo, "contact_key"]).append(gone).append(removed)
-    old_ids = set(previous.loc[prev_keys.isin(involved), "golden_id"])
+    old_ids = _ids_of_records(previous, involved)
     if previous is not snapshot.crosswalk and len(snapshot.crosswalk):
         # The state's crosswalk is newer than the snapshot when a run built golden records and then
         # failed to publish: ids of either that these records held are rebuilt (none left stale).
-        snap_keys = snapshot.crosswalk["source"].astype(str) + ":" + snapshot.crosswalk["record_id"].astype(str)
-        old_ids |= set(snapshot.crosswalk.loc[snap_keys.isin(involved), "golden_id"])
-    prev_subset = previous[previous["golden_id"].isin(old_ids)]
+        old_ids |= _ids_of_records(snapshot.crosswalk, involved)
+    prev_subset = _rows_of_ids(previous, old_ids)
     reg = registry if registry is not None and len(registry) else pd.DataFrame(columns=REGISTRY_COLUMNS)
     aside = reg["status"].eq(ACTIVE).to_numpy() & ~reg["golden_id"].isin(old_ids).to_numpy()
     rows = np.flatnonzero(redo)
-    result = build(contacts.iloc[rows].reset_index(drop=True), clusters.iloc[rows].reset_index(drop=True),
+    result = build(renumbered(contacts.iloc[rows]), renumbered(clusters.iloc[rows]),
                    prev_subset, reg[~aside].reset_index(drop=True), pd.Index(reg.loc[aside, "golden_id"]))
     new_ids = set(result.golden["golden_id"])
     touched = old_ids | new_ids
-
-    def splice(kept: pd.DataFrame, fresh: pd.DataFrame, order: list[str] | None) -> pd.DataFrame:
-        kept = kept[~kept["golden_id"].isin(touched)]
-        out = pd.concat([kept, fresh.reindex(columns=kept.columns if len(kept.columns) else fresh.columns)],
-                        ignore_index=True)
-        return out.sort_values(order, kind="mergesort", ignore_index=True) if order else out
-
-    # Golden records in id order (what people read); crosswalk and lineage (millions of rows)
-    # stay in kept-then-new order: they are published and compared by id, and a nightly sort buys nothing.
-    golden = splice(snapshot.golden, result.golden, ["golden_id"])
-    crosswalk = splice(snapshot.crosswalk, result.crosswalk, None)
-    lineage = splice(snapshot.lineage, result.lineage, None)
-    registry_out = pd.concat([result.id_registry, reg[aside]], ignore_index=True)
+    # Kept-then-new order, not re-sorted: golden records, crosswalk and lineage are published and
+    # compared by id, and sorting a million golden records every night buys nothing (a full
+    # rebuild writes them in id order).
+    golden = _splice(snapshot.golden, result.golden, touched, None)
+    crosswalk = _splice(snapshot.crosswalk, result.crosswalk, touched, None)
+    lineage = _splice(snapshot.lineage, result.lineage, touched, None)
+    registry_out = stacked([result.id_registry, reg[aside]])
     registry_out = registry_out.sort_values("golden_id", kind="mergesort", ignore_index=True)
     return GoldenUpdate(golden, crosswalk, lineage, result.id_events, registry_out, touched)
 
@@ -675,29 +880,36 @@ def build_snapshot(contacts: pd.DataFrame, hashes: np.ndarray, scored: pd.DataFr
                    golden: pd.DataFrame, crosswalk: pd.DataFrame, lineage: pd.DataFrame, links: pd.DataFrame,
                    suggestions: pd.DataFrame, model: MatchModel, meta: dict,
                    carried: dict[str, np.ndarray] | None = None,
-                   reuse: tuple[pa.Table, np.ndarray, np.ndarray] | None = None) -> MatchSnapshot:
+                   reuse: tuple["MatchSnapshot", np.ndarray, np.ndarray] | None = None,
+                   queue_positions: tuple[np.ndarray, np.ndarray] | None = None) -> MatchSnapshot:
     """``contacts``/``clusters``/``components`` cover every record of the run (erased ones too);
     the snapshot keeps erased people's ids and labels only. ``scored``: the pairs of this run
     (all of them, or an incremental run's region); ``carried``: the stored pairs an incremental
     run kept as they were (column -> array: level codes, left/right = positions in ``contacts``).
-    ``reuse``: (the last snapshot's records as Arrow, positions in ``contacts`` of records whose
-    stored row is still exact, those rows): taken over as Arrow instead of converting every
-    record from Python objects again; they come first in the new snapshot, the rest after."""
+    ``reuse``: (the last snapshot with its records as Arrow, positions in ``contacts`` of records
+    whose stored row is still exact, those records' rows in it): their stored rows are kept as
+    they are (append-only: only the other records are converted and added after them, see
+    ``MatchSnapshot.contact_rows``); they come first in the new snapshot, the rest after.
+    ``queue_positions``: the suggestions' two records as positions in ``contacts`` (else looked up by key)."""
     keep = ~contacts["contact_key"].isin(suppressed_keys).to_numpy()
-    table = None
+    table = contact_rows = None
+    segments: list = []
+    kept_order = np.flatnonzero(keep)
     if reuse is not None:
         old, reused, old_rows = reuse
         ok = keep[reused]
-        # In the old snapshot's order: a boolean filter of the Arrow table is ~7x faster than a take.
-        by_row = np.argsort(old_rows[ok], kind="stable")
+        by_row = np.argsort(old_rows[ok], kind="stable")  # in the old snapshot's order
         reused, old_rows = reused[ok][by_row], old_rows[ok][by_row]
         taken = np.zeros(len(contacts), dtype=bool)
         taken[reused] = True
         rest = np.flatnonzero(keep & ~taken)
-        table = _assemble_contacts(old, old_rows, contacts.iloc[rest], hashes[rest])
-        kept_order = np.concatenate([reused, rest]) if table is not None else np.flatnonzero(keep)
-    else:
-        kept_order = np.flatnonzero(keep)
+        stored = old.contacts_table
+        fresh = _fresh_rows(stored.schema, contacts.iloc[rest], hashes[rest])
+        if fresh is not None:
+            table = pa.concat_tables([stored, fresh]) if len(fresh) else stored
+            contact_rows = np.concatenate([old.stored_rows(old_rows), len(stored) + np.arange(len(rest))])
+            segments = list(old.contact_segments)
+            kept_order = np.concatenate([reused, rest])
     position = np.full(len(contacts), -1, dtype=np.int64)
     position[kept_order] = np.arange(len(kept_order))
     everyone = len(kept_order) == len(contacts)
@@ -729,7 +941,7 @@ def build_snapshot(contacts: pd.DataFrame, hashes: np.ndarray, scored: pd.DataFr
             kept_contacts = kept_contacts.reset_index(drop=True)
         kept_contacts["record_hash"] = hashes
     else:
-        kept_contacts = contacts.iloc[kept_order].reset_index(drop=True)
+        kept_contacts = renumbered(contacts.iloc[kept_order])
         kept_contacts["record_hash"] = hashes[kept_order]
     # Kept records first, in the snapshot's order, then erased people's ids.
     order = np.concatenate([kept_order, np.flatnonzero(~keep)])
@@ -737,36 +949,44 @@ def build_snapshot(contacts: pd.DataFrame, hashes: np.ndarray, scored: pd.DataFr
     membership = pd.DataFrame({"contact_key": keys[order],
                                "component": np.asarray(components, dtype=np.int64)[order],
                                "cluster": clusters["cluster"].to_numpy(dtype=np.int64)[order]})
-    at = pd.Index(keys[kept_order])
-    queue = suggestions.assign(_left=at.get_indexer(suggestions["a_contact_key"]),
-                               _right=at.get_indexer(suggestions["b_contact_key"]))
+    if queue_positions is not None:
+        left, right = position[queue_positions[0]], position[queue_positions[1]]
+    else:
+        at = pd.Index(keys[kept_order])
+        left = at.get_indexer(_column(suggestions, "a_contact_key"))
+        right = at.get_indexer(_column(suggestions, "b_contact_key"))
+    if isinstance(suggestions, pa.Table):
+        queue = suggestions.append_column("_left", pa.array(left, pa.int64())).append_column(
+            "_right", pa.array(right, pa.int64()))
+    else:
+        queue = suggestions.copy(deep=False)  # (the queue is a million rows: no copy of its text)
+        queue["_left"], queue["_right"] = left, right
     link_columns = ["left_key", "right_key", "action"]
     return MatchSnapshot(kept_contacts, stored, membership, oversized.reset_index(drop=True),
                          golden, crosswalk, lineage,
                          links[link_columns].astype(str) if len(links) else pd.DataFrame(columns=link_columns),
                          queue, model_parameters(model),
                          {**meta, "kept_records": len(kept_order),
-                          "written_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+                          "written_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
+                         contact_rows=contact_rows, contact_segments=segments)
 
 
-def _assemble_contacts(old: pa.Table, old_rows: np.ndarray, fresh: pd.DataFrame,
-                       fresh_hashes: np.ndarray) -> pa.Table | None:
-    """The old snapshot's rows ``old_rows`` (ascending) then ``fresh`` (+ record_hash) as one Arrow table in
-    the old table's schema; None when the columns or types no longer fit (the caller then
-    converts every record)."""
-    names = [n for n in old.schema.names if n != "record_hash"]
+def _column(frame: pd.DataFrame | pa.Table, name: str) -> np.ndarray:
+    if isinstance(frame, pa.Table):
+        return frame.column(name).to_numpy(zero_copy_only=False)
+    return frame[name].to_numpy()
+
+
+def _fresh_rows(schema: pa.Schema, fresh: pd.DataFrame, fresh_hashes: np.ndarray) -> pa.Table | None:
+    """``fresh`` (+ record_hash) as Arrow in the stored records' ``schema``, to be added after them;
+    None when the columns or types no longer fit (the caller then converts every record)."""
+    names = [n for n in schema.names if n != "record_hash"]
     if set(names) != set(fresh.columns):
         return None
-    frame = fresh[names].reset_index(drop=True).assign(record_hash=fresh_hashes)
+    frame = renumbered(fresh[names])  # (a new frame: no copy of the columns again)
+    frame["record_hash"] = fresh_hashes
     try:
-        try:
-            converted = pa.Table.from_pandas(frame, preserve_index=False)
-        except (pa.ArrowTypeError, pa.ArrowInvalid):
-            converted = pa.Table.from_pandas(_for_arrow(frame), preserve_index=False)
-        converted = converted.select(old.schema.names).cast(old.schema)
-        chosen = np.zeros(len(old), dtype=bool)
-        chosen[old_rows] = True
-        return pa.concat_tables([old.filter(pa.array(chosen)), converted])
+        return frame_to_arrow(frame).select(schema.names).cast(schema)
     except (pa.ArrowTypeError, pa.ArrowInvalid, pa.ArrowNotImplementedError, KeyError, ValueError) as exc:
         log.info("snapshot records converted whole (%s)", exc)
         return None

@@ -11,12 +11,16 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from steward.config import Project, SourceConfig
 from steward.contacts import normalise_contacts
+from steward.frames import renumbered, stacked
 from steward.golden import Survivorship, build_golden_records
 from steward.identity import now_utc
-from steward.incremental import (HASH_METHOD, NEW, REMOVED, SNAPSHOT_FORMAT, UNCHANGED, MatchSnapshot,
+from steward.incremental import (HASH_METHOD, NEW, REMOVED, SNAPSHOT_FORMAT, UNCHANGED, ArrowFrame, GoldenUpdate, MatchSnapshot, frame_to_arrow,
+                                 arrow_or_frame,
                                  affected_region, birthdays_between, build_snapshot, carried_pairs, content_hashes, detect_changes, fresh_pairs,
                                  incremental_clusters, incremental_golden, normalise_incremental, rematch_mask,
                                  rules_fingerprint, with_parameters, with_stored_scores)
@@ -52,13 +56,15 @@ def find_candidates(contacts: pd.DataFrame, matching: dict) -> BlockingResult:
 
 
 def merge_suggestions(scored: pd.DataFrame, contacts: pd.DataFrame, model: MatchModel,
-                      decided: set[str] | None = None, clusters: pd.DataFrame | None = None) -> pd.DataFrame:
+                      decided: set[str] | None = None, clusters: pd.DataFrame | None = None,
+                      positions: bool = False) -> pd.DataFrame:
     """Grey-zone pairs, best first, the two records side by side with the evidence in words.
 
     The pair id is ``<key>~<key>`` with the smaller contact key first, so the same two
     records have the same id in every run; pairs already decided by a reviewer are left
     out, and so are pairs already in one cluster (through other records): approving
-    them would change nothing."""
+    them would change nothing. ``positions``: also the two records' rows in ``contacts``
+    (``_a_pos``/``_b_pos``, for the snapshot; see ``suggestions_for_run``)."""
     grey = scored[classify(scored, model) == "review"]
     if clusters is not None:
         labels = clusters["cluster"].to_numpy()
@@ -75,14 +81,16 @@ def merge_suggestions(scored: pd.DataFrame, contacts: pd.DataFrame, model: Match
     # Best first, ties by pair id: the same queue order whichever way the pairs were found.
     order = np.lexsort((pair_ids.to_numpy(dtype=str), -grey["match_probability"].round(4).to_numpy()))
     grey, pair_ids = grey.iloc[order], pair_ids.iloc[order]
-    side = contacts[SIDE_BY_SIDE].reset_index(drop=True)
-    left = side.iloc[grey["left"].to_numpy()].add_prefix("a_").reset_index(drop=True)
-    right = side.iloc[grey["right"].to_numpy()].add_prefix("b_").reset_index(drop=True)
-    grey = grey.reset_index(drop=True)
+    side = renumbered(contacts[SIDE_BY_SIDE])
+    left = renumbered(side.iloc[grey["left"].to_numpy()].add_prefix("a_"))
+    right = renumbered(side.iloc[grey["right"].to_numpy()].add_prefix("b_"))
+    grey = renumbered(grey.copy(deep=False))
     out = pd.concat([left, right], axis=1)
     out.insert(0, "pair_id", pair_ids.to_numpy())
     out.insert(1, "match_probability", grey["match_probability"].round(4))
     out["explanation"] = explanation_texts(grey, model)
+    if positions:
+        out["_a_pos"], out["_b_pos"] = grey["left"].to_numpy(np.int64), grey["right"].to_numpy(np.int64)
     return out
 
 
@@ -182,13 +190,13 @@ class DedupeResult:
     contacts: pd.DataFrame
     blocking: BlockingResult
     scored: pd.DataFrame
-    suggestions: pd.DataFrame
+    suggestions: pd.DataFrame = ArrowFrame()  # (Arrow until read, after an incremental run)
     clusters: pd.DataFrame
-    golden: pd.DataFrame
-    crosswalk: pd.DataFrame
+    golden: pd.DataFrame = ArrowFrame()  # (Arrow until read, after an incremental run: see ArrowFrame)
+    crosswalk: pd.DataFrame = ArrowFrame()
     model: MatchModel
     timings: dict[str, float] = field(default_factory=dict)
-    lineage: pd.DataFrame | None = None
+    lineage: pd.DataFrame | None = ArrowFrame(default=None)
     id_events: pd.DataFrame | None = None
     id_registry: pd.DataFrame | None = None
     suppressed: pd.DataFrame | None = None
@@ -306,7 +314,7 @@ def snapshot_reason(snapshot: MatchSnapshot | None, fingerprint: str, matching: 
 # -- a run that may be incremental, stage by stage (the Dagster assets call these one by one) ------------
 
 # snapshot_row: the record's row in the snapshot's membership (-1: new), found once; recounted: its
-# shared-identifier columns were computed again (its stored row may no longer be exact).
+# shared-identifier columns came out otherwise than stored (its stored row is no longer exact).
 CHANGE_COLUMNS = ["contact_key", "change", "rematch", "record_hash", "incremental", "snapshot_row", "recounted"]
 
 
@@ -467,10 +475,12 @@ def snapshot_for_run(contacts: pd.DataFrame, changes: pd.DataFrame, scored: pd.D
                      oversized: pd.DataFrame, suppressed: pd.DataFrame, golden: pd.DataFrame, crosswalk: pd.DataFrame,
                      lineage: pd.DataFrame, suggestions: pd.DataFrame, model: MatchModel, matching: dict,
                      survivorship: dict, normalise_options: dict | None, stewardship: Stewardship,
-                     previous: MatchSnapshot | None = None) -> MatchSnapshot:
+                     previous: MatchSnapshot | None = None,
+                     queue_positions: tuple[np.ndarray, np.ndarray] | None = None) -> MatchSnapshot:
     """The snapshot a finished run leaves for the next one (every record and pair of the run,
     erased people by id only). Incremental runs: ``scored`` holds the affected region's pairs,
-    the other pairs come from ``previous`` as they were."""
+    the other pairs come from ``previous`` as they were. ``queue_positions``: from
+    ``suggestions_for_run(..., positions=True)`` (else the suggestions' keys are looked up)."""
     meta = {"format": SNAPSHOT_FORMAT, "hash": HASH_METHOD,
             "fingerprint": run_fingerprint(matching, survivorship, normalise_options, stewardship),
             "erasure": erasure_fingerprint(stewardship),
@@ -487,42 +497,118 @@ def snapshot_for_run(contacts: pd.DataFrame, changes: pd.DataFrame, scored: pd.D
         carried = {c: stored[c].to_numpy()[keep] for c in stored.columns if c not in ("left", "right")}
         carried.update(left=left, right=right)
         if previous.contacts_table is not None:
-            # Records whose stored row is still exact are carried over as Arrow (no conversion).
+            # Records whose stored row is still exact keep it (no conversion, no rewrite).
             here = present(changes)
             exact = ((here["change"] == UNCHANGED) & ~here["recounted"]).to_numpy()
             at = np.flatnonzero(exact)
-            reuse = (previous.contacts_table, at, rows[at])
+            reuse = (previous, at, rows[at])
     return build_snapshot(contacts, present(changes)["record_hash"].to_numpy(dtype=np.uint64), scored, clusters,
                           clusters["component"].to_numpy(), oversized, pd.Index(suppressed["contact_key"]), golden,
-                          crosswalk, lineage, decision_links(stewardship), suggestions, model, meta, carried, reuse)
+                          crosswalk, lineage, decision_links(stewardship), suggestions, model, meta, carried, reuse,
+                          queue_positions)
 
 
 def suggestions_for_run(scored: pd.DataFrame, contacts: pd.DataFrame, model: MatchModel,
                         decisions: pd.DataFrame | None, clusters: pd.DataFrame, changes: pd.DataFrame,
-                        snapshot: MatchSnapshot | None, suppressed_keys: pd.Index | None = None) -> pd.DataFrame:
+                        snapshot: MatchSnapshot | None, suppressed_keys: pd.Index | None = None,
+                        positions: bool = False):
     """The review queue: ``merge_suggestions`` over this run's pairs, without erased people.
     Incremental runs add the stored suggestions between records the change did not reach
     (same scores, same clusters: still waiting for a reviewer). ``contacts``/``clusters``:
-    every record of the run, erased ones too."""
+    every record of the run, erased ones too.
+
+    ``positions``: returns (queue, the two records' rows in ``contacts`` per suggestion), the
+    queue as Arrow when the stored one was (carried, merged and filtered as Arrow: a million
+    suggestions are not turned into Python objects unless someone reads them; see ArrowFrame),
+    so that the snapshot neither converts nor looks a million keys up again."""
     decided = decided_pair_ids(decisions) if decisions is not None else None
-    out = merge_suggestions(scored, contacts, model, decided, clusters)
-    if is_incremental(changes) and len(snapshot.suggestions):
+    out = merge_suggestions(scored, contacts, model, decided, clusters, positions=True)
+    stored = arrow_or_frame(snapshot, "suggestions") if is_incremental(changes) else None
+    if stored is not None and len(stored):
         rows, _ = snapshot_rows(changes)
-        stored = snapshot.suggestions
-        keep, _, _ = carried_pairs(rematched(changes), clusters["reclustered"].to_numpy(dtype=bool), rows,
-                                   snapshot.kept_records, stored["_left"].to_numpy(np.int64),
-                                   stored["_right"].to_numpy(np.int64))
-        carried = stored.loc[keep, list(out.columns)]
-        if decided:
-            carried = carried[~carried["pair_id"].isin(decided)]
-        out = pd.concat([out, carried], ignore_index=True)
-        out = out.sort_values(["match_probability", "pair_id"], ascending=[False, True], kind="mergesort",
-                              ignore_index=True)
+        keep, a_pos, b_pos = carried_pairs(rematched(changes), clusters["reclustered"].to_numpy(dtype=bool), rows,
+                                           snapshot.kept_records, _positions(stored, "_left"),
+                                           _positions(stored, "_right"))
+        if isinstance(stored, pa.Table):
+            try:
+                out = _carry_queue_as_arrow(stored, keep, a_pos, b_pos, out, decided)
+            except (pa.ArrowTypeError, pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+                log.info("review queue carried as pandas (%s)", exc)
+                stored = stored.to_pandas()
+        if not isinstance(stored, pa.Table):
+            carried = renumbered(stored.loc[keep, [c for c in out.columns if not c.endswith("_pos")]])
+            carried["_a_pos"], carried["_b_pos"] = a_pos, b_pos
+            if decided:
+                carried = carried[~carried["pair_id"].isin(decided)]
+            out = merge_queues(carried, out)
     if suppressed_keys is not None and len(suppressed_keys):
         # Erased people never reach a reviewer's screen.
-        out = out[~(out["a_contact_key"].isin(suppressed_keys) | out["b_contact_key"].isin(suppressed_keys))]
-        out = out.reset_index(drop=True)
-    return out
+        if isinstance(out, pa.Table):
+            erased = pa.array(list(suppressed_keys), pa.string())
+            out = out.filter(pc.invert(pc.or_(pc.is_in(out["a_contact_key"], value_set=erased),
+                                              pc.is_in(out["b_contact_key"], value_set=erased))))
+        else:
+            out = renumbered(out[~(out["a_contact_key"].isin(suppressed_keys)
+                                   | out["b_contact_key"].isin(suppressed_keys))])
+    if isinstance(out, pa.Table):
+        at = (_positions(out, "_a_pos"), _positions(out, "_b_pos"))
+        out = out.drop_columns(["_a_pos", "_b_pos"])
+        if not positions:
+            out = out.to_pandas()
+    else:
+        at = (out.pop("_a_pos").to_numpy(), out.pop("_b_pos").to_numpy())
+    return (out, at) if positions else out
+
+
+def _positions(frame: pd.DataFrame | pa.Table, name: str) -> np.ndarray:
+    if isinstance(frame, pa.Table):
+        return frame.column(name).to_numpy().astype(np.int64, copy=False)
+    return frame[name].to_numpy(np.int64)
+
+
+def _carry_queue_as_arrow(stored: pa.Table, keep: np.ndarray, a_pos: np.ndarray, b_pos: np.ndarray,
+                          fresh: pd.DataFrame, decided: set[str] | None) -> pa.Table:
+    """The stored queue's rows ``keep`` (with this run's record positions) and tonight's ``fresh``
+    suggestions as one Arrow table in queue order (probability down, then pair id)."""
+    columns = [c for c in fresh.columns if not c.endswith("_pos")]
+    carried = stored.filter(pa.array(keep)).select(columns).replace_schema_metadata(None)
+    carried = carried.append_column("_a_pos", pa.array(a_pos, pa.int64())).append_column(
+        "_b_pos", pa.array(b_pos, pa.int64()))
+    if decided:
+        carried = carried.filter(pc.invert(pc.is_in(carried["pair_id"], value_set=pa.array(sorted(decided), pa.string()))))
+    tonight = frame_to_arrow(fresh[carried.column_names]).replace_schema_metadata(None)
+    queue = pa.concat_tables([carried, tonight], promote_options="default")  # (an all-empty column: null type)
+    return queue.take(pc.sort_indices(queue, sort_keys=[("match_probability", "descending"), ("pair_id", "ascending")]))
+
+
+def _queue_order(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values(["match_probability", "pair_id"], ascending=[False, True], kind="mergesort",
+                             ignore_index=True)
+
+
+def merge_queues(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
+    """Two review queues, each in queue order (probability down, then pair id), as one queue
+    in that order: the rows of ``second`` (tonight's few) are slotted into ``first`` (the
+    carried ~million) by binary search instead of sorting a million pair ids again."""
+    if not len(first) or not len(second):
+        return _queue_order(pd.concat([first, second], ignore_index=True))
+    p1 = -first["match_probability"].to_numpy(dtype=np.float64)
+    p2 = -second["match_probability"].to_numpy(dtype=np.float64)
+    if (np.diff(p1) < 0).any() or (np.diff(p2) < 0).any():  # not in queue order after all
+        return _queue_order(pd.concat([first, second], ignore_index=True))
+    k1, k2 = first["pair_id"].to_numpy(dtype=object), second["pair_id"].to_numpy(dtype=object)
+    lo, hi = np.searchsorted(p1, p2, "left"), np.searchsorted(p1, p2, "right")
+    slot = lo.copy()
+    for j in np.flatnonzero(hi > lo):  # same probability: by pair id among those
+        slot[j] = lo[j] + np.searchsorted(k1[lo[j]:hi[j]], k2[j])
+    # slot is non-decreasing (``second`` is in order): row j of second lands at slot[j] + j,
+    # row i of first after the rows of second slotted at or before it.
+    n1, n2 = len(first), len(second)
+    order = np.empty(n1 + n2, dtype=np.int64)
+    order[slot + np.arange(n2)] = n1 + np.arange(n2)
+    ahead = np.searchsorted(slot, np.arange(n1), "right")
+    order[np.arange(n1) + ahead] = np.arange(n1)
+    return renumbered(stacked([first, second]).take(order))
 
 
 def dedupe_incremental(records: pd.DataFrame, quarantine: pd.DataFrame, matching: dict, survivorship: dict,
@@ -563,16 +649,21 @@ def dedupe_incremental(records: pd.DataFrame, quarantine: pd.DataFrame, matching
     if len(suppressed):
         quarantine = pd.concat([quarantine, to_quarantine(suppressed)], ignore_index=True)
     stage("suggest")
-    suggestions = suggestions_for_run(scored, contacts, model, stewardship.decisions, clusters, changes, snapshot,
-                                      pd.Index(suppressed["contact_key"]))
+    suggestions, queue_positions = suggestions_for_run(scored, contacts, model, stewardship.decisions, clusters,
+                                                       changes, snapshot, pd.Index(suppressed["contact_key"]),
+                                                       positions=True)
     done("suggest")
     stage("merge")
     merged, touched = golden_for_run(kept_contacts, kept_clusters, survivorship, stewardship, changes, snapshot,
                                      pd.Index(suppressed["contact_key"]))
     done("merge")
     incremental = is_incremental(changes)
+    # Golden records, crosswalk and lineage as they are (Arrow after an incremental run: converted
+    # to pandas only if the caller reads them; the next snapshot takes them as Arrow).
+    golden, crosswalk, lineage = (arrow_or_frame(merged, name) if isinstance(merged, GoldenUpdate)
+                                  else getattr(merged, name) for name in ("golden", "crosswalk", "lineage"))
     result = DedupeResult(records, quarantine, kept_contacts, blocking, kept_scored, suggestions, kept_clusters,
-                          merged.golden, merged.crosswalk, model, timings, merged.lineage, merged.id_events,
+                          golden, crosswalk, model, timings, lineage, merged.id_events,
                           merged.id_registry, suppressed, all_contacts, all_scored, all_clusters,
                           clusters["component"].to_numpy(), blocking.skipped_keys, decision_links(stewardship),
                           mode="incremental" if incremental else f"full ({reason})",
@@ -584,7 +675,8 @@ def dedupe_incremental(records: pd.DataFrame, quarantine: pd.DataFrame, matching
                  why, len(blocking.pairs), int(clusters["reclustered"].sum()), len(touched))
     stage("snapshot")
     next_snapshot = snapshot_for_run(all_contacts, changes, all_scored, all_clusters, blocking.skipped_keys,
-                                     suppressed, merged.golden, merged.crosswalk, merged.lineage, suggestions, model,
-                                     matching, survivorship, normalise_options, stewardship, snapshot)
+                                     suppressed, golden, crosswalk, lineage, suggestions, model,
+                                     matching, survivorship, normalise_options, stewardship, snapshot,
+                                     queue_positions)
     done("snapshot")
     return result, next_snapshot

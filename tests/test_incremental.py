@@ -146,6 +146,10 @@ def test_incremental_run_equals_full_rebuild(demo_records, project, tmp_path, ma
     # the membership's first rows follow them.
     kept = next_snapshot.contacts
     assert list(next_snapshot.membership["contact_key"].iloc[:len(kept)]) == list(kept["contact_key"])
+    # The stored queue's record rows (what the next night carries suggestions by) are its records'.
+    queue, stored_keys = next_snapshot.suggestions, kept["contact_key"].to_numpy()
+    assert (stored_keys[queue["_left"]] == queue["a_contact_key"].to_numpy()).all()
+    assert (stored_keys[queue["_right"]] == queue["b_contact_key"].to_numpy()).all()
     pd.testing.assert_frame_equal(_text(kept, ["contact_key"]), _text(full_snapshot.contacts, ["contact_key"]))
     # Normalised records too, column for column and type for type (unchanged ones came from the snapshot).
     pd.testing.assert_frame_equal(night.all_contacts.astype(object).where(night.all_contacts.notna(), None),
@@ -450,3 +454,71 @@ def test_a_night_that_failed_to_publish_is_redone_whole(project_copy, tmp_path):
     for output, order in (("golden_contacts", ["golden_id"]), ("golden_crosswalk", ["golden_id", "source", "record_id"])):
         pd.testing.assert_frame_equal(_text(redone.output_for_node("golden_records", output), order),
                                       _text(full.output_for_node("golden_records", output), order))
+
+
+def test_merging_review_queues_keeps_queue_order():
+    """merge_queues slots tonight's suggestions into the carried queue: the same order as
+    sorting both (probability down, pair id up), ties on probability included."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from steward.pipeline import _queue_order, merge_queues
+
+    row = st.tuples(st.sampled_from([0.95, 0.9, 0.9, 0.8, 0.5]), st.text("abc~", min_size=1, max_size=4))
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(row, unique_by=lambda r: r[1], max_size=30), st.integers(0, 30))
+    def check(rows, cut):
+        frame = pd.DataFrame(rows, columns=["match_probability", "pair_id"]).assign(note=lambda f: f["pair_id"] + "!")
+        first, second = _queue_order(frame.iloc[:cut]), _queue_order(frame.iloc[cut:])
+        merged = merge_queues(first, second)
+        pd.testing.assert_frame_equal(merged, _queue_order(frame))
+
+    check()
+
+
+def test_snapshot_records_are_appended_then_compacted(demo_records, project, tmp_path, monkeypatch):
+    """A night writes only its new and edited records: the stored segment file is linked into the
+    next snapshot, not rewritten, and the records read back are a full rebuild's. When too many
+    stored rows are nobody's any more, the next save rewrites them as one segment."""
+    import os
+
+    import steward.incremental as incremental
+
+    records, quarantine = demo_records
+    matching, survivorship = copy.deepcopy(project.matching()), project.survivorship()
+    matching["training"]["estimate"] = False
+    existing, tonight = _tonight(records, np.random.default_rng(3))
+    where = tmp_path / "snapshot"
+
+    def night(frame, snapshot, day):
+        result, following = dedupe_incremental(frame, quarantine, matching, survivorship, snapshot,
+                                               stewardship=_stewardship(project, day=day))
+        following.save(where)
+        return result, MatchSnapshot.load(where)
+
+    _, snapshot = night(existing, None, "2026-11-24")
+    first_segment = where / snapshot.meta["contact_segments"][0]["file"]
+    inode = os.stat(first_segment).st_ino
+    result, snapshot = night(tonight, snapshot, "2026-11-25")
+    assert result.mode == "incremental"
+    segments = snapshot.meta["contact_segments"]
+    assert len(segments) == 2 and os.stat(where / segments[0]["file"]).st_ino == inode  # linked, not rewritten
+    assert segments[1]["rows"] < len(tonight) / 3  # only what the night converted
+    assert len(snapshot.contacts_table) > snapshot.kept_records  # edited records' old rows are garbage now
+    full = dedupe_incremental(tonight, quarantine, matching, survivorship, None,
+                              stewardship=_stewardship(project, day="2026-11-25"))[1]
+    pd.testing.assert_frame_equal(_text(snapshot.contacts, ["contact_key"]), _text(full.contacts, ["contact_key"]))
+    assert list(snapshot.membership["contact_key"].iloc[:snapshot.kept_records]) == list(snapshot.contacts["contact_key"])
+
+    # Another night with every stored row counted as too much garbage: compacted into one segment.
+    monkeypatch.setattr(incremental, "COMPACT_GARBAGE_SHARE", 0.0)
+    later = tonight.copy()
+    later.loc[later.index[:15], "first_name"] = "Zed"
+    result, snapshot = night(later, snapshot, "2026-11-26")
+    assert result.mode == "incremental"
+    assert len(snapshot.meta["contact_segments"]) == 1 and snapshot.contact_rows is None
+    assert len(snapshot.contacts_table) == snapshot.kept_records
+    full = dedupe_incremental(later, quarantine, matching, survivorship, None,
+                              stewardship=_stewardship(project, day="2026-11-26"))[1]
+    pd.testing.assert_frame_equal(_text(snapshot.contacts, ["contact_key"]), _text(full.contacts, ["contact_key"]))

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from steward.frames import renumbered
 from steward.matching.comparisons import MISSING, Comparison, build_comparison, prepare_text
 
 log = logging.getLogger("steward.matching")
@@ -216,7 +217,7 @@ def _records_for(contacts: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
     missing = [c for c in base if c not in contacts.columns]
     if missing:
         raise ValueError(f"rules/matching.yaml: comparisons use unknown column(s) {missing}")
-    records = add_term_frequencies(contacts[base].reset_index(drop=True), model)
+    records = add_term_frequencies(renumbered(contacts[base]), model)
     return prepare_text(records, base)
 
 
@@ -233,15 +234,15 @@ def score_pairs(contacts: pd.DataFrame, pairs: pd.DataFrame, model: MatchModel, 
     left_idx, right_idx = pairs["left"].to_numpy(), pairs["right"].to_numpy()
     for start in range(0, n, chunk_size):
         stop = min(start + chunk_size, n)
-        left = records.iloc[left_idx[start:stop]].reset_index(drop=True)
-        right = records.iloc[right_idx[start:stop]].reset_index(drop=True)
+        left = renumbered(records.iloc[left_idx[start:stop]])
+        right = renumbered(records.iloc[right_idx[start:stop]])
         scored = score_chunk(left, right, model)
         for name in template.columns:
             values = scored[name]
             columns[name][start:stop] = values.cat.codes.to_numpy() if isinstance(values.dtype, pd.CategoricalDtype) \
                 else values.to_numpy()
         log.info("scored %d / %d pairs", stop, n)
-    out = pairs.reset_index(drop=True)
+    out = renumbered(pairs.copy(deep=False))
     scores = {}
     for name in template.columns:
         dtype = template[name].dtype

@@ -1,0 +1,35 @@
+"""Small DataFrame helpers used on the hot path."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def renumbered(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with index 0..n-1 and no column copied: for frames a take, filter or concat just
+    made (``reset_index(drop=True)`` copies every column again: seconds for a million rows of text).
+    A shallow copy: columns set on it later do not reach ``frame``, and pandas does not take it for
+    a view of another frame."""
+    out = frame.copy(deep=False)
+    out.index = pd.RangeIndex(len(out))
+    return out
+
+
+def stacked(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """``pd.concat(frames, ignore_index=True)`` for frames with the same columns, column by column
+    with numpy where the dtypes agree. (pandas' concat checks every object column of every frame
+    for being all-missing first: ~0.5 s per million-row frame, for nothing here.)"""
+    frames = [f for f in frames if len(f.columns)]
+    if len(frames) < 2:
+        return renumbered(frames[0].copy(deep=False)) if frames else pd.DataFrame()
+    columns = list(frames[0].columns)
+    if any(list(f.columns) != columns for f in frames) or len(set(columns)) != len(columns):
+        return pd.concat(frames, ignore_index=True)
+    out = {}
+    for column in columns:
+        dtypes = {f[column].dtype for f in frames}
+        if len(dtypes) != 1 or not isinstance(next(iter(dtypes)), np.dtype):
+            return pd.concat(frames, ignore_index=True)  # categoricals, mixed types: pandas decides
+        out[column] = np.concatenate([f[column].to_numpy() for f in frames])
+    return pd.DataFrame(out, copy=False)
