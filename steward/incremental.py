@@ -70,7 +70,7 @@ from steward.matching.model import MatchModel
 
 log = logging.getLogger("steward.incremental")
 
-SNAPSHOT_FORMAT = 5
+SNAPSHOT_FORMAT = 6
 NEW, CHANGED, UNCHANGED, REMOVED = "new", "changed", "unchanged", "removed"
 # Records the snapshot knows only by id (erased people): matched again in every run.
 KNOWN_BY_ID = "suppressed_before"
@@ -366,7 +366,7 @@ class MatchSnapshot:
             return table if name in _KEPT_AS_ARROW else table.to_pandas()
 
         def read_records() -> pa.Table:
-            segments = meta.get("contact_segments") or [{"file": "contacts.arrow"}]
+            segments = meta["contact_segments"]
             tables = [feather.read_table(directory / s["file"], memory_map=True) for s in segments]
             extra["contact_segments"] = [(directory / s["file"], len(t)) for s, t in zip(segments, tables)]
             if meta.get("contact_rows"):
@@ -693,7 +693,11 @@ def carried_pairs(rematch: np.ndarray, region: np.ndarray, rows: np.ndarray, kep
     they were: both records still here, neither rematched, not both in the affected region.
     Returns (which stored pairs, their left and right positions in this run)."""
     here, steady, inside = _stored_row_flags(rematch, region, rows, kept_records)
-    keep = steady[left] & steady[right] & ~(inside[left] & inside[right])
+    # One byte per record (bit 0 steady, bit 1 inside): two gathers per pair instead of four
+    # (tens of millions of stored pairs).
+    flags = steady.astype(np.uint8) | (inside.astype(np.uint8) << 1)
+    both = flags[left] & flags[right]
+    keep = (both & 1).astype(bool) & ~(both & 2).astype(bool)
     return keep, here[left[keep]], here[right[keep]]
 
 

@@ -3,6 +3,7 @@ call the same stage functions one by one."""
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import logging
 import time
@@ -578,7 +579,13 @@ def _carry_queue_as_arrow(stored: pa.Table, keep: np.ndarray, a_pos: np.ndarray,
         carried = carried.filter(pc.invert(pc.is_in(carried["pair_id"], value_set=pa.array(sorted(decided), pa.string()))))
     tonight = frame_to_arrow(fresh[carried.column_names]).replace_schema_metadata(None)
     queue = pa.concat_tables([carried, tonight], promote_options="default")  # (an all-empty column: null type)
-    return queue.take(pc.sort_indices(queue, sort_keys=[("match_probability", "descending"), ("pair_id", "ascending")]))
+    # Both parts are in queue order already (the stored queue was): tonight's few are slotted in.
+    ids = carried["pair_id"]
+    order = merged_order(carried["match_probability"].to_numpy(), lambda lo, hi: ids.slice(lo, hi - lo).to_pylist(),
+                         fresh["match_probability"].to_numpy(dtype=np.float64), fresh["pair_id"].to_numpy(dtype=object))
+    if order is None:
+        order = pc.sort_indices(queue, sort_keys=[("match_probability", "descending"), ("pair_id", "ascending")])
+    return queue.take(order)
 
 
 def _queue_order(frame: pd.DataFrame) -> pd.DataFrame:
@@ -592,23 +599,39 @@ def merge_queues(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
     carried ~million) by binary search instead of sorting a million pair ids again."""
     if not len(first) or not len(second):
         return _queue_order(pd.concat([first, second], ignore_index=True))
-    p1 = -first["match_probability"].to_numpy(dtype=np.float64)
-    p2 = -second["match_probability"].to_numpy(dtype=np.float64)
-    if (np.diff(p1) < 0).any() or (np.diff(p2) < 0).any():  # not in queue order after all
+    ids = first["pair_id"].to_numpy(dtype=object)
+    order = merged_order(first["match_probability"].to_numpy(dtype=np.float64), lambda lo, hi: ids[lo:hi],
+                         second["match_probability"].to_numpy(dtype=np.float64),
+                         second["pair_id"].to_numpy(dtype=object))
+    if order is None:  # not in queue order after all
         return _queue_order(pd.concat([first, second], ignore_index=True))
-    k1, k2 = first["pair_id"].to_numpy(dtype=object), second["pair_id"].to_numpy(dtype=object)
-    lo, hi = np.searchsorted(p1, p2, "left"), np.searchsorted(p1, p2, "right")
+    return renumbered(stacked([first, second]).take(order))
+
+
+def merged_order(p1: np.ndarray, ids1, p2: np.ndarray, ids2: np.ndarray) -> np.ndarray | None:
+    """The order of ``first`` + ``second`` (rows of second numbered after first's) in queue order,
+    given each in queue order: probabilities ``p1``/``p2``, pair ids ``ids1(lo, hi)`` (first's
+    ids in rows lo..hi, asked for only where probabilities tie) and ``ids2``. None when either
+    is not in queue order."""
+    d1, d2 = -p1, -p2
+    if (np.diff(d1) < 0).any() or (np.diff(d2) < 0).any():
+        return None
+    lo, hi = np.searchsorted(d1, d2, "left"), np.searchsorted(d1, d2, "right")
     slot = lo.copy()
+    tied: dict[tuple[int, int], object] = {}  # (scores are discrete: one run of equal ones serves many rows)
     for j in np.flatnonzero(hi > lo):  # same probability: by pair id among those
-        slot[j] = lo[j] + np.searchsorted(k1[lo[j]:hi[j]], k2[j])
+        span = (int(lo[j]), int(hi[j]))
+        if span not in tied:
+            tied[span] = ids1(*span)
+        slot[j] = lo[j] + bisect.bisect_left(tied[span], ids2[j])
     # slot is non-decreasing (``second`` is in order): row j of second lands at slot[j] + j,
     # row i of first after the rows of second slotted at or before it.
-    n1, n2 = len(first), len(second)
+    n1, n2 = len(p1), len(p2)
     order = np.empty(n1 + n2, dtype=np.int64)
     order[slot + np.arange(n2)] = n1 + np.arange(n2)
     ahead = np.searchsorted(slot, np.arange(n1), "right")
     order[np.arange(n1) + ahead] = np.arange(n1)
-    return renumbered(stacked([first, second]).take(order))
+    return order
 
 
 def dedupe_incremental(records: pd.DataFrame, quarantine: pd.DataFrame, matching: dict, survivorship: dict,
