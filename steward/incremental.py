@@ -1,12 +1,13 @@
 """Nightly incremental runs: match only what changed, and get what a full rebuild gets.
 
 A run leaves a *snapshot* behind (``MatchSnapshot``, Arrow files beside the state
-database): the normalised records with a content hash, every scored candidate pair
-(level codes), which graph component and cluster each record fell into, the blocking
-keys that were too big, the review queue, the golden records with crosswalk and
-lineage, the model's parameters and the reviewer links it honoured. The next run
-compares the sources with it and does the least work that still gives the full
-rebuild's answer:
+database, read memory-mapped): the normalised records with a content hash (append-only
+segment files: a night adds its new and edited records and links the rest), every
+scored candidate pair (level codes), which graph component and cluster each record fell
+into, the blocking keys that were too big, the review queue, the golden records with
+crosswalk and lineage (spliced and handed on as Arrow, see ``ArrowFrame``), the model's
+parameters and the reviewer links it honoured. The next run compares the sources with
+it and does the least work that still gives the full rebuild's answer:
 
 1. **Changes** (``detect_changes``): a record is new, changed (its content hash
    differs; ``updated_at`` tells whether the source said so), unchanged, or removed

@@ -1019,9 +1019,10 @@ def _country_tables() -> tuple[dict, dict, dict, dict]:
             num[str(int(c.numeric))] = code
         except Exception:
             pass
-        variants = [getattr(c, attr, None) for attr in ("name", "official_name", "common_name")]
+        english = [getattr(c, attr, None) for attr in ("name", "official_name", "common_name")]
+        variants = list(english)
         for t in translators:
-            for v in list(variants):
+            for v in english:  # (translating translations again only piled up copies: 115k keys at start-up)
                 if v:
                     try:
                         variants.append(t.gettext(v))
