@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 
 def renumbered(frame: pd.DataFrame) -> pd.DataFrame:
@@ -33,3 +34,10 @@ def stacked(frames: list[pd.DataFrame]) -> pd.DataFrame:
             return pd.concat(frames, ignore_index=True)  # categoricals, mixed types: pandas decides
         out[column] = np.concatenate([f[column].to_numpy() for f in frames])
     return pd.DataFrame(out, copy=False)
+
+
+def column_values(frame: pd.DataFrame | pa.Table, name: str) -> np.ndarray:
+    """One column of a DataFrame or an Arrow table as a numpy array."""
+    if isinstance(frame, pa.Table):
+        return frame.column(name).to_numpy(zero_copy_only=False)
+    return frame[name].to_numpy()

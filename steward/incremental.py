@@ -62,7 +62,7 @@ import pyarrow.feather as feather
 
 from steward.contacts import (CROSS_RECORD_COLUMNS, SHARED_VALUE_COLUMNS, add_match_keys,
                               normalise_record_fields, refresh_match_keys)
-from steward.frames import renumbered, stacked
+from steward.frames import column_values, renumbered, stacked
 from steward.matching.blocking import parse_rules
 from steward.matching.blocking import block_codes, oversized_keys
 from steward.matching.cluster import cluster_records, graph_components, safe_clusters
@@ -958,8 +958,8 @@ def build_snapshot(contacts: pd.DataFrame, hashes: np.ndarray, scored: pd.DataFr
         left, right = position[queue_positions[0]], position[queue_positions[1]]
     else:
         at = pd.Index(keys[kept_order])
-        left = at.get_indexer(_column(suggestions, "a_contact_key"))
-        right = at.get_indexer(_column(suggestions, "b_contact_key"))
+        left = at.get_indexer(column_values(suggestions, "a_contact_key"))
+        right = at.get_indexer(column_values(suggestions, "b_contact_key"))
     if isinstance(suggestions, pa.Table):
         queue = suggestions.append_column("_left", pa.array(left, pa.int64())).append_column(
             "_right", pa.array(right, pa.int64()))
@@ -974,12 +974,6 @@ def build_snapshot(contacts: pd.DataFrame, hashes: np.ndarray, scored: pd.DataFr
                          {**meta, "kept_records": len(kept_order),
                           "written_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
                          contact_rows=contact_rows, contact_segments=segments)
-
-
-def _column(frame: pd.DataFrame | pa.Table, name: str) -> np.ndarray:
-    if isinstance(frame, pa.Table):
-        return frame.column(name).to_numpy(zero_copy_only=False)
-    return frame[name].to_numpy()
 
 
 def _fresh_rows(schema: pa.Schema, fresh: pd.DataFrame, fresh_hashes: np.ndarray) -> pa.Table | None:

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from steward.config import Project, SourceConfig
 from steward.contacts import normalise_contacts
-from steward.frames import renumbered, stacked
+from steward.frames import column_values, renumbered, stacked
 from steward.golden import Survivorship, build_golden_records
 from steward.identity import now_utc
 from steward.incremental import (HASH_METHOD, NEW, REMOVED, SNAPSHOT_FORMAT, UNCHANGED, ArrowFrame, GoldenUpdate, MatchSnapshot, frame_to_arrow,
@@ -562,9 +562,7 @@ def suggestions_for_run(scored: pd.DataFrame, contacts: pd.DataFrame, model: Mat
 
 
 def _positions(frame: pd.DataFrame | pa.Table, name: str) -> np.ndarray:
-    if isinstance(frame, pa.Table):
-        return frame.column(name).to_numpy().astype(np.int64, copy=False)
-    return frame[name].to_numpy(np.int64)
+    return column_values(frame, name).astype(np.int64, copy=False)
 
 
 def _carry_queue_as_arrow(stored: pa.Table, keep: np.ndarray, a_pos: np.ndarray, b_pos: np.ndarray,
