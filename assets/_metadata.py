@@ -4,6 +4,8 @@
 import dagster as dg
 import pandas as pd
 
+from steward.progress import ProgressLine, listening
+
 
 def table_preview(frame: pd.DataFrame, columns: list[str] | None = None, rows: int = 10) -> dg.TableMetadataValue:
     sample = frame[columns] if columns else frame
@@ -20,3 +22,27 @@ def frame_metadata(frame: pd.DataFrame, preview_columns: list[str] | None = None
     meta = {"dagster/row_count": len(frame), "preview": table_preview(frame, preview_columns)}
     meta.update(extra)
     return meta
+
+
+class progress_logged:
+    """``with progress_logged(context) as progress:`` the engine's progress reports (stage, rows
+    done, rate, ETA; steward.progress) go to the run's log at most every ``every`` seconds per
+    stage; ``progress.metadata()`` is the last line of each stage, for the asset's metadata."""
+
+    def __init__(self, context, every: float = 10.0):
+        self.context, self.last = context, {}
+        self._listening = listening(self._sink, every)
+
+    def _sink(self, line: ProgressLine) -> None:
+        self.last[line.stage] = line.text()
+        self.context.log.info(line.text())
+
+    def metadata(self) -> dict:
+        return {"progress": dg.MetadataValue.json(dict(self.last))} if self.last else {}
+
+    def __enter__(self) -> "progress_logged":
+        self._listening.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._listening.__exit__(*exc)

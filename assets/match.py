@@ -5,7 +5,7 @@ field, the grey zone offered for review, and clusters of the same person."""
 import dagster as dg
 import pandas as pd
 
-from assets._metadata import frame_metadata, table_preview
+from assets._metadata import frame_metadata, progress_logged, table_preview
 from pipelines.resources import StewardProject, StewardState
 from steward.matching.model import MatchModel, classify
 from steward.pipeline import (cluster_for_run, is_incremental, model_for_run, pairs_for_run, score_for_run,
@@ -24,8 +24,10 @@ from steward.state import REVIEW_QUEUE
             "Blocking keys shared by more records than blocking.max_block_size: skipped, not compared.")),
     },
 )
-def candidate_pairs(steward: StewardProject, normalised_contacts: pd.DataFrame, contact_changes: pd.DataFrame):
-    result = pairs_for_run(normalised_contacts, contact_changes, steward.project.matching())
+def candidate_pairs(context: dg.AssetExecutionContext, steward: StewardProject, normalised_contacts: pd.DataFrame,
+                    contact_changes: pd.DataFrame):
+    with progress_logged(context):
+        result = pairs_for_run(normalised_contacts, contact_changes, steward.project.matching())
     per_rule = result.pairs["rule"].value_counts().to_dict()
     yield dg.Output(result.pairs, output_name="candidate_pairs", metadata={
         "dagster/row_count": len(result.pairs),
@@ -39,13 +41,15 @@ def candidate_pairs(steward: StewardProject, normalised_contacts: pd.DataFrame, 
 
 
 @dg.asset(group_name="match")
-def match_model(steward: StewardProject, state: StewardState, normalised_contacts: pd.DataFrame,
-                candidate_pairs: pd.DataFrame, contact_changes: pd.DataFrame) -> dg.Output[MatchModel]:
+def match_model(context: dg.AssetExecutionContext, steward: StewardProject, state: StewardState,
+                normalised_contacts: pd.DataFrame, candidate_pairs: pd.DataFrame,
+                contact_changes: pd.DataFrame) -> dg.Output[MatchModel]:
     """The scoring model: rules/matching.yaml, re-estimated from this data where the estimate passes its guard.
     A nightly incremental run keeps the parameters of the run that scored the stored pairs."""
     incremental = is_incremental(contact_changes)
     snapshot = state.snapshot(steward.project) if incremental else None
-    model = model_for_run(normalised_contacts, candidate_pairs, steward.project.matching(), contact_changes, snapshot)
+    with progress_logged(context):
+        model = model_for_run(normalised_contacts, candidate_pairs, steward.project.matching(), contact_changes, snapshot)
     guard = model.fitted.get("guard") or {}
     if incremental:
         source = f"kept from the last full run ({snapshot.meta.get('written_at', '?')})"
@@ -64,8 +68,8 @@ def match_model(steward: StewardProject, state: StewardState, normalised_contact
 
 
 @dg.asset(group_name="match", kinds={"pandas"})
-def scored_pairs(steward: StewardProject, state: StewardState, match_model: MatchModel,
-                 normalised_contacts: pd.DataFrame, candidate_pairs: pd.DataFrame,
+def scored_pairs(context: dg.AssetExecutionContext, steward: StewardProject, state: StewardState,
+                 match_model: MatchModel, normalised_contacts: pd.DataFrame, candidate_pairs: pd.DataFrame,
                  contact_changes: pd.DataFrame) -> dg.Output[pd.DataFrame]:
     """Every candidate pair with its comparison levels, per-field weights and match probability.
     Nightly: the pairs scored now plus the stored pairs among the records a change can reach
@@ -74,13 +78,14 @@ def scored_pairs(steward: StewardProject, state: StewardState, match_model: Matc
     incremental = is_incremental(contact_changes)
     snapshot = state.snapshot(steward.project, "scored", "membership") if incremental else None
     decisions = load_decisions(state.store(steward.project)) if incremental else None
-    scored = score_for_run(normalised_contacts, candidate_pairs, model, contact_changes, snapshot, decisions)
+    with progress_logged(context) as progress:  # (millions of pairs: stage, pairs done, rate, ETA in the run log)
+        scored = score_for_run(normalised_contacts, candidate_pairs, model, contact_changes, snapshot, decisions)
     classes = classify(scored, model).value_counts().to_dict()
     levels = [c for c in scored.columns if c.endswith("_level")]
     return dg.Output(scored, metadata=frame_metadata(
         scored.sort_values("match_probability", ascending=False), ["left", "right", "match_probability", *levels],
         decisions=dg.MetadataValue.json(classes), scored_now=len(candidate_pairs),
-        match_threshold=model.match_threshold, review_threshold=model.review_threshold))
+        match_threshold=model.match_threshold, review_threshold=model.review_threshold, **progress.metadata()))
 
 
 @dg.asset(group_name="match", kinds={"pandas"}, deps=["review_decisions"])

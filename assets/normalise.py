@@ -6,7 +6,7 @@ codes; plus every record that could not be used, with its reason."""
 import dagster as dg
 import pandas as pd
 
-from assets._metadata import frame_metadata
+from assets._metadata import frame_metadata, progress_logged
 from assets.sources import raw_asset_key
 from pipelines.resources import StewardProject, StewardState
 from steward.erasure import load_erasure_list, scrub_quarantine
@@ -35,9 +35,10 @@ def normalise_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
         records, _ = combine_sources(list(raw_sources.values()))
         stewardship = Stewardship.from_project(project, state.store(project))
         snapshot = None if state.full_rebuild else state.snapshot(project, "contacts", "membership", "oversized", "links")
-        contacts, changes, reason, why = normalise_for_run(
-            records, project.matching(), project.survivorship(), project.normalise_options(), stewardship, snapshot,
-            full_requested=state.full_rebuild)
+        with progress_logged(context) as progress:
+            contacts, changes, reason, why = normalise_for_run(
+                records, project.matching(), project.survivorship(), project.normalise_options(), stewardship,
+                snapshot, full_requested=state.full_rebuild)
         if reason is not None:
             context.log.info(f"full rebuild: {reason}")
         issues = {
@@ -46,7 +47,8 @@ def normalise_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
             "shared_phones": int(contacts["phone_shared"].sum()),
             "records_per_source": dg.MetadataValue.json(contacts["source"].value_counts().to_dict()),
         }
-        yield dg.Output(contacts, output_name="normalised_contacts", metadata=frame_metadata(contacts, PREVIEW, **issues))
+        yield dg.Output(contacts, output_name="normalised_contacts",
+                        metadata=frame_metadata(contacts, PREVIEW, **issues, **progress.metadata()))
         counts = changes["change"].value_counts().to_dict()
         yield dg.Output(changes, output_name="contact_changes", metadata={
             "dagster/row_count": len(changes),

@@ -56,7 +56,7 @@ def _progress_logger(echo):
 
     @dg.logger
     def progress(_init_context):
-        logger = logging.getLogger("steward.progress")
+        logger = logging.getLogger("steward.runner.events")
         logger.setLevel(logging.DEBUG)
         logger.handlers = [_Handler()]
         logger.propagate = False

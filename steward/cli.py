@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +27,32 @@ def _setup_logging(verbose: bool) -> None:
     logging.getLogger("steward").setLevel(logging.DEBUG if verbose else logging.INFO)
     # GX announces every temporary docs directory at INFO; that is noise here.
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
+
+
+@contextmanager
+def _progress_shown():
+    """Progress of long stages (stage, done / total, rate, ETA): a live bar per stage on a terminal,
+    a plain line every 5 s per stage otherwise (logs, CI, a pipe)."""
+    from steward.progress import listening
+
+    if not console.is_terminal:
+        with listening(lambda line: console.print(f"  {line.text()}", highlight=False), every=5.0):
+            yield
+        return
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    bars = Progress(TextColumn("  {task.description:<24}"), BarColumn(), TextColumn("{task.fields[line]}"),
+                    console=console)
+    tasks: dict[str, int] = {}
+
+    def show(line) -> None:
+        detail = line.text().split(": ", 1)[1]
+        if line.stage not in tasks:
+            tasks[line.stage] = bars.add_task(line.stage, total=line.total, line=detail)
+        bars.update(tasks[line.stage], completed=line.done, total=line.total, line=detail)
+
+    with bars, listening(show, every=0.25):
+        yield
 
 
 def _fail(message: str) -> None:
@@ -54,8 +81,9 @@ def run(
         console.print(f"No sources in {proj.rules_dir / 'sources.yaml'}: running on demo data in {proj.demo_settings().out}")
     from pipelines.runner import run_summary
 
-    result = run_pipeline(str(proj.root), crm or None, echo=lambda line: console.print(line, highlight=False),
-                          full_rebuild=full)
+    with _progress_shown():
+        result = run_pipeline(str(proj.root), crm or None, echo=lambda line: console.print(line, highlight=False),
+                              full_rebuild=full)
     summary = run_summary(result)
     if summary:
         console.print(summary, highlight=False)
@@ -83,16 +111,18 @@ def dedupe(
 
     started = time.perf_counter()
     try:
-        proj = load_project(project)
-        configs = canonical_csv_sources(input)
-        records, quarantine = load_all({c.name: c for c in configs})
-        if records.empty:
-            _fail("no usable records in the input files")
-        # Plain files: no run history (decisions, previous ids), but erasure requests and consent rules apply.
-        result = run_dedupe(records, quarantine, proj.matching(), proj.survivorship(),
-                            progress=lambda stage: console.print(f"[dim]{time.perf_counter() - started:6.1f}s[/] {stage} …"),
-                            normalise_options=proj.normalise_options(),
-                            stewardship=Stewardship.from_project(proj, store=None))
+        with _progress_shown():
+            proj = load_project(project)
+            configs = canonical_csv_sources(input)
+            records, quarantine = load_all({c.name: c for c in configs})
+            if records.empty:
+                _fail("no usable records in the input files")
+            # Plain files: no run history (decisions, previous ids), but erasure requests and consent rules apply.
+            result = run_dedupe(records, quarantine, proj.matching(), proj.survivorship(),
+                                progress=lambda stage: console.print(
+                                    f"[dim]{time.perf_counter() - started:6.1f}s[/] {stage} …"),
+                                normalise_options=proj.normalise_options(),
+                                stewardship=Stewardship.from_project(proj, store=None))
     except (ConfigError, SourceError, ValueError) as exc:
         _fail(str(exc))
     out.mkdir(parents=True, exist_ok=True)

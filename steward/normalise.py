@@ -42,6 +42,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from steward.progress import report
+
 log = logging.getLogger("steward.normalise")
 
 # --------------------------------------------------------------------------
@@ -291,6 +293,15 @@ def _run_chunk(kind: str, items: list) -> list:
 _FORK_ITEMS: list = []
 
 
+def _reported(kind: str, parts, bounds: list[tuple[int, int]]) -> list:
+    """The workers' results in order, reporting progress as each chunk comes back."""
+    out = []
+    for part, (_, stop) in zip(parts, bounds):
+        out.append(part)
+        report(f"normalise {kind}s", stop, bounds[-1][1], "distinct values")
+    return out
+
+
 def _run_range(kind: str, start: int, stop: int) -> list:
     return _run_chunk(kind, _FORK_ITEMS[start:stop])
 
@@ -336,17 +347,18 @@ def _apply_distinct(kind: str, items: list, default: Any) -> list:
                 _FORK_ITEMS = items
                 try:
                     with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
-                        parts = list(pool.map(_run_range, [kind] * len(bounds), *zip(*bounds)))
+                        parts = _reported(kind, pool.map(_run_range, [kind] * len(bounds), *zip(*bounds)), bounds)
                 finally:
                     _FORK_ITEMS = []
             else:
                 with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
                     chunks = [items[a:b] for a, b in bounds]
-                    parts = list(pool.map(_run_chunk, [kind] * len(chunks), chunks))
+                    parts = _reported(kind, pool.map(_run_chunk, [kind] * len(chunks), chunks), bounds)
             return [r for part in parts for r in part]
         except Exception as exc:
             log.warning("normalising %d %s values in one process: worker processes failed (%s)", len(items), kind, exc)
-    return _run_chunk(kind, items)
+    bounds = [(i, min(i + _PARALLEL_CHUNK, len(items))) for i in range(0, len(items), _PARALLEL_CHUNK)]
+    return [r for part in _reported(kind, (_run_chunk(kind, items[a:b]) for a, b in bounds), bounds) for r in part]
 
 
 # --------------------------------------------------------------------------

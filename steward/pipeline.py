@@ -16,23 +16,45 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from steward.config import Project, SourceConfig
+from steward.consent import ConsentRules, confirmed_sources
 from steward.contacts import normalise_contacts
+from steward.erasure import SUPPRESSED_COLUMNS, apply_erasure, load_erasure_list, to_quarantine
 from steward.frames import column_values, renumbered, stacked
 from steward.golden import Survivorship, build_golden_records
 from steward.identity import now_utc
-from steward.incremental import (HASH_METHOD, NEW, REMOVED, SNAPSHOT_FORMAT, UNCHANGED, ArrowFrame, GoldenUpdate, MatchSnapshot, frame_to_arrow,
-                                 arrow_or_frame,
-                                 affected_region, birthdays_between, build_snapshot, carried_pairs, content_hashes, detect_changes, fresh_pairs,
-                                 incremental_clusters, incremental_golden, normalise_incremental, rematch_mask,
-                                 rules_fingerprint, with_parameters, with_stored_scores)
+from steward.incremental import (
+    HASH_METHOD,
+    NEW,
+    REMOVED,
+    SNAPSHOT_FORMAT,
+    UNCHANGED,
+    ArrowFrame,
+    GoldenUpdate,
+    MatchSnapshot,
+    affected_region,
+    arrow_or_frame,
+    birthdays_between,
+    build_snapshot,
+    carried_pairs,
+    content_hashes,
+    detect_changes,
+    frame_to_arrow,
+    fresh_pairs,
+    incremental_clusters,
+    incremental_golden,
+    normalise_incremental,
+    rematch_mask,
+    rules_fingerprint,
+    with_parameters,
+    with_stored_scores,
+)
 from steward.matching.blocking import BlockingResult, block_codes, candidate_pairs, parse_rules
 from steward.matching.cluster import cluster_records, graph_components, safe_clusters
 from steward.matching.model import MatchModel, classify, explanation_texts
-from steward.consent import ConsentRules, confirmed_sources
-from steward.erasure import SUPPRESSED_COLUMNS, apply_erasure, load_erasure_list, to_quarantine
+from steward.progress import report
 from steward.review import current_links, decided_pair_ids, links_for, load_decisions
-from steward.state import GOLDEN_CROSSWALK, GOLDEN_IDS, StateStore
 from steward.sources import LoadedSource, empty_quarantine, load_source
+from steward.state import GOLDEN_CROSSWALK, GOLDEN_IDS, StateStore
 
 log = logging.getLogger("steward.pipeline")
 
@@ -48,7 +70,11 @@ def combine_sources(loaded: list[LoadedSource]) -> tuple[pd.DataFrame, pd.DataFr
 
 
 def load_all(sources: dict[str, SourceConfig]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return combine_sources([load_source(cfg) for cfg in sources.values()])
+    loaded = []
+    for cfg in sources.values():
+        loaded.append(load_source(cfg))
+        report("load sources", len(loaded), len(sources), "sources")
+    return combine_sources(loaded)
 
 
 def find_candidates(contacts: pd.DataFrame, matching: dict) -> BlockingResult:

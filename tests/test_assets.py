@@ -70,6 +70,10 @@ def test_whole_graph_materialises_and_publishes(project_copy):
     model_meta = [m for m in result.get_asset_materialization_events()
                   if m.asset_key == dg.AssetKey("match_model")][0].materialization.metadata
     assert model_meta["parameters"].value == "configured (estimate rejected)"
+    # Scoring reports its progress to the run log; the last line of each stage is kept as metadata.
+    scored_meta = [m for m in result.get_asset_materialization_events()
+                   if m.asset_key == dg.AssetKey("scored_pairs")][0].materialization.metadata
+    assert "(100%)" in scored_meta["progress"].value["score pairs"]
     # Nothing lost: every raw row is in the crosswalk or in quarantine.
     raw_rows = sum(result.output_for_node(f"raw_{s}").raw_row_count for s in ("webshop", "events", "support", "legacy_crm"))
     assert len(crosswalk) + len(quarantine) == raw_rows

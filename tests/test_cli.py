@@ -44,6 +44,9 @@ def test_demo_data_then_dedupe_prints_accuracy(tmp_path, repo_root):
     assert not crosswalk.duplicated(["source", "record_id"]).any()
     assert set(golden["golden_id"]) == set(crosswalk["golden_id"])
     assert set(golden["email_opt_in"]) <= {"yes", "no", "unknown"}
+    # Long stages show their progress (stage, done / total, rate or ETA): plain lines when not on a terminal.
+    assert re.search(r"score pairs: [0-9,]+ / [0-9,]+ pairs \(100%\)", proc.stderr), proc.stderr
+    assert re.search(r"normalise phones: [0-9,]+ / [0-9,]+ distinct values", proc.stderr), proc.stderr
     precision = float(re.search(r"pairwise precision\s+([0-9.]+)", proc.stdout).group(1))
     recall = float(re.search(r"pairwise recall\s+([0-9.]+)", proc.stdout).group(1))
     assert precision >= 0.97 and recall >= 0.90, proc.stdout

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from steward.progress import report
+
 log = logging.getLogger("steward.matching")
 
 
@@ -151,6 +153,7 @@ def candidate_pairs(contacts: pd.DataFrame, rules: list[BlockingRule], max_block
     for i, b in enumerate(blocks):
         found = within_block_pairs(b, max_block_size)
         log.info("blocking rule %s: %d pairs", b.rule.name, len(found))
+        report("block", i + 1, len(blocks), "rules")
         keys.append(found)
         rule_index.append(np.full(len(found), i, dtype=np.int16))
     all_keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)

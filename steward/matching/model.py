@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from steward.frames import renumbered
+from steward.progress import report
 from steward.matching.comparisons import MISSING, Comparison, build_comparison, prepare_text
 
 log = logging.getLogger("steward.matching")
@@ -241,7 +242,7 @@ def score_pairs(contacts: pd.DataFrame, pairs: pd.DataFrame, model: MatchModel, 
             values = scored[name]
             columns[name][start:stop] = values.cat.codes.to_numpy() if isinstance(values.dtype, pd.CategoricalDtype) \
                 else values.to_numpy()
-        log.info("scored %d / %d pairs", stop, n)
+        report("score pairs", stop, n, "pairs")
     out = renumbered(pairs.copy(deep=False))
     scores = {}
     for name in template.columns:

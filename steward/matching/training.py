@@ -32,6 +32,7 @@ import pandas as pd
 
 from steward.matching.comparisons import MISSING
 from steward.matching.model import PROB_FLOOR, MatchModel, _records_for, comparison_levels
+from steward.progress import report
 
 log = logging.getLogger("steward.matching")
 
@@ -107,6 +108,7 @@ def estimate_m_em(patterns: pd.DataFrame, counts: np.ndarray, model: MatchModel,
     missing = {c.name: c.levels.index(MISSING) for c in model.comparisons}
     iterations = 0
     for iterations in range(1, max_iterations + 1):
+        report("fit (EM)", iterations, None, "iterations")
         logit = np.full(len(patterns), np.log2(prior / (1 - prior)))
         for comparison in model.comparisons:
             name = comparison.name
