@@ -13,7 +13,8 @@ into ``benchmarks/.cache/<name>/`` and reused (delete the directory to rebuild).
 * ``febrl4``: FEBRL 4's two files A and B (5,000 + 5,000 records, every record
   of A has exactly one partner in B) as sources ``febrl4a`` and ``febrl4b``;
   deduplicated together, the way a CRM would see two exports.
-* ``demo_10k`` / ``demo_100k``: ``steward.demo`` at 10,000 / 100,000 entities,
+* ``demo_10k`` / ``demo_100k`` / ``demo_1m``: ``steward.demo`` at 10,000 / 100,000 / 515,000 entities
+  (~19k / ~194k / ~1M records),
   seed 42, mapped to canonical CSVs with ``steward.demo.write_canonical``.
 
 FEBRL mapping (see steward/schema.py for the canonical columns):
@@ -45,7 +46,7 @@ from steward.schema import CANONICAL_COLUMNS  # noqa: E402
 
 CACHE_DIR = Path(__file__).resolve().parent / ".cache"
 FEBRL = ("febrl1", "febrl2", "febrl3", "febrl4")
-DEMO = {"demo_10k": 10_000, "demo_100k": 100_000}
+DEMO = {"demo_10k": 10_000, "demo_100k": 100_000, "demo_1m": 515_000}  # demo_1m: ~1M records (issue 7)
 DATASETS = list(FEBRL) + list(DEMO)
 DEMO_SEED = 42
 TRUTH_COLUMNS = ["source", "record_id", "entity_id"]
