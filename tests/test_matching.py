@@ -111,6 +111,18 @@ def test_safe_clusters_do_not_chain_through_a_contradiction():
     assert len(refused) == 1 and tuple(refused.iloc[0][["left", "right"]]) == (1, 2)
 
 
+def test_contradiction_of_several_fields_at_once():
+    """``all_of``: decisive only when every listed comparison disagrees (namesakes: same name, birth
+    date and first name both different here); one of them alone decides nothing."""
+    from steward.matching.cluster import contradictions
+
+    scored = _scored([(0, 1, 0.6, "different", "different"), (0, 2, 0.6, "different", "exact"),
+                      (0, 3, 0.6, "missing", "different")])
+    rules = {"below_probability": 0.1, "all_of": [{"date_of_birth": ["different"], "first_name": ["different"]}]}
+    assert list(contradictions(scored, rules)) == [True, False, False]
+    assert not contradictions(scored, {"below_probability": 0.1}).any()
+
+
 def test_safe_clusters_score_unscored_pairs_inside_a_component():
     from steward.matching.cluster import safe_clusters
 

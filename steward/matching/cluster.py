@@ -43,18 +43,30 @@ def connected_clusters(n_records: int, left: np.ndarray, right: np.ndarray) -> n
 def contradictions(scored: pd.DataFrame, rules: dict) -> np.ndarray:
     """Pairs whose evidence says 'two different people'.
 
-    ``rules``: ``below_probability`` (the pair's own match probability is below it)
-    and/or ``<comparison>: [levels]`` (any of those levels is decisive on its own)."""
+    ``rules``: ``below_probability`` (the pair's own match probability is below it),
+    ``<comparison>: [levels]`` (any of those levels is decisive on its own) and/or
+    ``all_of: [{<comparison>: [levels], ...}, ...]`` (decisive when every comparison of one
+    entry is at one of its levels: namesakes whose birth date, e-mail and phone all differ)."""
     flag = np.zeros(len(scored), dtype=bool)
     if "below_probability" in rules:
         flag |= scored["match_probability"].to_numpy() < float(rules["below_probability"])
     for comparison, levels in rules.items():
-        if comparison == "below_probability":
+        if comparison in ("below_probability", "all_of"):
             continue
-        column = f"{comparison}_level"
-        if column in scored.columns:
-            flag |= scored[column].astype(str).isin(levels).to_numpy()
+        flag |= _at_levels(scored, comparison, levels)
+    for together in rules.get("all_of") or []:
+        every = np.ones(len(scored), dtype=bool)
+        for comparison, levels in together.items():
+            every &= _at_levels(scored, comparison, levels)
+        flag |= every
     return flag
+
+
+def _at_levels(scored: pd.DataFrame, comparison: str, levels: list[str]) -> np.ndarray:
+    column = f"{comparison}_level"
+    if column not in scored.columns:
+        return np.zeros(len(scored), dtype=bool)
+    return scored[column].astype(str).isin(levels).to_numpy()
 
 
 class _Groups:
