@@ -50,7 +50,7 @@ from steward.incremental import (
 )
 from steward.matching.blocking import BlockingResult, block_codes, candidate_pairs, parse_rules
 from steward.matching.cluster import cluster_records, graph_components, safe_clusters
-from steward.matching.model import MatchModel, classify, explanation_texts
+from steward.matching.model import MatchModel, classify, explanation_texts, reweighted, same_parameters
 from steward.progress import report
 from steward.review import current_links, decided_pair_ids, links_for, load_decisions
 from steward.sources import LoadedSource, empty_quarantine, load_source
@@ -276,12 +276,19 @@ def dedupe(records: pd.DataFrame, quarantine: pd.DataFrame, matching: dict, surv
     stage("block")
     blocking = find_candidates(contacts, matching)
     done("block")
-    stage("fit")
-    model = model.fit(contacts, blocking.pairs)
-    done("fit")
     stage("score")
+    # Every pair is compared once, with the configured model. The fit (EM sample, guard) takes its
+    # comparison levels from these scores, and a model it re-estimates only weighs them again:
+    # levels depend on the comparisons, not on m, u or the prior.
     scored = model.predict(contacts, blocking.pairs)
     done("score")
+    stage("fit")
+    fitted = model.fit(contacts, blocking.pairs, scored=scored)
+    if not same_parameters(fitted, model):
+        again = reweighted(scored, fitted)
+        scored = again if again is not None else fitted.predict(contacts, blocking.pairs)
+    model = fitted
+    done("fit")
     stage("cluster")
     must_link, cannot_link = links_for(decisions, contacts) if decisions is not None else (None, None)
     clusters, _refused = build_clusters(contacts, scored, model, must_link, cannot_link)

@@ -116,11 +116,13 @@ class MatchModel:
         return math.log2(p / (1 - p))
 
     # -- scikit-learn style ----------------------------------------------------------------
-    def fit(self, contacts: pd.DataFrame, pairs: pd.DataFrame) -> "MatchModel":
-        """Re-estimate u (random pairs) and m + prior (EM over the candidate pairs), unsupervised."""
+    def fit(self, contacts: pd.DataFrame, pairs: pd.DataFrame, scored: pd.DataFrame | None = None) -> "MatchModel":
+        """Re-estimate u (random pairs) and m + prior (EM over the candidate pairs), unsupervised.
+        ``scored``: ``pairs`` already scored by this model (their comparison levels are then
+        taken from it instead of comparing the records again)."""
         from steward.matching.training import fit_model
 
-        return fit_model(self, contacts, pairs)
+        return fit_model(self, contacts, pairs, scored)
 
     def predict(self, contacts: pd.DataFrame, pairs: pd.DataFrame, chunk_size: int = 250_000) -> pd.DataFrame:
         return score_pairs(contacts, pairs, self, chunk_size)
@@ -196,6 +198,32 @@ def pair_weights(levels: dict[str, np.ndarray], left: pd.DataFrame, model: Match
                 w[exact] = np.log2(m_exact / np.maximum(np.nan_to_num(tf, nan=1.0), model.tf_minimum))
         weights[comparison.name] = w
     return weights
+
+
+def same_parameters(a: MatchModel, b: MatchModel) -> bool:
+    """Same prior, m and u: the two score every pair alike."""
+    return a.prior == b.prior and set(a.m) == set(b.m) and all(
+        np.array_equal(a.m[k], b.m[k]) and np.array_equal(a.u[k], b.u[k]) for k in a.m)
+
+
+def reweighted(scored: pd.DataFrame, model: MatchModel) -> pd.DataFrame | None:
+    """``scored`` (pairs with their ``<comparison>_level`` columns, from any model with the same
+    comparisons) weighed with ``model``'s m, u and prior: levels depend on the comparisons only,
+    so a re-estimated model need not compare the records again. The same numbers as
+    ``score_chunk``. None with term-frequency adjustment (weights then depend on the values)."""
+    if model.term_frequency:
+        return None
+    out: dict[str, object] = {c: scored[c] for c in scored.columns
+                              if not (c.endswith("_weight") or c == "match_probability")}
+    total = np.full(len(scored), model.prior_weight, dtype=np.float64)
+    for comparison in model.comparisons:
+        codes = scored[f"{comparison.name}_level"].cat.codes.to_numpy()
+        weights = model.level_weights(comparison.name)[codes]
+        out[f"{comparison.name}_weight"] = weights
+        total += weights
+    out["match_weight"] = total
+    out["match_probability"] = 1.0 / (1.0 + np.exp2(-total))
+    return pd.DataFrame(out)[list(scored.columns)]
 
 
 def score_chunk(left: pd.DataFrame, right: pd.DataFrame, model: MatchModel) -> pd.DataFrame:

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from steward.matching.comparisons import MISSING
-from steward.matching.model import PROB_FLOOR, MatchModel, _records_for, comparison_levels
+from steward.matching.model import PROB_FLOOR, MatchModel, _records_for, comparison_levels, reweighted
 from steward.progress import report
 
 log = logging.getLogger("steward.matching")
@@ -72,6 +72,19 @@ def pattern_counts(records: pd.DataFrame, left_idx: np.ndarray, right_idx: np.nd
     codes = np.array(sorted(totals), dtype=np.int64)
     out = {c.name: ((codes // p) % r).astype(np.int8) for c, p, r in zip(model.comparisons, place, radix)}
     out["count"] = np.array([totals[c] for c in codes.tolist()], dtype=np.int64)
+    return pd.DataFrame(out)
+
+
+def patterns_of(scored: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
+    """``pattern_counts`` from pairs already scored (their ``<comparison>_level`` columns)."""
+    radix = np.array([len(c.levels) for c in model.comparisons], dtype=np.int64)
+    place = np.concatenate([[1], np.cumprod(radix[:-1])]).astype(np.int64)
+    code = np.zeros(len(scored), dtype=np.int64)
+    for comparison, p in zip(model.comparisons, place):
+        code += scored[f"{comparison.name}_level"].cat.codes.to_numpy().astype(np.int64) * p
+    codes, counts = np.unique(code, return_counts=True)
+    out = {c.name: ((codes // p) % r).astype(np.int8) for c, p, r in zip(model.comparisons, place, radix)}
+    out["count"] = counts.astype(np.int64)
     return pd.DataFrame(out)
 
 
@@ -148,7 +161,8 @@ def estimate_mode(settings: dict):
 
 
 def contradiction_share(configured: MatchModel, fitted: MatchModel, contacts: pd.DataFrame, pairs: pd.DataFrame,
-                        seed: int = 42, sample: int = GUARD_SAMPLE_PAIRS) -> tuple[float, int, int]:
+                        seed: int = 42, sample: int = GUARD_SAMPLE_PAIRS,
+                        scored: pd.DataFrame | None = None) -> tuple[float, int, int]:
     """How often the fit's *new* merges are pairs the configured model calls different people.
 
     New merges: pairs the fitted model merges and the configured model does not. On data
@@ -156,17 +170,27 @@ def contradiction_share(configured: MatchModel, fitted: MatchModel, contacts: pd
     about, and not one is a clear contradiction; where EM explains households and
     namesakes as matches, a share of them are. Returns (share, contradicted, new merges)
     over a seeded sample of the candidate pairs."""
-    if len(pairs) > sample:
-        pairs = pairs.sample(n=sample, random_state=seed)
+    chosen = pairs.sample(n=sample, random_state=seed) if len(pairs) > sample else pairs
     below = float(((configured.clustering or {}).get("cannot_link") or {}).get("below_probability", 0.1))
-    fitted_p = fitted.predict(contacts, pairs)["match_probability"].to_numpy()
-    configured_p = configured.predict(contacts, pairs)["match_probability"].to_numpy()
+    again = None
+    if scored is not None:  # the configured model's scores of every pair are at hand: no comparing again
+        scored = scored.iloc[pairs.index.get_indexer(chosen.index)]
+        again = reweighted(scored, fitted)
+    if again is not None:
+        configured_p = scored["match_probability"].to_numpy()
+        fitted_p = again["match_probability"].to_numpy()
+    else:
+        fitted_p = fitted.predict(contacts, chosen)["match_probability"].to_numpy()
+        configured_p = configured.predict(contacts, chosen)["match_probability"].to_numpy()
     new = (fitted_p >= fitted.match_threshold) & (configured_p < configured.match_threshold)
     contradicted = int((new & (configured_p < below)).sum())
     return contradicted / max(int(new.sum()), 1), contradicted, int(new.sum())
 
 
-def fit_model(model: MatchModel, contacts: pd.DataFrame, pairs: pd.DataFrame) -> MatchModel:
+def fit_model(model: MatchModel, contacts: pd.DataFrame, pairs: pd.DataFrame,
+              scored: pd.DataFrame | None = None) -> MatchModel:
+    """``scored``: ``pairs`` as ``model.predict`` scored them (aligned row for row): EM and the
+    guard then take the comparison levels from it."""
     settings = model.training
     mode = estimate_mode(settings)
     if mode is False or len(contacts) < 2 or len(pairs) == 0:
@@ -183,7 +207,10 @@ def fit_model(model: MatchModel, contacts: pd.DataFrame, pairs: pd.DataFrame) ->
     sample = int(settings.get("em_sample_pairs", 2_000_000))
     if len(pairs) > sample:
         em_pairs = pairs.sample(n=sample, random_state=seed)
-    grouped = pattern_counts(records, em_pairs["left"].to_numpy(), em_pairs["right"].to_numpy(), model)
+    if scored is not None and not model.term_frequency:
+        grouped = patterns_of(scored.iloc[pairs.index.get_indexer(em_pairs.index)], model)
+    else:
+        grouped = pattern_counts(records, em_pairs["left"].to_numpy(), em_pairs["right"].to_numpy(), model)
     m, block_prior, iterations = estimate_m_em(
         grouped, grouped["count"].to_numpy(dtype=np.float64), model, u,
         int(settings.get("em_max_iterations", 40)), float(settings.get("em_tolerance", 1e-5)),
@@ -206,7 +233,8 @@ def fit_model(model: MatchModel, contacts: pd.DataFrame, pairs: pd.DataFrame) ->
     if mode != "auto":
         return candidate
     limit = float(settings.get("max_contradiction_share", 0.005))
-    share, contradicted, merges = contradiction_share(model, candidate, contacts, pairs, seed)
+    share, contradicted, merges = contradiction_share(model, candidate, contacts, pairs, seed,
+                                                      scored=scored if not model.term_frequency else None)
     fitted["guard"] = {"contradicted_merges": contradicted, "new_merges": merges,
                        "share": round(share, 5), "limit": limit, "accepted": share <= limit}
     if share <= limit:
