@@ -8,6 +8,7 @@ golden records, crosswalk and golden-id events, while matching only what changed
 from __future__ import annotations
 
 import copy
+import json
 
 import numpy as np
 import pandas as pd
@@ -410,6 +411,20 @@ def test_nightly_clean_is_incremental_and_ends_where_a_full_rebuild_does(project
     golden_now = night.output_for_node("golden_records", "golden_contacts")
     assert 0 < len(delta) < len(golden_now) / 5
     assert _metadata(night, "crm_golden_contacts")["published"].value.startswith("delta")
+
+    # A second night starts from the first night's snapshot: the stored record segment is linked
+    # into the next snapshot and the night adds one of its own (append-only records).
+    meta = json.loads((root / "data" / "steward_snapshot" / "meta.json").read_text())
+    assert len(meta["contact_segments"]) == 2 and meta["contact_rows"]
+    renamed = export.loc[usable[30:33], "customer_id"]
+    export = pd.read_csv(webshop, dtype=str, keep_default_na=False)
+    export.loc[export["customer_id"].isin(renamed), "Last Name"] += "son"
+    export.to_csv(webshop, index=False)
+    night = _nightly(root)
+    assert _metadata(night, "contact_changes")["run"].value == "incremental"
+    assert night.output_for_node("normalised_contacts", "contact_changes")["change"].value_counts()["changed"] == 3
+    assert len(json.loads((root / "data" / "steward_snapshot" / "meta.json").read_text())["contact_segments"]) == 3
+    golden_now = night.output_for_node("golden_records", "golden_contacts")
     crm_after_night = {t: read_table(f"sqlite:///{root / 'crm.sqlite'}", t) for t in (GOLDEN_TABLE, CROSSWALK_TABLE)}
 
     full = _nightly(root, full=True)
