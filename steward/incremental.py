@@ -67,7 +67,7 @@ from steward.matching.blocking import parse_rules
 from steward.matching.blocking import block_codes, oversized_keys
 from steward.matching.cluster import cluster_records, graph_components, safe_clusters
 from steward.matching.incremental_blocking import flipped_members, pairs_touching
-from steward.matching.model import MatchModel
+from steward.matching.model import MatchModel, level_scores
 
 log = logging.getLogger("steward.incremental")
 
@@ -166,8 +166,9 @@ class ArrowFrame:
 
 
 def arrow_or_frame(obj, name: str) -> pd.DataFrame | pa.Table:
-    """What an ArrowFrame field holds, without converting it."""
-    return obj.__dict__["_" + name]
+    """What an ArrowFrame field holds, without converting it (a plain attribute: as it is)."""
+    held = vars(obj)
+    return held["_" + name] if "_" + name in held else getattr(obj, name)
 
 
 _FRAMES = ("contacts", "scored", "membership", "oversized", "golden", "crosswalk", "lineage", "links",
@@ -307,22 +308,21 @@ class MatchSnapshot:
         Returns the meta entries that name them."""
         data = self.contacts_data
         table = data if isinstance(data, pa.Table) else frame_to_arrow(data)
-        live = self.kept_records
-        segments = [(Path(path), int(rows)) for path, rows in self.contact_segments]
-        on_disk = sum(rows for _, rows in segments)
-        compact = (self.contact_rows is not None and len(table) - live > COMPACT_GARBAGE_SHARE * max(live, 1)) \
+        rows, live = self.contact_rows, self.kept_records
+        segments = [(Path(path), int(count)) for path, count in self.contact_segments]
+        on_disk = sum(count for _, count in segments)
+        compact = (rows is not None and len(table) - live > COMPACT_GARBAGE_SHARE * max(live, 1)) \
             or len(segments) >= MAX_CONTACT_SEGMENTS or on_disk > len(table)
         sequence = max([_segment_number(path) for path, _ in segments] + [-1]) + 1
         written = []
         if compact or not segments:
-            rows, whole = self.contact_rows, table
-            if rows is not None:  # only the records' rows, in record order
-                whole, rows = table.take(pa.array(rows)), None
+            whole = table if rows is None else table.take(pa.array(rows))  # the records' rows, in record order
+            rows = None
             name = f"contacts-{sequence:05d}.arrow"
             _write_arrow(whole, staging / name)
             written.append({"file": name, "rows": len(whole)})
         else:
-            rows, start = self.contact_rows, 0
+            start = 0
             for path, count in segments:
                 target = staging / path.name
                 try:
@@ -386,10 +386,14 @@ def _segment_number(path: Path) -> int:
     return int(stem.split("-")[-1]) if stem.split("-")[-1].isdigit() else -1
 
 
+def _is_number(kind: pa.DataType) -> bool:
+    return pa.types.is_integer(kind) or pa.types.is_floating(kind)
+
+
 def _write_arrow(table: pa.Table, path: Path, numeric: bool = False) -> None:
     """Arrow IPC, uncompressed. ``numeric``: all-number tables (the pairs, record rows) go in one
     record batch, so that read memory-mapped each column is a numpy view of the file (no copy)."""
-    numeric = numeric and all(pa.types.is_integer(t) or pa.types.is_floating(t) for t in table.schema.types)
+    numeric = numeric and all(_is_number(t) for t in table.schema.types)
     feather.write_feather(table.combine_chunks() if numeric else table, path, compression="uncompressed",
                           chunksize=max(len(table), 1) if numeric else None)
 
@@ -399,11 +403,8 @@ def _numpy_views(table: pa.Table) -> dict[str, np.ndarray] | None:
     (read-only: nothing writes into stored pairs); None when the table is not like that."""
     if not table.num_columns or table.num_rows == 0:
         return None
-    for column in table.columns:
-        kind = column.type
-        if column.num_chunks != 1 or column.null_count or pa.types.is_boolean(kind) or not (
-                pa.types.is_integer(kind) or pa.types.is_floating(kind)):
-            return None
+    if any(column.num_chunks != 1 or column.null_count or not _is_number(column.type) for column in table.columns):
+        return None
     return {name: table.column(name).chunk(0).to_numpy() for name in table.column_names}
 
 
@@ -670,13 +671,7 @@ def with_stored_scores(rematch: np.ndarray, region: np.ndarray, rows: np.ndarray
     for column in stored.columns:
         if column not in kept:
             kept[column] = stored[column].to_numpy()[rows_kept]
-    total = np.full(len(rows_kept), model.prior_weight, dtype=np.float64)
-    for comparison in model.comparisons:
-        weights = model.level_weights(comparison.name)[kept[f"{comparison.name}_level"].astype(np.int64)]
-        kept[f"{comparison.name}_weight"] = weights
-        total += weights
-    kept["match_weight"] = total
-    kept["match_probability"] = 1.0 / (1.0 + np.exp2(-total))
+    kept.update(level_scores({c.name: kept[f"{c.name}_level"] for c in model.comparisons}, len(rows_kept), model))
     out = {}
     for column in scored_now.columns:
         now = scored_now[column]
@@ -799,29 +794,24 @@ def _rows_of_ids(frame: pd.DataFrame | pa.Table, ids: set[str]) -> pd.DataFrame:
     return frame[frame["golden_id"].isin(ids)]
 
 
-def _splice(kept: pd.DataFrame | pa.Table, fresh: pd.DataFrame, touched: set[str],
-            order: str | None) -> pd.DataFrame | pa.Table:
-    """``kept`` without the rows of ``touched`` golden ids, then ``fresh``; sorted by ``order``
-    if given. A stored Arrow table is filtered, joined and sorted as Arrow and stays Arrow
-    (C++ work of ~1 s for a million golden records and their lineage, where pandas spent ~8 s
-    converting and copying Python objects); a DataFrame stays a DataFrame."""
+def _splice(kept: pd.DataFrame | pa.Table, fresh: pd.DataFrame, touched: set[str]) -> pd.DataFrame | pa.Table:
+    """``kept`` without the rows of ``touched`` golden ids, then ``fresh``. A stored Arrow table is
+    filtered and joined as Arrow and stays Arrow (C++ work of ~1 s for a million golden records
+    and their lineage, where pandas spent ~8 s converting and copying Python objects); a
+    DataFrame stays a DataFrame."""
     if isinstance(kept, pa.Table) and "golden_id" in kept.column_names:
         try:
             columns = kept.column_names
             fresh_table = frame_to_arrow(fresh.reindex(columns=columns).reset_index(drop=True))
             fresh_table = fresh_table.select(columns).cast(kept.schema)
             drop = pc.is_in(kept.column("golden_id"), value_set=pa.array(sorted(touched), pa.string()))
-            table = pa.concat_tables([kept.filter(pc.invert(drop)), fresh_table])
-            if order:
-                table = table.take(pc.sort_indices(table, sort_keys=[(order, "ascending")]))
-            return table
+            return pa.concat_tables([kept.filter(pc.invert(drop)), fresh_table])
         except (pa.ArrowTypeError, pa.ArrowInvalid, pa.ArrowNotImplementedError, KeyError, ValueError) as exc:
             log.info("golden records spliced as pandas (%s)", exc)
         kept = kept.to_pandas()
     kept = kept[~kept["golden_id"].isin(touched)]
-    out = pd.concat([kept, fresh.reindex(columns=kept.columns if len(kept.columns) else fresh.columns)],
-                    ignore_index=True)
-    return out.sort_values(order, kind="mergesort", ignore_index=True) if order else out
+    return pd.concat([kept, fresh.reindex(columns=kept.columns if len(kept.columns) else fresh.columns)],
+                     ignore_index=True)
 
 
 def incremental_golden(contacts: pd.DataFrame, clusters: pd.DataFrame, redo: np.ndarray, removed: pd.Index,
@@ -854,9 +844,9 @@ def incremental_golden(contacts: pd.DataFrame, clusters: pd.DataFrame, redo: np.
     # Kept-then-new order, not re-sorted: golden records, crosswalk and lineage are published and
     # compared by id, and sorting a million golden records every night buys nothing (a full
     # rebuild writes them in id order).
-    golden = _splice(snapshot.golden, result.golden, touched, None)
-    crosswalk = _splice(snapshot.crosswalk, result.crosswalk, touched, None)
-    lineage = _splice(snapshot.lineage, result.lineage, touched, None)
+    golden = _splice(snapshot.golden, result.golden, touched)
+    crosswalk = _splice(snapshot.crosswalk, result.crosswalk, touched)
+    lineage = _splice(snapshot.lineage, result.lineage, touched)
     registry_out = stacked([result.id_registry, reg[aside]])
     registry_out = registry_out.sort_values("golden_id", kind="mergesort", ignore_index=True)
     return GoldenUpdate(golden, crosswalk, lineage, result.id_events, registry_out, touched)

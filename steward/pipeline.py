@@ -29,7 +29,6 @@ from steward.incremental import (
     SNAPSHOT_FORMAT,
     UNCHANGED,
     ArrowFrame,
-    GoldenUpdate,
     MatchSnapshot,
     affected_region,
     arrow_or_frame,
@@ -714,8 +713,7 @@ def dedupe_incremental(records: pd.DataFrame, quarantine: pd.DataFrame, matching
     incremental = is_incremental(changes)
     # Golden records, crosswalk and lineage as they are (Arrow after an incremental run: converted
     # to pandas only if the caller reads them; the next snapshot takes them as Arrow).
-    golden, crosswalk, lineage = (arrow_or_frame(merged, name) if isinstance(merged, GoldenUpdate)
-                                  else getattr(merged, name) for name in ("golden", "crosswalk", "lineage"))
+    golden, crosswalk, lineage = (arrow_or_frame(merged, name) for name in ("golden", "crosswalk", "lineage"))
     result = DedupeResult(records, quarantine, kept_contacts, blocking, kept_scored, suggestions, kept_clusters,
                           golden, crosswalk, model, timings, lineage, merged.id_events,
                           merged.id_registry, suppressed, all_contacts, all_scored, all_clusters,

@@ -215,15 +215,24 @@ def reweighted(scored: pd.DataFrame, model: MatchModel) -> pd.DataFrame | None:
         return None
     out: dict[str, object] = {c: scored[c] for c in scored.columns
                               if not (c.endswith("_weight") or c == "match_probability")}
-    total = np.full(len(scored), model.prior_weight, dtype=np.float64)
+    out.update(level_scores({c.name: scored[f"{c.name}_level"].cat.codes.to_numpy() for c in model.comparisons},
+                            len(scored), model))
+    return pd.DataFrame(out)[list(scored.columns)]
+
+
+def level_scores(codes: dict[str, np.ndarray], n: int, model: MatchModel) -> dict[str, np.ndarray]:
+    """``<comparison>_weight``, ``match_weight`` and ``match_probability`` of ``n`` pairs from their
+    level codes (comparison -> code per pair), without term-frequency adjustment: the same
+    numbers, added in the same order, as ``score_chunk``."""
+    out: dict[str, np.ndarray] = {}
+    total = np.full(n, model.prior_weight, dtype=np.float64)
     for comparison in model.comparisons:
-        codes = scored[f"{comparison.name}_level"].cat.codes.to_numpy()
-        weights = model.level_weights(comparison.name)[codes]
+        weights = model.level_weights(comparison.name)[np.asarray(codes[comparison.name], dtype=np.int64)]
         out[f"{comparison.name}_weight"] = weights
         total += weights
     out["match_weight"] = total
     out["match_probability"] = 1.0 / (1.0 + np.exp2(-total))
-    return pd.DataFrame(out)[list(scored.columns)]
+    return out
 
 
 def score_chunk(left: pd.DataFrame, right: pd.DataFrame, model: MatchModel) -> pd.DataFrame:

@@ -59,10 +59,21 @@ def pattern_counts(records: pd.DataFrame, left_idx: np.ndarray, right_idx: np.nd
     """How many pairs fall into each combination of comparison levels (one column per
     comparison, plus ``count``). Chunk by chunk, each pattern as one mixed-radix integer:
     memory stays at one chunk's levels whatever the number of pairs."""
+    return _count_patterns(_level_chunks(records, left_idx, right_idx, model, chunk_size), model)
+
+
+def patterns_of(scored: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
+    """``pattern_counts`` from pairs already scored (their ``<comparison>_level`` columns)."""
+    return _count_patterns([{c.name: scored[f"{c.name}_level"].cat.codes.to_numpy() for c in model.comparisons}],
+                           model)
+
+
+def _count_patterns(chunks, model: MatchModel) -> pd.DataFrame:
+    """Pairs per level pattern over ``chunks`` of level codes (comparison -> code per pair)."""
     radix = np.array([len(c.levels) for c in model.comparisons], dtype=np.int64)
     place = np.concatenate([[1], np.cumprod(radix[:-1])]).astype(np.int64)
     totals: dict[int, int] = {}
-    for levels in _level_chunks(records, left_idx, right_idx, model, chunk_size):
+    for levels in chunks:
         code = np.zeros(len(next(iter(levels.values()))), dtype=np.int64)
         for comparison, p in zip(model.comparisons, place):
             code += levels[comparison.name].astype(np.int64) * p
@@ -72,19 +83,6 @@ def pattern_counts(records: pd.DataFrame, left_idx: np.ndarray, right_idx: np.nd
     codes = np.array(sorted(totals), dtype=np.int64)
     out = {c.name: ((codes // p) % r).astype(np.int8) for c, p, r in zip(model.comparisons, place, radix)}
     out["count"] = np.array([totals[c] for c in codes.tolist()], dtype=np.int64)
-    return pd.DataFrame(out)
-
-
-def patterns_of(scored: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
-    """``pattern_counts`` from pairs already scored (their ``<comparison>_level`` columns)."""
-    radix = np.array([len(c.levels) for c in model.comparisons], dtype=np.int64)
-    place = np.concatenate([[1], np.cumprod(radix[:-1])]).astype(np.int64)
-    code = np.zeros(len(scored), dtype=np.int64)
-    for comparison, p in zip(model.comparisons, place):
-        code += scored[f"{comparison.name}_level"].cat.codes.to_numpy().astype(np.int64) * p
-    codes, counts = np.unique(code, return_counts=True)
-    out = {c.name: ((codes // p) % r).astype(np.int8) for c, p, r in zip(model.comparisons, place, radix)}
-    out["count"] = counts.astype(np.int64)
     return pd.DataFrame(out)
 
 
@@ -207,7 +205,7 @@ def fit_model(model: MatchModel, contacts: pd.DataFrame, pairs: pd.DataFrame,
     sample = int(settings.get("em_sample_pairs", 2_000_000))
     if len(pairs) > sample:
         em_pairs = pairs.sample(n=sample, random_state=seed)
-    if scored is not None and not model.term_frequency:
+    if scored is not None:  # (levels do not depend on term frequencies: only the weights do)
         grouped = patterns_of(scored.iloc[pairs.index.get_indexer(em_pairs.index)], model)
     else:
         grouped = pattern_counts(records, em_pairs["left"].to_numpy(), em_pairs["right"].to_numpy(), model)
@@ -233,8 +231,7 @@ def fit_model(model: MatchModel, contacts: pd.DataFrame, pairs: pd.DataFrame,
     if mode != "auto":
         return candidate
     limit = float(settings.get("max_contradiction_share", 0.005))
-    share, contradicted, merges = contradiction_share(model, candidate, contacts, pairs, seed,
-                                                      scored=scored if not model.term_frequency else None)
+    share, contradicted, merges = contradiction_share(model, candidate, contacts, pairs, seed, scored=scored)
     fitted["guard"] = {"contradicted_merges": contradicted, "new_merges": merges,
                        "share": round(share, 5), "limit": limit, "accepted": share <= limit}
     if share <= limit:
