@@ -6,7 +6,7 @@ import dagster as dg
 import pandas as pd
 
 from assets._metadata import frame_metadata, progress_logged, table_preview
-from pipelines.resources import StewardProject, StewardState
+from pipelines.resources import MatchEngine, StewardProject, StewardState
 from steward.matching.model import MatchModel, classify
 from steward.pipeline import (cluster_for_run, is_incremental, model_for_run, pairs_for_run, score_for_run,
                               suggestions_for_run)
@@ -24,15 +24,17 @@ from steward.state import REVIEW_QUEUE
             "Blocking keys shared by more records than blocking.max_block_size: skipped, not compared.")),
     },
 )
-def candidate_pairs(context: dg.AssetExecutionContext, steward: StewardProject, normalised_contacts: pd.DataFrame,
-                    contact_changes: pd.DataFrame):
+def candidate_pairs(context: dg.AssetExecutionContext, steward: StewardProject, match_engine: MatchEngine,
+                    normalised_contacts: pd.DataFrame, contact_changes: pd.DataFrame):
     with progress_logged(context):
-        result = pairs_for_run(normalised_contacts, contact_changes, steward.project.matching())
+        result = pairs_for_run(normalised_contacts, contact_changes, steward.project.matching(),
+                               engine=match_engine.pair_engine)
     per_rule = result.pairs["rule"].value_counts().to_dict()
     yield dg.Output(result.pairs, output_name="candidate_pairs", metadata={
         "dagster/row_count": len(result.pairs),
         "pairs_per_rule": dg.MetadataValue.json(per_rule),
         "only_pairs_touching_changed_records": is_incremental(contact_changes),
+        "engine": match_engine.engine,
     })
     yield dg.Output(result.skipped_keys, output_name="oversized_blocking_keys", metadata={
         "dagster/row_count": len(result.skipped_keys),
@@ -69,8 +71,8 @@ def match_model(context: dg.AssetExecutionContext, steward: StewardProject, stat
 
 @dg.asset(group_name="match", kinds={"pandas"})
 def scored_pairs(context: dg.AssetExecutionContext, steward: StewardProject, state: StewardState,
-                 match_model: MatchModel, normalised_contacts: pd.DataFrame, candidate_pairs: pd.DataFrame,
-                 contact_changes: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+                 match_engine: MatchEngine, match_model: MatchModel, normalised_contacts: pd.DataFrame,
+                 candidate_pairs: pd.DataFrame, contact_changes: pd.DataFrame) -> dg.Output[pd.DataFrame]:
     """Every candidate pair with its comparison levels, per-field weights and match probability.
     Nightly: the pairs scored now plus the stored pairs among the records a change can reach
     (the affected region); the snapshot keeps every other pair as it was."""
@@ -79,7 +81,8 @@ def scored_pairs(context: dg.AssetExecutionContext, steward: StewardProject, sta
     snapshot = state.snapshot(steward.project, "scored", "membership") if incremental else None
     decisions = load_decisions(state.store(steward.project)) if incremental else None
     with progress_logged(context) as progress:  # (millions of pairs: stage, pairs done, rate, ETA in the run log)
-        scored = score_for_run(normalised_contacts, candidate_pairs, model, contact_changes, snapshot, decisions)
+        scored = score_for_run(normalised_contacts, candidate_pairs, model, contact_changes, snapshot, decisions,
+                               engine=match_engine.pair_engine)
     classes = classify(scored, model).value_counts().to_dict()
     levels = [c for c in scored.columns if c.endswith("_level")]
     return dg.Output(scored, metadata=frame_metadata(
@@ -90,8 +93,8 @@ def scored_pairs(context: dg.AssetExecutionContext, steward: StewardProject, sta
 
 @dg.asset(group_name="match", kinds={"pandas"}, deps=["review_decisions"])
 def contact_clusters(match_model: MatchModel, normalised_contacts: pd.DataFrame, scored_pairs: pd.DataFrame,
-                     contact_changes: pd.DataFrame, steward: StewardProject,
-                     state: StewardState) -> dg.Output[pd.DataFrame]:
+                     contact_changes: pd.DataFrame, steward: StewardProject, state: StewardState,
+                     match_engine: MatchEngine) -> dg.Output[pd.DataFrame]:
     """Records grouped into people: pairs at or above the match threshold, never chained through a
     contradiction; reviewer decisions override scores (approved = must-link, rejected = cannot-link).
     Nightly: only the graph components around changed records are clustered again."""
@@ -99,7 +102,7 @@ def contact_clusters(match_model: MatchModel, normalised_contacts: pd.DataFrame,
     incremental = is_incremental(contact_changes)
     snapshot = state.snapshot(steward.project, "membership") if incremental else None
     clusters, refused = cluster_for_run(normalised_contacts, scored_pairs, match_model, contact_changes, snapshot,
-                                        decisions)
+                                        decisions, engine=match_engine.pair_engine)
     must_link, cannot_link = links_for(decisions, normalised_contacts)
     sizes = clusters.drop_duplicates("cluster")["cluster_size"].value_counts().sort_index()
     return dg.Output(clusters, metadata={

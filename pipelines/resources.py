@@ -22,6 +22,23 @@ class StewardProject(dg.ConfigurableResource):
         return load_project(self.project_dir or None)
 
 
+class MatchEngine(dg.ConfigurableResource):
+    """Where a full run's pair stages (blocking, scoring, clustering) run: ``local`` (this
+    process) or ``spark`` (``spark_master``: ``local[*]``, ``spark://host:7077``, ``yarn``,
+    ``k8s://...``; empty = the session spark-submit provides, else ``local[*]``). Nightly
+    incremental runs match a few thousand records and stay local."""
+
+    engine: str = "local"
+    spark_master: str = ""
+    spark_conf: dict[str, str] = {}
+
+    @cached_property
+    def pair_engine(self):
+        from steward.matching.engine import engine_named
+
+        return engine_named(self.engine, self.spark_master or None, dict(self.spark_conf))
+
+
 class CrmDatabase(dg.ConfigurableResource):
     """The CRM database golden records are published to (any SQLAlchemy URL).
 

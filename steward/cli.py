@@ -101,6 +101,10 @@ def dedupe(
     truth: Path = typer.Option(None, help="Ground truth (source, record_id, entity_id) to score against. "
                                           "Default: ground_truth.csv beside the inputs, if there is one."),
     project: Path = typer.Option(None, help="Project directory holding rules/ (default: found from here)."),
+    engine: str = typer.Option("local", help="Where blocking, scoring and clustering run: local (this process) "
+                               "or spark (pip install 'crm-steward[spark]')."),
+    spark_master: str = typer.Option(None, help="Spark master URL for --engine spark: local[*], spark://host:7077, "
+                                     "yarn ... (default: the session spark-submit provides, else local[*])."),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
     """Deduplicate canonical CSVs: writes crosswalk.csv, golden_records.csv, quarantine.csv, merge_suggestions.csv."""
@@ -114,11 +118,14 @@ def dedupe(
         with _progress_shown():
             proj = load_project(project)
             configs = canonical_csv_sources(input)
+            from steward.matching.engine import engine_named
+
+            pair_engine = engine_named(engine, spark_master)  # (before the load: a wrong engine fails fast)
             records, quarantine = load_all({c.name: c for c in configs})
             if records.empty:
                 _fail("no usable records in the input files")
             # Plain files: no run history (decisions, previous ids), but erasure requests and consent rules apply.
-            result = run_dedupe(records, quarantine, proj.matching(), proj.survivorship(),
+            result = run_dedupe(records, quarantine, proj.matching(), proj.survivorship(), engine=pair_engine,
                                 progress=lambda stage: console.print(
                                     f"[dim]{time.perf_counter() - started:6.1f}s[/] {stage} …"),
                                 normalise_options=proj.normalise_options(),

@@ -47,9 +47,10 @@ from steward.incremental import (
     with_parameters,
     with_stored_scores,
 )
-from steward.matching.blocking import BlockingResult, block_codes, candidate_pairs, parse_rules
-from steward.matching.cluster import cluster_records, graph_components, safe_clusters
-from steward.matching.model import MatchModel, classify, explanation_texts, reweighted, same_parameters
+from steward.matching.blocking import BlockingResult, block_codes, parse_rules
+from steward.matching.cluster import cluster_records
+from steward.matching.engine import LocalEngine
+from steward.matching.model import MatchModel, classify, explanation_texts
 from steward.progress import report
 from steward.review import current_links, decided_pair_ids, links_for, load_decisions
 from steward.sources import LoadedSource, empty_quarantine, load_source
@@ -76,9 +77,8 @@ def load_all(sources: dict[str, SourceConfig]) -> tuple[pd.DataFrame, pd.DataFra
     return combine_sources(loaded)
 
 
-def find_candidates(contacts: pd.DataFrame, matching: dict) -> BlockingResult:
-    rules, max_block = parse_rules(matching)
-    return candidate_pairs(contacts, rules, max_block)
+def find_candidates(contacts: pd.DataFrame, matching: dict, engine=None) -> BlockingResult:
+    return (engine or LocalEngine()).candidate_pairs(contacts, matching)
 
 
 def merge_suggestions(scored: pd.DataFrame, contacts: pd.DataFrame, model: MatchModel,
@@ -121,15 +121,11 @@ def merge_suggestions(scored: pd.DataFrame, contacts: pd.DataFrame, model: Match
 
 
 def build_clusters(contacts: pd.DataFrame, scored: pd.DataFrame, model: MatchModel,
-                   must_link: pd.DataFrame | None = None, cannot_link: pd.DataFrame | None = None):
-    """Safe clusters (no chaining through contradictions) and the links refused on the way."""
-    rules = (model.clustering or {}).get("cannot_link")
-    labels, refused = safe_clusters(
-        len(contacts), scored, model.match_threshold,
-        score_pairs_fn=lambda pairs: model.predict(contacts, pairs),
-        contradiction_rules=rules, must_link=must_link, cannot_link=cannot_link,
-    )
-    return cluster_records(contacts, labels), refused
+                   must_link: pd.DataFrame | None = None, cannot_link: pd.DataFrame | None = None, engine=None):
+    """Safe clusters (no chaining through contradictions), the links refused on the way and the
+    graph component of each record."""
+    labels, refused, components = (engine or LocalEngine()).cluster(contacts, scored, model, must_link, cannot_link)
+    return cluster_records(contacts, labels), refused, components
 
 
 @dataclass
@@ -256,13 +252,16 @@ class StageTimer:
 
 
 def dedupe(records: pd.DataFrame, quarantine: pd.DataFrame, matching: dict, survivorship: dict, progress=None,
-           normalise_options: dict | None = None, stewardship: Stewardship | None = None) -> DedupeResult:
+           normalise_options: dict | None = None, stewardship: Stewardship | None = None,
+           engine=None) -> DedupeResult:
     """normalise -> block -> score -> cluster -> erase -> golden records.
 
     ``stewardship``: reviewer decisions (approved pairs are must-links, rejected ones
     cannot-links, whatever the scores say), previous golden ids, erasure requests and
-    consent rules (see Stewardship)."""
+    consent rules (see Stewardship). ``engine``: where the pair stages run (block, score,
+    fit, cluster: ``steward.matching.engine``; default this process)."""
     stewardship = stewardship or Stewardship()
+    engine = engine or LocalEngine()
     decisions = stewardship.decisions
     timer = StageTimer(progress)
     stage, done, timings = timer.start, timer.done, timer.timings
@@ -273,24 +272,18 @@ def dedupe(records: pd.DataFrame, quarantine: pd.DataFrame, matching: dict, surv
     contacts = normalise_contacts(records, **(normalise_options or {}))
     done("normalise")
     stage("block")
-    blocking = find_candidates(contacts, matching)
+    blocking = engine.candidate_pairs(contacts, matching)
     done("block")
     stage("score")
-    # Every pair is compared once, with the configured model. The fit (EM sample, guard) takes its
-    # comparison levels from these scores, and a model it re-estimates only weighs them again:
-    # levels depend on the comparisons, not on m, u or the prior.
-    scored = model.predict(contacts, blocking.pairs)
+    # Every pair is compared once, with the configured model (see LocalEngine.fit).
+    scored = engine.score(contacts, blocking.pairs, model)
     done("score")
     stage("fit")
-    fitted = model.fit(contacts, blocking.pairs, scored=scored)
-    if not same_parameters(fitted, model):
-        again = reweighted(scored, fitted)
-        scored = again if again is not None else fitted.predict(contacts, blocking.pairs)
-    model = fitted
+    model, scored = engine.fit(model, contacts, blocking.pairs, scored)
     done("fit")
     stage("cluster")
     must_link, cannot_link = links_for(decisions, contacts) if decisions is not None else (None, None)
-    clusters, _refused = build_clusters(contacts, scored, model, must_link, cannot_link)
+    clusters, _refused, _components = build_clusters(contacts, scored, model, must_link, cannot_link, engine)
     done("cluster")
     all_contacts, all_scored, all_clusters = contacts, scored, clusters
     contacts, clusters, scored, suppressed = drop_erased(contacts, clusters, stewardship, scored)
@@ -422,10 +415,11 @@ def decision_links(stewardship: Stewardship) -> pd.DataFrame:
 
 
 def pairs_for_run(contacts: pd.DataFrame, changes: pd.DataFrame, matching: dict,
-                  block_cache: dict | None = None) -> BlockingResult:
-    """All candidate pairs (full rebuild) or only those touching rematched records."""
+                  block_cache: dict | None = None, engine=None) -> BlockingResult:
+    """All candidate pairs (full rebuild, on ``engine``) or only those touching rematched records
+    (a night's few thousand records: always this process)."""
     if not is_incremental(changes):
-        return find_candidates(contacts, matching)
+        return find_candidates(contacts, matching, engine)
     blocks = (block_cache or {}).pop("blocks", None)
     pairs, oversized = fresh_pairs(contacts, rematched(changes), matching, blocks)
     return BlockingResult(pairs=pairs, skipped_keys=oversized)
@@ -441,9 +435,12 @@ def model_for_run(contacts: pd.DataFrame, pairs: pd.DataFrame, matching: dict, c
 
 
 def score_for_run(contacts: pd.DataFrame, pairs: pd.DataFrame, model: MatchModel, changes: pd.DataFrame,
-                  snapshot: MatchSnapshot | None, decisions: pd.DataFrame | None = None) -> pd.DataFrame:
+                  snapshot: MatchSnapshot | None, decisions: pd.DataFrame | None = None,
+                  engine=None) -> pd.DataFrame:
     """Full rebuild: every candidate pair. Incremental: the pairs scored now plus the stored
     pairs inside the affected region (``affected_region``), weights from the stored levels."""
+    if not is_incremental(changes):
+        return (engine or LocalEngine()).score(contacts, pairs, model)
     scored = model.predict(contacts, pairs)
     if is_incremental(changes):
         rows, gone = snapshot_rows(changes)
@@ -455,7 +452,7 @@ def score_for_run(contacts: pd.DataFrame, pairs: pd.DataFrame, model: MatchModel
 
 
 def cluster_for_run(contacts: pd.DataFrame, scored: pd.DataFrame, model: MatchModel, changes: pd.DataFrame,
-                    snapshot: MatchSnapshot | None, decisions: pd.DataFrame | None):
+                    snapshot: MatchSnapshot | None, decisions: pd.DataFrame | None, engine=None):
     """(clusters with ``component`` and ``reclustered`` columns, refused links)."""
     must_link, cannot_link = links_for(decisions, contacts) if decisions is not None else (None, None)
     if is_incremental(changes):
@@ -464,8 +461,7 @@ def cluster_for_run(contacts: pd.DataFrame, scored: pd.DataFrame, model: MatchMo
                                       must_link, cannot_link)
         clusters, refused, components, redo = update.clusters, update.refused, update.components, update.reclustered
     else:
-        clusters, refused = build_clusters(contacts, scored, model, must_link, cannot_link)
-        components = graph_components(len(contacts), scored, model.match_threshold, must_link, cannot_link)
+        clusters, refused, components = build_clusters(contacts, scored, model, must_link, cannot_link, engine)
         redo = np.ones(len(contacts), dtype=bool)
     return clusters.assign(component=components, reclustered=redo), refused
 

@@ -168,9 +168,13 @@ class MatchModel:
 
 
 def add_term_frequencies(contacts: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
-    """Add ``<column>__tf``: the share of records (with a value) holding this record's value."""
+    """Add ``<column>__tf``: the share of records (with a value) holding this record's value.
+    A frequency already there is kept: it was counted over all records, and these may be a few of
+    them (one graph component, in a Spark task)."""
     out = contacts
     for column in dict.fromkeys(model.term_frequency.values()):
+        if column + TF_SUFFIX in contacts.columns:
+            continue
         values = contacts[column]
         freq = values.value_counts(normalize=True)
         out = out.assign(**{column + TF_SUFFIX: values.map(freq).astype(np.float64)})
@@ -255,7 +259,8 @@ def _records_for(contacts: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
     missing = [c for c in base if c not in contacts.columns]
     if missing:
         raise ValueError(f"rules/matching.yaml: comparisons use unknown column(s) {missing}")
-    records = add_term_frequencies(renumbered(contacts[base]), model)
+    counted = [c for c in model.needed_columns if c.endswith(TF_SUFFIX) and c in contacts.columns]
+    records = add_term_frequencies(renumbered(contacts[base + counted]), model)
     return prepare_text(records, base)
 
 

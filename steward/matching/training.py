@@ -70,14 +70,25 @@ def patterns_of(scored: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
 
 def _count_patterns(chunks, model: MatchModel) -> pd.DataFrame:
     """Pairs per level pattern over ``chunks`` of level codes (comparison -> code per pair)."""
+    return counted_patterns(((levels, None) for levels in chunks), model)
+
+
+def counted_patterns(chunks, model: MatchModel) -> pd.DataFrame:
+    """Pairs per level pattern, one row per pattern in mixed-radix order, over ``chunks`` of
+    (comparison -> code per row, pairs per row or None for one pair each): rows may be
+    single pairs or patterns another engine has already counted (Spark's group-by)."""
     radix = np.array([len(c.levels) for c in model.comparisons], dtype=np.int64)
     place = np.concatenate([[1], np.cumprod(radix[:-1])]).astype(np.int64)
     totals: dict[int, int] = {}
-    for levels in chunks:
+    for levels, weights in chunks:
         code = np.zeros(len(next(iter(levels.values()))), dtype=np.int64)
         for comparison, p in zip(model.comparisons, place):
-            code += levels[comparison.name].astype(np.int64) * p
-        values, counts = np.unique(code, return_counts=True)
+            code += np.asarray(levels[comparison.name]).astype(np.int64) * p
+        if weights is None:
+            values, counts = np.unique(code, return_counts=True)
+        else:
+            values, inverse = np.unique(code, return_inverse=True)
+            counts = np.bincount(inverse, weights=np.asarray(weights, dtype=np.float64)).astype(np.int64)
         for value, count in zip(values.tolist(), counts.tolist()):
             totals[value] = totals.get(value, 0) + count
     codes = np.array(sorted(totals), dtype=np.int64)
@@ -158,8 +169,22 @@ def estimate_mode(settings: dict):
     return mode
 
 
-def contradiction_share(configured: MatchModel, fitted: MatchModel, contacts: pd.DataFrame, pairs: pd.DataFrame,
-                        seed: int = 42, sample: int = GUARD_SAMPLE_PAIRS,
+def in_pair_sample(left: np.ndarray, right: np.ndarray, n_pairs: int, sample: int, seed: int) -> np.ndarray:
+    """Whether each pair belongs to a seeded sample of about ``sample`` of ``n_pairs`` pairs (all of
+    them when there are no more). Decided by a hash of the pair itself, not by its row: the same
+    pairs are chosen whatever order or partition they come in (one machine, or Spark's partitions)."""
+    left, right = np.asarray(left, dtype=np.uint64), np.asarray(right, dtype=np.uint64)
+    if n_pairs <= sample:
+        return np.ones(len(left), dtype=bool)
+    with np.errstate(over="ignore"):  # splitmix64: wrap-around multiplication is the point
+        z = left * np.uint64(0x9E3779B97F4A7C15) + right + np.uint64(seed) * np.uint64(0xD1B54A32D192ED03)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z ^= z >> np.uint64(31)
+    return (z >> np.uint64(11)).astype(np.float64) < (sample / n_pairs) * 2.0**53
+
+
+def contradiction_share(configured: MatchModel, fitted: MatchModel, contacts: pd.DataFrame, chosen: pd.DataFrame,
                         scored: pd.DataFrame | None = None) -> tuple[float, int, int]:
     """How often the fit's *new* merges are pairs the configured model calls different people.
 
@@ -167,14 +192,11 @@ def contradiction_share(configured: MatchModel, fitted: MatchModel, contacts: pd
     where EM fits (FEBRL) they are corrupted duplicates the configured model was unsure
     about, and not one is a clear contradiction; where EM explains households and
     namesakes as matches, a share of them are. Returns (share, contradicted, new merges)
-    over a seeded sample of the candidate pairs."""
-    chosen = pairs.sample(n=sample, random_state=seed) if len(pairs) > sample else pairs
+    over ``chosen`` (a sample of the candidate pairs: ``in_pair_sample``); ``scored``: the
+    configured model's scores of those pairs, row for row, when they are at hand."""
     below = float(((configured.clustering or {}).get("cannot_link") or {}).get("below_probability", 0.1))
-    again = None
-    if scored is not None:  # the configured model's scores of every pair are at hand: no comparing again
-        scored = scored.iloc[pairs.index.get_indexer(chosen.index)]
-        again = reweighted(scored, fitted)
-    if again is not None:
+    again = reweighted(scored, fitted) if scored is not None else None
+    if again is not None:  # the configured model's levels are at hand: no comparing again
         configured_p = scored["match_probability"].to_numpy()
         fitted_p = again["match_probability"].to_numpy()
     else:
@@ -190,8 +212,32 @@ def fit_model(model: MatchModel, contacts: pd.DataFrame, pairs: pd.DataFrame,
     """``scored``: ``pairs`` as ``model.predict`` scored them (aligned row for row): EM and the
     guard then take the comparison levels from it."""
     settings = model.training
+    if estimate_mode(settings) is False or len(contacts) < 2 or len(pairs) == 0:
+        return model
+    seed = int(settings.get("seed", 42))
+    left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
+    # EM learns m from the *mix* of level patterns; a few million pairs pin that mix down, so
+    # on big data it runs on a seeded sample (prediction still scores every pair).
+    em_rows = np.flatnonzero(in_pair_sample(left, right, len(pairs), int(settings.get("em_sample_pairs", 2_000_000)),
+                                            seed))
+    if scored is not None:  # (levels do not depend on term frequencies: only the weights do)
+        grouped = patterns_of(scored.iloc[em_rows], model)
+    else:
+        grouped = pattern_counts(_records_for(contacts, model), left[em_rows], right[em_rows], model)
+    guard_rows = np.flatnonzero(in_pair_sample(left, right, len(pairs), GUARD_SAMPLE_PAIRS, seed))
+    return fit_from_patterns(model, contacts, len(pairs), grouped, pairs.iloc[guard_rows],
+                             scored.iloc[guard_rows] if scored is not None else None)
+
+
+def fit_from_patterns(model: MatchModel, contacts: pd.DataFrame, n_pairs: int, grouped: pd.DataFrame,
+                      guard_pairs: pd.DataFrame, guard_scored: pd.DataFrame | None = None) -> MatchModel:
+    """The fit from what any engine can count where the pairs are: ``grouped`` (pairs per level
+    pattern over the EM sample, as ``patterns_of`` returns it), the number of candidate pairs and
+    the guard's sample of pairs (with the configured model's scores of them, if at hand).
+    u comes from random record pairs of ``contacts``."""
+    settings = model.training
     mode = estimate_mode(settings)
-    if mode is False or len(contacts) < 2 or len(pairs) == 0:
+    if mode is False or len(contacts) < 2 or n_pairs == 0:
         # No candidate pairs: nothing to learn m from (and u from random pairs alone would
         # not fit the configured m and prior).
         return model
@@ -199,16 +245,6 @@ def fit_model(model: MatchModel, contacts: pd.DataFrame, pairs: pd.DataFrame,
     seed = int(settings.get("seed", 42))
     u_config = {name: values.copy() for name, values in model.u.items()}
     u, sampled = estimate_u(records, model, int(settings.get("u_sample_pairs", 100_000)), seed)
-    # EM learns m from the *mix* of level patterns; a few million pairs pin that mix down, so
-    # on big data it runs on a seeded sample (prediction still scores every pair).
-    em_pairs = pairs
-    sample = int(settings.get("em_sample_pairs", 2_000_000))
-    if len(pairs) > sample:
-        em_pairs = pairs.sample(n=sample, random_state=seed)
-    if scored is not None:  # (levels do not depend on term frequencies: only the weights do)
-        grouped = patterns_of(scored.iloc[pairs.index.get_indexer(em_pairs.index)], model)
-    else:
-        grouped = pattern_counts(records, em_pairs["left"].to_numpy(), em_pairs["right"].to_numpy(), model)
     m, block_prior, iterations = estimate_m_em(
         grouped, grouped["count"].to_numpy(dtype=np.float64), model, u,
         int(settings.get("em_max_iterations", 40)), float(settings.get("em_tolerance", 1e-5)),
@@ -217,13 +253,13 @@ def fit_model(model: MatchModel, contacts: pd.DataFrame, pairs: pd.DataFrame,
     # relative to *random* pairs, so the score needs the prior over all pairs: the
     # expected number of matches (assuming blocking finds them) over all possible pairs.
     n = len(records)
-    prior = float(np.clip(block_prior * len(pairs) / (n * (n - 1) / 2), PROB_FLOOR, 1 - PROB_FLOOR))
+    prior = float(np.clip(block_prior * n_pairs / (n * (n - 1) / 2), PROB_FLOOR, 1 - PROB_FLOOR))
     # Levels the config pins (e.g. a trap EM cannot see) keep their configured values.
     for name, levels_pinned in (settings.get("keep_configured_u") or {}).items():
         comparison = next(c for c in model.comparisons if c.name == name)
         for level in levels_pinned:
             u[name][comparison.levels.index(level)] = u_config[name][comparison.levels.index(level)]
-    fitted = {"u_sample_pairs": int(sampled), "em_pairs": int(len(em_pairs)), "em_patterns": int(len(grouped)),
+    fitted = {"u_sample_pairs": int(sampled), "em_pairs": int(grouped["count"].sum()), "em_patterns": int(len(grouped)),
               "em_iterations": int(iterations), "candidate_match_share": round(block_prior, 6),
               "prior_match_probability": float(f"{prior:.6g}")}
     log.info("fitted match model: prior %.4f after %d EM iterations over %d patterns", prior, iterations, len(grouped))
@@ -231,7 +267,7 @@ def fit_model(model: MatchModel, contacts: pd.DataFrame, pairs: pd.DataFrame,
     if mode != "auto":
         return candidate
     limit = float(settings.get("max_contradiction_share", 0.005))
-    share, contradicted, merges = contradiction_share(model, candidate, contacts, pairs, seed, scored=scored)
+    share, contradicted, merges = contradiction_share(model, candidate, contacts, guard_pairs, scored=guard_scored)
     fitted["guard"] = {"contradicted_merges": contradicted, "new_merges": merges,
                        "share": round(share, 5), "limit": limit, "accepted": share <= limit}
     if share <= limit:
