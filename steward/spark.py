@@ -36,9 +36,8 @@ from pyspark.sql import types as T
 
 from steward.matching.blocking import BlockingResult, parse_rules
 from steward.matching.cluster import safe_clusters
-from steward.matching.comparisons import prepare_text
 from steward.matching.engine import LocalEngine
-from steward.matching.model import MatchModel, add_term_frequencies, score_chunk
+from steward.matching.model import MatchModel, _records_for, score_chunk
 from steward.progress import report
 
 log = logging.getLogger("steward.spark")
@@ -69,12 +68,13 @@ def spark_session(master: str | None = None, conf: dict | None = None) -> SparkS
 
 
 def _text_frame(contacts: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """``pos`` (the record's row) and ``columns`` as text or null: what crosses into Spark."""
+    """``pos`` (the record's row) and ``columns`` as text or null (numbers, value codes and flags as they
+    are): what crosses into Spark."""
     out = {"pos": np.arange(len(contacts), dtype=np.int64)}
     for column in columns:
         values = contacts[column]
-        if values.dtype.kind == "f":  # numbers (term frequencies) stay numbers
-            out[column] = values.to_numpy(np.float64)
+        if values.dtype.kind in "fiub":
+            out[column] = values.to_numpy()
             continue
         text = values.astype(object)
         out[column] = text.where(text.notna(), None).map(lambda v: v if v is None or isinstance(v, str) else str(v))
@@ -155,21 +155,23 @@ class SparkEngine(LocalEngine):
         self._scored_cache: tuple[pd.DataFrame, DataFrame] | None = None
 
     # -- data in and out ----------------------------------------------------------------------------
-    def _records(self, contacts: pd.DataFrame, columns: list[str]) -> DataFrame:
+    def _records(self, contacts: pd.DataFrame, columns: tuple, prepare=None) -> DataFrame:
+        """``contacts`` (``prepare``d first, if given) as a cached Spark frame, kept for the next call."""
         cached = self._records_cache
-        if cached is not None and cached[0] is contacts and cached[1] == tuple(columns):
+        if cached is not None and cached[0] is contacts and cached[1] == columns:
             return cached[2]
-        frame = _text_frame(contacts, columns)
+        prepared = prepare(contacts) if prepare is not None else contacts[list(columns)]
+        frame = _text_frame(prepared, list(prepared.columns))
         records = self.spark.createDataFrame(frame, schema=_schema_of(frame)).cache()
-        self._records_cache = (contacts, tuple(columns), records)
+        if cached is not None:
+            cached[2].unpersist()
+        self._records_cache = (contacts, columns, records)
         return records
 
     def _model_records(self, contacts: pd.DataFrame, model: MatchModel) -> DataFrame:
-        """The columns the comparisons read, with term frequencies counted over all records here
-        (a Spark task sees only some of them)."""
-        counted = add_term_frequencies(contacts[model.needed_columns_base], model)
-        return self._records(counted, list(counted.columns)) if model.term_frequency else \
-            self._records(contacts, model.needed_columns_base)
+        """The records as the comparisons read them (``_records_for``: codes, per-record features and
+        term frequencies counted over all records here: a Spark task sees only some of them)."""
+        return self._records(contacts, ("model", id(model)), lambda frame: _records_for(frame, model))
 
     def _pairs(self, pairs: pd.DataFrame) -> DataFrame:
         if self._pairs_cache is not None and self._pairs_cache[0] is pairs:
@@ -204,7 +206,7 @@ class SparkEngine(LocalEngine):
             bad = next(r for r in rules if any(c in missing for c in r.columns))
             raise ValueError(f"rules/matching.yaml: blocking rule {bad.name} uses unknown column(s) "
                              f"{[c for c in bad.columns if c in missing]}")
-        records = self._records(contacts, columns)
+        records = self._records(contacts, tuple(columns))
         # One keyed row per record and rule (the rule's values as one array key), so every rule is
         # sized and joined in the same few shuffles instead of a chain of joins per rule.
         keyed = None
@@ -250,14 +252,14 @@ class SparkEngine(LocalEngine):
         left = records.select(F.col("pos").alias("left"), *[F.col(c).alias(f"l__{c}") for c in columns])
         right = records.select(F.col("pos").alias("right"), *[F.col(c).alias(f"r__{c}") for c in columns])
         joined = self._pairs(pairs).join(left, "left").join(right, "right")
-        base = model.needed_columns_base
         levels = {f"{c.name}_level" for c in model.comparisons}
 
         def score_batches(batches):
-            # The same pure function as on one machine, one Arrow batch of pairs at a time.
+            # The same pure function as on one machine, one Arrow batch of pairs at a time; the
+            # records were prepared once (value codes, features) before they were sent.
             for batch in batches:
-                one = prepare_text(pd.DataFrame({c: batch[f"l__{c}"].to_numpy() for c in columns}), base)
-                two = prepare_text(pd.DataFrame({c: batch[f"r__{c}"].to_numpy() for c in columns}), base)
+                one = pd.DataFrame({c: batch[f"l__{c}"].to_numpy() for c in columns})
+                two = pd.DataFrame({c: batch[f"r__{c}"].to_numpy() for c in columns})
                 scored = score_chunk(one, two, model)
                 out = {"left": batch["left"].to_numpy(), "right": batch["right"].to_numpy(),
                        "rule_index": batch["rule_index"].to_numpy()}

@@ -4,12 +4,23 @@ and every level has a plain-language explanation.
 
 Comparisons are pure functions of two aligned record frames (the left and the
 right record of each pair), vectorised with numpy and rapidfuzz's ``cpdist``, so
-the same code runs on one machine or inside Spark's ``applyInPandas``.
+the same code runs on one machine or inside Spark's ``mapInPandas``.
+
+Per-record work is done once per record, not once per pair: ``prepare_text``
+numbers each compared column's values (equal codes = equal values) and derives what
+the comparisons look at (a date's year, month and day; a phone number's last digits;
+a name's length and first letter), so a chunk of pairs compares integers. Frames
+without those columns (a single pair to explain, a test) get them computed from both
+sides together, so both sides share one numbering. Fuzzy similarity is computed only
+where the cheaper levels have not already decided, once per distinct pair of values,
+and stops early below the lowest threshold that matters.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Callable, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -21,16 +32,73 @@ DIFFERENT = "different"
 
 
 PRESENT_SUFFIX = "__present"
+CODE_SUFFIX = "__code"
 
 
-def prepare_text(records: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Each column as text ('' for missing) plus ``<column>__present``: done once per
-    record, so comparing a chunk of pairs does not look for missing values pair by pair."""
+class Feature(NamedTuple):
+    """Something a comparison reads of each record's ``column`` value: ``derive(text)``, stored as
+    ``<column>__<name>``: a ``code`` (equal codes = equal results) or a ``number``."""
+
+    column: str
+    name: str
+    derive: Callable[[str], object]
+    kind: str = "code"
+
+    @property
+    def key(self) -> str:
+        return f"{self.column}__{self.name}"
+
+
+def _first_char(text: str) -> str:
+    return text[:1]
+
+
+def _part(text: str, start: int, stop: int) -> str:
+    return text[start:stop]
+
+
+def _packed_part(text: str, start: int) -> int:
+    """``text[start:start + 2]`` as a number, one per possible string (length and two code points)."""
+    part = text[start:start + 2]
+    return len(part) | sum(ord(ch) << (2 + 21 * i) for i, ch in enumerate(part))
+
+
+def _tail(text: str, digits: int) -> str:
+    return text[-digits:]
+
+
+def _feature_values(text: np.ndarray, feature: Feature | None) -> np.ndarray:
+    """Codes of ``text`` (feature None) or the feature of each value, computed once per distinct value."""
+    codes, uniques = pd.factorize(text)
+    if feature is None:
+        return codes
+    derived = [feature.derive(value) for value in uniques]
+    if feature.kind == "number":
+        return np.asarray(derived, dtype=np.int64)[codes] if len(derived) else np.zeros(len(codes), dtype=np.int64)
+    values = np.empty(len(derived), dtype=object)
+    values[:] = derived
+    derived_codes, _ = pd.factorize(values)
+    return derived_codes[codes] if len(derived) else np.zeros(len(codes), dtype=np.int64)
+
+
+def prepare_text(records: pd.DataFrame, columns: list[str], features: list[Feature] = ()) -> pd.DataFrame:
+    """Each column as text ('' for missing), ``<column>__present`` and ``<column>__code``, plus the
+    comparisons' ``features``: done once per record (and per distinct value), so comparing a chunk of
+    pairs neither looks for missing values nor slices strings pair by pair. Columns already
+    prepared are kept (their codes share the numbering of the records they were prepared with)."""
     out = {}
     for column in columns:
+        if column + CODE_SUFFIX in records.columns:
+            continue
         values = records[column]
+        text = values.fillna("").astype(str).to_numpy(dtype=object)
         out[column + PRESENT_SUFFIX] = values.notna().to_numpy()
-        out[column] = values.fillna("").astype(str).to_numpy(dtype=object)
+        out[column] = text
+        out[column + CODE_SUFFIX] = _feature_values(text, None)
+    for feature in features:
+        if feature.key not in records.columns:
+            text = out[feature.column] if feature.column in out else _text(records, feature.column)[0]
+            out[feature.key] = _feature_values(text, feature)
     return records.assign(**out)
 
 
@@ -43,10 +111,41 @@ def _text(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
     return values.fillna("").astype(str).to_numpy(dtype=object), values.notna().to_numpy()
 
 
-def _similarity(left: np.ndarray, right: np.ndarray, scorer) -> np.ndarray:
+def _sides(left: pd.DataFrame, right: pd.DataFrame, column: str,
+           feature: Feature | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of ``column`` (or values of ``feature``) on both sides from one numbering: the prepared
+    columns when both frames have them, else computed here over both sides together."""
+    key = column + CODE_SUFFIX if feature is None else feature.key
+    if key in left.columns and key in right.columns:
+        return left[key].to_numpy(), right[key].to_numpy()
+    both = _feature_values(np.concatenate([_text(left, column)[0], _text(right, column)[0]]), feature)
+    return both[:len(left)], both[len(left):]
+
+
+def _similarity(left: np.ndarray, right: np.ndarray, scorer, at_least: float | None = None) -> np.ndarray:
+    """``scorer`` per pair; with ``at_least``, values below it come back as 0 (rapidfuzz then stops
+    early, which is most of its work on strings that differ). The cut-off sits a hair below
+    ``at_least`` so that a value rounding up to it as float32 still counts, as without one."""
     if len(left) == 0:
         return np.zeros(0, dtype=np.float32)
-    return process.cpdist(list(left), list(right), scorer=scorer, dtype=np.float32, workers=1)
+    cutoff = None if at_least is None else at_least - 1e-5 * (100 if scorer is fuzz.token_set_ratio else 1)
+    return process.cpdist(list(left), list(right), scorer=scorer, dtype=np.float32, workers=1, score_cutoff=cutoff)
+
+
+def _similarity_where(left: np.ndarray, right: np.ndarray, left_codes: np.ndarray, right_codes: np.ndarray,
+                      needed: np.ndarray, scorer, at_least: float | None = None) -> np.ndarray:
+    """``scorer`` of each pair where ``needed`` (0 elsewhere), computed once per distinct pair of values
+    (many pairs share them: the same two spellings of a town, a name and its typo)."""
+    sim = np.zeros(len(left), dtype=np.float32)
+    rows = np.flatnonzero(needed)
+    if len(rows) == 0:
+        return sim
+    width = int(max(left_codes[rows].max(), right_codes[rows].max())) + 1
+    key = left_codes[rows].astype(np.int64) * width + right_codes[rows]
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    pick = rows[first]
+    sim[rows] = _similarity(left[pick], right[pick], scorer, at_least)[inverse]
+    return sim
 
 
 @dataclass
@@ -59,6 +158,10 @@ class Comparison:
 
     def columns(self) -> list[str]:
         raise NotImplementedError
+
+    def features(self) -> list[Feature]:
+        """What ``prepare_text`` derives per record for this comparison (beyond value codes)."""
+        return []
 
     def compute(self, left: pd.DataFrame, right: pd.DataFrame) -> np.ndarray:
         """Level index (into ``self.levels``) for every pair; both frames are aligned row by row."""
@@ -121,29 +224,37 @@ class NameComparison(Comparison):
     def columns(self) -> list[str]:
         return [c for c in (self.key, self.folded, self.swap_with, self.canonical) if c]
 
+    def features(self) -> list[Feature]:
+        return [Feature(self.folded, "length", len, "number"), Feature(self.folded, "first", _first_char)]
+
     def compute(self, left, right):
-        lk, lp = _text(left, self.key)
-        rk, rp = _text(right, self.key)
-        lf, _ = _text(left, self.folded)
-        rf, _ = _text(right, self.folded)
-        sim = _similarity(lf, rf, JaroWinkler.normalized_similarity)
-        conditions = [("exact", lk == rk), ("folded", lf == rf)]
+        _, lp = _text(left, self.key)
+        _, rp = _text(right, self.key)
+        missing = ~(lp & rp)
+        lf, rf = _text(left, self.folded)[0], _text(right, self.folded)[0]
+        folded_l, folded_r = _sides(left, right, self.folded)
+        key_l, key_r = _sides(left, right, self.key)
+        conditions = [("exact", key_l == key_r), ("folded", folded_l == folded_r)]
         if self.canonical:
-            lc, _ = _text(left, self.canonical)
-            rc, _ = _text(right, self.canonical)
-            conditions.append(("nickname", lc == rc))
+            canonical_l, canonical_r = _sides(left, right, self.canonical)
+            conditions.append(("nickname", canonical_l == canonical_r))
         if self.swap_with:
             ls, lsp = _text(left, self.swap_with)
             rs, rsp = _text(right, self.swap_with)
             conditions.append(("swapped", ((lf == rs) & rsp) | ((rf == ls) & lsp)))
         # An initial ("j" from "J.") agrees with any name starting with that letter.
-        l_len = np.fromiter((len(x) for x in lf), dtype=np.int32, count=len(lf))
-        r_len = np.fromiter((len(x) for x in rf), dtype=np.int32, count=len(rf))
-        l_first = np.array([x[:1] for x in lf], dtype=object)
-        r_first = np.array([x[:1] for x in rf], dtype=object)
+        length, first = self.features()
+        l_len, r_len = _sides(left, right, self.folded, length)
+        l_first, r_first = _sides(left, right, self.folded, first)
         initial = ((l_len == 1) | (r_len == 1)) & (l_first == r_first) & (l_len > 0) & (r_len > 0)
-        conditions += [("initial", initial), ("fuzzy_high", sim >= self.high), ("fuzzy_low", sim >= self.low)]
-        return self._select(conditions, ~(lp & rp))
+        conditions.append(("initial", initial))
+        decided = missing.copy()
+        for _, condition in conditions:
+            decided |= condition
+        sim = _similarity_where(lf, rf, folded_l, folded_r, ~decided, JaroWinkler.normalized_similarity,
+                                min(self.high, self.low))
+        conditions += [("fuzzy_high", sim >= self.high), ("fuzzy_low", sim >= self.low)]
+        return self._select(conditions, missing)
 
 
 class EmailComparison(Comparison):
@@ -164,17 +275,21 @@ class EmailComparison(Comparison):
     def columns(self):
         return [self.key, self.local_part]
 
+    def features(self) -> list[Feature]:
+        return [Feature(self.local_part, "length", len, "number")]
+
     def compute(self, left, right):
         lk, lp = _text(left, self.key)
         rk, rp = _text(right, self.key)
-        ll, _ = _text(left, self.local_part)
-        rl, _ = _text(right, self.local_part)
-        sim = _similarity(lk, rk, Levenshtein.normalized_similarity)
-        return self._select(
-            [("exact", lk == rk), ("same_local_part", (ll == rl) & (np.char.str_len(ll.astype(str)) >= 4)),
-             ("fuzzy", sim >= self.fuzzy)],
-            ~(lp & rp),
-        )
+        missing = ~(lp & rp)
+        key_l, key_r = _sides(left, right, self.key)
+        local_l, local_r = _sides(left, right, self.local_part)
+        local_length, _ = _sides(left, right, self.local_part, self.features()[0])
+        exact = key_l == key_r
+        same_local = (local_l == local_r) & (local_length >= 4)
+        sim = _similarity_where(lk, rk, key_l, key_r, ~(missing | exact | same_local), Levenshtein.normalized_similarity,
+                                self.fuzzy)
+        return self._select([("exact", exact), ("same_local_part", same_local), ("fuzzy", sim >= self.fuzzy)], missing)
 
 
 class PhoneComparison(OneColumnComparison):
@@ -191,12 +306,14 @@ class PhoneComparison(OneColumnComparison):
         )
         self.column, self.last_digits = column, last_digits
 
+    def features(self) -> list[Feature]:
+        return [Feature(self.column, f"last{self.last_digits}", partial(_tail, digits=self.last_digits))]
+
     def compute(self, left, right):
-        lv, rv, both = self.values(left, right)
-        n = self.last_digits
-        tail_l = np.array([s[-n:] for s in lv], dtype=object)
-        tail_r = np.array([s[-n:] for s in rv], dtype=object)
-        return self._select([("exact", lv == rv), ("last_digits", tail_l == tail_r)], ~both)
+        _, _, both = self.values(left, right)
+        codes_l, codes_r = _sides(left, right, self.column)
+        tail_l, tail_r = _sides(left, right, self.column, self.features()[0])
+        return self._select([("exact", codes_l == codes_r), ("last_digits", tail_l == tail_r)], ~both)
 
 
 class DateComparison(OneColumnComparison):
@@ -216,13 +333,21 @@ class DateComparison(OneColumnComparison):
         )
         self.column = column
 
+    def features(self) -> list[Feature]:
+        # Month and day as numbers that spell their text (a month is compared with a day when the
+        # two are swapped: codes, numbered per feature, could not be).
+        return [Feature(self.column, "year", partial(_part, start=0, stop=4)),
+                Feature(self.column, "month", partial(_packed_part, start=5), "number"),
+                Feature(self.column, "day", partial(_packed_part, start=8), "number")]
+
     def compute(self, left, right):
-        lv, rv, both = self.values(left, right)
-        ly, lm, ld = (np.array([s[a:b] for s in lv], dtype=object) for a, b in ((0, 4), (5, 7), (8, 10)))
-        ry, rm, rd = (np.array([s[a:b] for s in rv], dtype=object) for a, b in ((0, 4), (5, 7), (8, 10)))
+        _, _, both = self.values(left, right)
+        codes_l, codes_r = _sides(left, right, self.column)
+        (ly, ry), (lm, rm), (ld, rd) = (_sides(left, right, self.column, f) for f in self.features())
         same = (ly == ry).astype(int) + (lm == rm).astype(int) + (ld == rd).astype(int)
         return self._select(
-            [("exact", lv == rv), ("day_month_swapped", (ly == ry) & (lm == rd) & (ld == rm)), ("one_part_differs", same == 2)],
+            [("exact", codes_l == codes_r), ("day_month_swapped", (ly == ry) & (lm == rd) & (ld == rm)),
+             ("one_part_differs", same == 2)],
             ~both,
         )
 
@@ -246,11 +371,15 @@ class FuzzyComparison(OneColumnComparison):
 
     def compute(self, left, right):
         lv, rv, both = self.values(left, right)
+        codes_l, codes_r = _sides(left, right, self.column)
+        exact = codes_l == codes_r
         if self.scorer == "token_set":
-            sim = _similarity(lv, rv, fuzz.token_set_ratio) / 100.0
+            sim = _similarity_where(lv, rv, codes_l, codes_r, both & ~exact, fuzz.token_set_ratio,
+                                    self.threshold * 100) / 100.0
         else:
-            sim = _similarity(lv, rv, JaroWinkler.normalized_similarity)
-        return self._select([("exact", lv == rv), ("fuzzy", sim >= self.threshold)], ~both)
+            sim = _similarity_where(lv, rv, codes_l, codes_r, both & ~exact, JaroWinkler.normalized_similarity,
+                                    self.threshold)
+        return self._select([("exact", exact), ("fuzzy", sim >= self.threshold)], ~both)
 
 
 class ExactComparison(OneColumnComparison):
@@ -264,8 +393,9 @@ class ExactComparison(OneColumnComparison):
         self.column = column
 
     def compute(self, left, right):
-        lv, rv, both = self.values(left, right)
-        return self._select([("exact", lv == rv)], ~both)
+        _, _, both = self.values(left, right)
+        codes_l, codes_r = _sides(left, right, self.column)
+        return self._select([("exact", codes_l == codes_r)], ~both)
 
 
 COMPARISON_KINDS = {

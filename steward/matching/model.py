@@ -261,7 +261,29 @@ def _records_for(contacts: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
         raise ValueError(f"rules/matching.yaml: comparisons use unknown column(s) {missing}")
     counted = [c for c in model.needed_columns if c.endswith(TF_SUFFIX) and c in contacts.columns]
     records = add_term_frequencies(renumbered(contacts[base + counted]), model)
-    return prepare_text(records, base)
+    return prepare_text(records, base, [f for c in model.comparisons for f in c.features()])
+
+
+class PairSide:
+    """One side of a chunk of pairs, read like a frame: a column of the prepared records is gathered
+    for the chunk's pairs when a comparison first reads it (the records carry ~50 prepared columns;
+    a comparison reads a few, and copying all of them for every chunk cost more than comparing)."""
+
+    def __init__(self, columns: dict[str, np.ndarray], rows: np.ndarray):
+        self._arrays, self._rows, self._gathered = columns, rows, {}
+        self.columns = pd.Index(list(columns))
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, name: str) -> pd.Series:
+        if name not in self._gathered:
+            self._gathered[name] = pd.Series(self._arrays[name][self._rows], copy=False)
+        return self._gathered[name]
+
+
+def record_arrays(records: pd.DataFrame) -> dict[str, np.ndarray]:
+    return {column: records[column].to_numpy() for column in records.columns}
 
 
 def score_pairs(contacts: pd.DataFrame, pairs: pd.DataFrame, model: MatchModel, chunk_size: int = 250_000) -> pd.DataFrame:
@@ -275,11 +297,10 @@ def score_pairs(contacts: pd.DataFrame, pairs: pd.DataFrame, model: MatchModel, 
         dtype = template[name].dtype
         columns[name] = np.empty(n, dtype=np.int8 if isinstance(dtype, pd.CategoricalDtype) else dtype)
     left_idx, right_idx = pairs["left"].to_numpy(), pairs["right"].to_numpy()
+    arrays = record_arrays(records)
     for start in range(0, n, chunk_size):
         stop = min(start + chunk_size, n)
-        left = renumbered(records.iloc[left_idx[start:stop]])
-        right = renumbered(records.iloc[right_idx[start:stop]])
-        scored = score_chunk(left, right, model)
+        scored = score_chunk(PairSide(arrays, left_idx[start:stop]), PairSide(arrays, right_idx[start:stop]), model)
         for name in template.columns:
             values = scored[name]
             columns[name][start:stop] = values.cat.codes.to_numpy() if isinstance(values.dtype, pd.CategoricalDtype) \

@@ -1,0 +1,78 @@
+"""Comparisons read per-record codes and features prepared once (``prepare_text``), and compute
+them from both sides together when a frame has none: both ways must give the levels a plain
+pair-by-pair reading of the strings gives."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from steward.matching.comparisons import DateComparison, FuzzyComparison, NameComparison, PhoneComparison
+from steward.matching.model import PairSide, record_arrays
+
+# Small alphabets so that equal values, shared prefixes, swaps and near-misses are common.
+names = st.one_of(st.none(), st.text(alphabet="abé", max_size=4))
+dates = st.one_of(st.none(), st.sampled_from(["1980-03-04", "1980-04-03", "1981-03-04", "1980-03-05", "1980",
+                                              "1980-3-4", "", "x980-03-04", "1980-03-04T"]),
+                  st.text(alphabet="0123-", max_size=10))
+phones = st.one_of(st.none(), st.text(alphabet="0129", min_size=0, max_size=10))
+
+
+def _levels_by_prepared_records(comparison, records: pd.DataFrame, left: np.ndarray, right: np.ndarray):
+    from steward.matching.comparisons import prepare_text
+
+    prepared = prepare_text(records, comparison.columns(), comparison.features())
+    arrays = record_arrays(prepared)
+    return comparison.compute(PairSide(arrays, left), PairSide(arrays, right))
+
+
+def _date_reference(a, b) -> str:
+    if a is None or b is None:
+        return "missing"
+    one, two = (a[0:4], a[5:7], a[8:10]), (b[0:4], b[5:7], b[8:10])
+    if a == b:
+        return "exact"
+    if one[0] == two[0] and one[1] == two[2] and one[2] == two[1]:
+        return "day_month_swapped"
+    return "one_part_differs" if sum(x == z for x, z in zip(one, two)) == 2 else "different"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(dates, min_size=2, max_size=12), st.data())
+def test_date_levels_equal_a_plain_reading_of_the_strings(values, data):
+    records = pd.DataFrame({"dob": pd.Series(values, dtype=object)})
+    n = len(records)
+    left = np.array(data.draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=20)))
+    right = np.array(data.draw(st.lists(st.integers(0, n - 1), min_size=len(left), max_size=len(left))))
+    comparison = DateComparison("date_of_birth", "dob")
+    expected = [_date_reference(values[a], values[b]) for a, b in zip(left, right)]
+    prepared = _levels_by_prepared_records(comparison, records, left, right)
+    raw = comparison.compute(records.iloc[left].reset_index(drop=True), records.iloc[right].reset_index(drop=True))
+    assert [comparison.levels[i] for i in prepared] == expected
+    assert [comparison.levels[i] for i in raw] == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(names, names, names, phones), min_size=2, max_size=12), st.data())
+def test_prepared_and_unprepared_records_give_the_same_levels(rows, data):
+    records = pd.DataFrame(rows, columns=["first_key", "first_folded", "last_folded", "phone"], dtype=object)
+    n = len(records)
+    left = np.array(data.draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=20)))
+    right = np.array(data.draw(st.lists(st.integers(0, n - 1), min_size=len(left), max_size=len(left))))
+    for comparison in (NameComparison("first_name", "first_key", "first_folded", swap_with="last_folded"),
+                       PhoneComparison("phone", "phone", last_digits=3),
+                       FuzzyComparison("city", "first_folded", threshold=0.7, scorer="jaro_winkler"),
+                       FuzzyComparison("company", "last_folded", threshold=0.6)):
+        prepared = _levels_by_prepared_records(comparison, records, left, right)
+        raw = comparison.compute(records.iloc[left].reset_index(drop=True), records.iloc[right].reset_index(drop=True))
+        np.testing.assert_array_equal(prepared, raw, err_msg=comparison.name)
+    # A plain reading of one rule: phone numbers sharing their last 3 digits (both present, not equal).
+    phone = PhoneComparison("phone", "phone", last_digits=3)
+    levels = _levels_by_prepared_records(phone, records, left, right)
+    for a, b, level in zip(left, right, levels):
+        x, y = rows[a][3], rows[b][3]
+        expected = "missing" if x is None or y is None else "exact" if x == y else \
+            "last_digits" if x[-3:] == y[-3:] else "different"
+        assert phone.levels[level] == expected
