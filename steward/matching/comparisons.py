@@ -67,8 +67,20 @@ def _tail(text: str, digits: int) -> str:
     return text[-digits:]
 
 
+def _compact(codes: np.ndarray) -> np.ndarray:
+    """int32 where the values fit: a chunk of pairs gathers these per pair, and half the bytes is
+    the cheaper gather."""
+    if len(codes) and codes.dtype.kind == "i" and codes.min() >= -2**31 and codes.max() < 2**31:
+        return codes.astype(np.int32)
+    return codes
+
+
 def _feature_values(text: np.ndarray, feature: Feature | None) -> np.ndarray:
     """Codes of ``text`` (feature None) or the feature of each value, computed once per distinct value."""
+    return _compact(_feature_values_wide(text, feature))
+
+
+def _feature_values_wide(text: np.ndarray, feature: Feature | None) -> np.ndarray:
     codes, uniques = pd.factorize(text)
     if feature is None:
         return codes
@@ -83,23 +95,35 @@ def _feature_values(text: np.ndarray, feature: Feature | None) -> np.ndarray:
 
 def prepare_text(records: pd.DataFrame, columns: list[str], features: list[Feature] = ()) -> pd.DataFrame:
     """Each column as text ('' for missing), ``<column>__present`` and ``<column>__code``, plus the
-    comparisons' ``features``: done once per record (and per distinct value), so comparing a chunk of
-    pairs neither looks for missing values nor slices strings pair by pair. Columns already
-    prepared are kept (their codes share the numbering of the records they were prepared with)."""
-    out = {}
+    comparisons' ``features``: done once per distinct value, so comparing a chunk of pairs neither
+    looks for missing values nor slices strings pair by pair. Columns already prepared are kept
+    (their codes share the numbering of the records they were prepared with)."""
+    out, distinct = {}, {}
     for column in columns:
         if column + CODE_SUFFIX in records.columns:
             continue
-        values = records[column]
-        text = values.fillna("").astype(str).to_numpy(dtype=object)
-        out[column + PRESENT_SUFFIX] = values.notna().to_numpy()
-        out[column] = text
-        out[column + CODE_SUFFIX] = _feature_values(text, None)
+        raw_codes, uniques = pd.factorize(records[column].to_numpy(dtype=object))  # missing: -1
+        # Text of each distinct value, '' for missing (the last entry, which -1 picks), numbered by
+        # text: two values spelled alike (1 and "1") are one.
+        spelled = np.empty(len(uniques) + 1, dtype=object)
+        spelled[:-1] = [str(value) for value in uniques]
+        spelled[-1] = ""
+        text_codes, texts = pd.factorize(spelled)
+        out[column + PRESENT_SUFFIX] = raw_codes >= 0
+        out[column] = spelled[raw_codes]
+        out[column + CODE_SUFFIX] = _compact(text_codes[raw_codes])
+        distinct[column] = (np.asarray(texts, dtype=object), text_codes[raw_codes])
     for feature in features:
-        if feature.key not in records.columns:
-            text = out[feature.column] if feature.column in out else _text(records, feature.column)[0]
-            out[feature.key] = _feature_values(text, feature)
-    return records.assign(**out)
+        if feature.key in records.columns:
+            continue
+        if feature.column in distinct:  # derived once per distinct text
+            texts, codes = distinct[feature.column]
+            out[feature.key] = _feature_values(texts, feature)[codes]
+        else:
+            out[feature.key] = _feature_values(_text(records, feature.column)[0], feature)
+    kept = {c: records[c].to_numpy() for c in records.columns if c not in out}
+    # (copy=False: ~50 columns, not consolidated into blocks, which copied all of them)
+    return pd.DataFrame({**kept, **out}, index=records.index, copy=False)
 
 
 def _text(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
@@ -109,6 +133,44 @@ def _text(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
         return frame[column].to_numpy(dtype=object), frame[present].to_numpy(dtype=bool)
     values = frame[column]
     return values.fillna("").astype(str).to_numpy(dtype=object), values.notna().to_numpy()
+
+
+def _present(frame: pd.DataFrame, column: str) -> np.ndarray:
+    present = column + PRESENT_SUFFIX
+    return frame[present].to_numpy(dtype=bool) if present in frame.columns else frame[column].notna().to_numpy()
+
+
+def _text_at(frame: pd.DataFrame, column: str, rows: np.ndarray) -> np.ndarray:
+    """The text of ``column`` ('' for missing) for ``rows`` only: strings are gathered for the
+    few pairs that need them (``PairSide.take``), not for the whole chunk."""
+    take = getattr(frame, "take_column", None)
+    if take is not None and column + PRESENT_SUFFIX in frame.columns:
+        return take(column, rows)
+    return _text(frame, column)[0][rows]
+
+
+class PairSide:
+    """One side of a chunk of pairs, read like a frame: a column of the prepared records is gathered
+    for the chunk's pairs when a comparison first reads it, and strings only for the rows that need
+    them (the records carry ~50 prepared columns; a comparison reads a few, and copying all of them
+    for every chunk cost more than comparing)."""
+
+    def __init__(self, columns: dict[str, np.ndarray], rows: np.ndarray):
+        self._arrays, self._rows, self._gathered = columns, rows, {}
+        self.columns = pd.Index(list(columns))
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, name: str) -> pd.Series:
+        if name not in self._gathered:
+            self._gathered[name] = pd.Series(self._arrays[name][self._rows], copy=False)
+        return self._gathered[name]
+
+    def take_column(self, name: str, rows: np.ndarray) -> np.ndarray:
+        if name in self._gathered:
+            return self._gathered[name].to_numpy()[rows]
+        return self._arrays[name][self._rows[rows]]
 
 
 def _sides(left: pd.DataFrame, right: pd.DataFrame, column: str,
@@ -132,11 +194,11 @@ def _similarity(left: np.ndarray, right: np.ndarray, scorer, at_least: float | N
     return process.cpdist(list(left), list(right), scorer=scorer, dtype=np.float32, workers=1, score_cutoff=cutoff)
 
 
-def _similarity_where(left: np.ndarray, right: np.ndarray, left_codes: np.ndarray, right_codes: np.ndarray,
-                      needed: np.ndarray, scorer, at_least: float | None = None) -> np.ndarray:
-    """``scorer`` of each pair where ``needed`` (0 elsewhere), computed once per distinct pair of values
-    (many pairs share them: the same two spellings of a town, a name and its typo)."""
-    sim = np.zeros(len(left), dtype=np.float32)
+def _similarity_where(left: pd.DataFrame, right: pd.DataFrame, column: str, left_codes: np.ndarray,
+                      right_codes: np.ndarray, needed: np.ndarray, scorer, at_least: float | None = None) -> np.ndarray:
+    """``scorer`` of ``column`` for each pair where ``needed`` (0 elsewhere), computed once per distinct
+    pair of values (many pairs share them: the same two spellings of a town, a name and its typo)."""
+    sim = np.zeros(len(left_codes), dtype=np.float32)
     rows = np.flatnonzero(needed)
     if len(rows) == 0:
         return sim
@@ -144,7 +206,7 @@ def _similarity_where(left: np.ndarray, right: np.ndarray, left_codes: np.ndarra
     key = left_codes[rows].astype(np.int64) * width + right_codes[rows]
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     pick = rows[first]
-    sim[rows] = _similarity(left[pick], right[pick], scorer, at_least)[inverse]
+    sim[rows] = _similarity(_text_at(left, column, pick), _text_at(right, column, pick), scorer, at_least)[inverse]
     return sim
 
 
@@ -169,8 +231,11 @@ class Comparison:
 
     def _select(self, conditions: list[tuple[str, np.ndarray]], missing: np.ndarray) -> np.ndarray:
         index = {level: i for i, level in enumerate(self.levels)}
-        choices = [np.full(len(missing), index[MISSING])] + [np.full(len(missing), index[lvl]) for lvl, _ in conditions]
-        return np.select([missing] + [cond for _, cond in conditions], choices, default=index[DIFFERENT]).astype(np.int8)
+        # The first condition that holds decides: assigned last to first, so earlier ones win.
+        out = np.full(len(missing), index[DIFFERENT], dtype=np.int8)
+        for level, condition in reversed([(MISSING, missing)] + list(conditions)):
+            out[condition] = index[level]
+        return out
 
     def explain(self, level: str) -> str:
         return self.explanations.get(level, f"{self.name}: {level.replace('_', ' ')}")
@@ -184,11 +249,8 @@ class OneColumnComparison(Comparison):
     def columns(self) -> list[str]:
         return [self.column]
 
-    def values(self, left: pd.DataFrame, right: pd.DataFrame):
-        """(left strings, right strings, mask: both sides present)."""
-        lv, lp = _text(left, self.column)
-        rv, rp = _text(right, self.column)
-        return lv, rv, lp & rp
+    def both_present(self, left: pd.DataFrame, right: pd.DataFrame) -> np.ndarray:
+        return _present(left, self.column) & _present(right, self.column)
 
 
 class NameComparison(Comparison):
@@ -228,10 +290,7 @@ class NameComparison(Comparison):
         return [Feature(self.folded, "length", len, "number"), Feature(self.folded, "first", _first_char)]
 
     def compute(self, left, right):
-        _, lp = _text(left, self.key)
-        _, rp = _text(right, self.key)
-        missing = ~(lp & rp)
-        lf, rf = _text(left, self.folded)[0], _text(right, self.folded)[0]
+        missing = ~(_present(left, self.key) & _present(right, self.key))
         folded_l, folded_r = _sides(left, right, self.folded)
         key_l, key_r = _sides(left, right, self.key)
         conditions = [("exact", key_l == key_r), ("folded", folded_l == folded_r)]
@@ -239,9 +298,15 @@ class NameComparison(Comparison):
             canonical_l, canonical_r = _sides(left, right, self.canonical)
             conditions.append(("nickname", canonical_l == canonical_r))
         if self.swap_with:
-            ls, lsp = _text(left, self.swap_with)
-            rs, rsp = _text(right, self.swap_with)
-            conditions.append(("swapped", ((lf == rs) & rsp) | ((rf == ls) & lsp)))
+            # Across two columns (codes are numbered per column): strings, for the undecided pairs only.
+            open_rows = np.flatnonzero(~(missing | conditions[0][1] | conditions[1][1] | conditions[-1][1]))
+            lf, rf = _text_at(left, self.folded, open_rows), _text_at(right, self.folded, open_rows)
+            ls, rs = _text_at(left, self.swap_with, open_rows), _text_at(right, self.swap_with, open_rows)
+            lsp = _present(left, self.swap_with)[open_rows]
+            rsp = _present(right, self.swap_with)[open_rows]
+            swapped = np.zeros(len(missing), dtype=bool)
+            swapped[open_rows] = ((lf == rs) & rsp) | ((rf == ls) & lsp)
+            conditions.append(("swapped", swapped))
         # An initial ("j" from "J.") agrees with any name starting with that letter.
         length, first = self.features()
         l_len, r_len = _sides(left, right, self.folded, length)
@@ -251,8 +316,8 @@ class NameComparison(Comparison):
         decided = missing.copy()
         for _, condition in conditions:
             decided |= condition
-        sim = _similarity_where(lf, rf, folded_l, folded_r, ~decided, JaroWinkler.normalized_similarity,
-                                min(self.high, self.low))
+        sim = _similarity_where(left, right, self.folded, folded_l, folded_r, ~decided,
+                                JaroWinkler.normalized_similarity, min(self.high, self.low))
         conditions += [("fuzzy_high", sim >= self.high), ("fuzzy_low", sim >= self.low)]
         return self._select(conditions, missing)
 
@@ -279,16 +344,14 @@ class EmailComparison(Comparison):
         return [Feature(self.local_part, "length", len, "number")]
 
     def compute(self, left, right):
-        lk, lp = _text(left, self.key)
-        rk, rp = _text(right, self.key)
-        missing = ~(lp & rp)
+        missing = ~(_present(left, self.key) & _present(right, self.key))
         key_l, key_r = _sides(left, right, self.key)
         local_l, local_r = _sides(left, right, self.local_part)
         local_length, _ = _sides(left, right, self.local_part, self.features()[0])
         exact = key_l == key_r
         same_local = (local_l == local_r) & (local_length >= 4)
-        sim = _similarity_where(lk, rk, key_l, key_r, ~(missing | exact | same_local), Levenshtein.normalized_similarity,
-                                self.fuzzy)
+        sim = _similarity_where(left, right, self.key, key_l, key_r, ~(missing | exact | same_local),
+                                Levenshtein.normalized_similarity, self.fuzzy)
         return self._select([("exact", exact), ("same_local_part", same_local), ("fuzzy", sim >= self.fuzzy)], missing)
 
 
@@ -310,7 +373,7 @@ class PhoneComparison(OneColumnComparison):
         return [Feature(self.column, f"last{self.last_digits}", partial(_tail, digits=self.last_digits))]
 
     def compute(self, left, right):
-        _, _, both = self.values(left, right)
+        both = self.both_present(left, right)
         codes_l, codes_r = _sides(left, right, self.column)
         tail_l, tail_r = _sides(left, right, self.column, self.features()[0])
         return self._select([("exact", codes_l == codes_r), ("last_digits", tail_l == tail_r)], ~both)
@@ -341,7 +404,7 @@ class DateComparison(OneColumnComparison):
                 Feature(self.column, "day", partial(_packed_part, start=8), "number")]
 
     def compute(self, left, right):
-        _, _, both = self.values(left, right)
+        both = self.both_present(left, right)
         codes_l, codes_r = _sides(left, right, self.column)
         (ly, ry), (lm, rm), (ld, rd) = (_sides(left, right, self.column, f) for f in self.features())
         same = (ly == ry).astype(int) + (lm == rm).astype(int) + (ld == rd).astype(int)
@@ -370,15 +433,15 @@ class FuzzyComparison(OneColumnComparison):
         self.column, self.threshold, self.scorer = column, threshold, scorer
 
     def compute(self, left, right):
-        lv, rv, both = self.values(left, right)
+        both = self.both_present(left, right)
         codes_l, codes_r = _sides(left, right, self.column)
         exact = codes_l == codes_r
         if self.scorer == "token_set":
-            sim = _similarity_where(lv, rv, codes_l, codes_r, both & ~exact, fuzz.token_set_ratio,
+            sim = _similarity_where(left, right, self.column, codes_l, codes_r, both & ~exact, fuzz.token_set_ratio,
                                     self.threshold * 100) / 100.0
         else:
-            sim = _similarity_where(lv, rv, codes_l, codes_r, both & ~exact, JaroWinkler.normalized_similarity,
-                                    self.threshold)
+            sim = _similarity_where(left, right, self.column, codes_l, codes_r, both & ~exact,
+                                    JaroWinkler.normalized_similarity, self.threshold)
         return self._select([("exact", exact), ("fuzzy", sim >= self.threshold)], ~both)
 
 
@@ -393,7 +456,7 @@ class ExactComparison(OneColumnComparison):
         self.column = column
 
     def compute(self, left, right):
-        _, _, both = self.values(left, right)
+        both = self.both_present(left, right)
         codes_l, codes_r = _sides(left, right, self.column)
         return self._select([("exact", codes_l == codes_r)], ~both)
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from steward.matching.blocking import BlockingResult, candidate_pairs, parse_rules
 from steward.matching.cluster import graph_components, safe_clusters
-from steward.matching.model import MatchModel, reweighted, same_parameters
+from steward.matching.model import MatchModel, predict_among, reweighted, same_parameters
 
 ENGINES = ("local", "spark")
 
@@ -51,7 +51,7 @@ class LocalEngine:
         rules = (model.clustering or {}).get("cannot_link")
         labels, refused = safe_clusters(
             len(contacts), scored, model.match_threshold,
-            score_pairs_fn=lambda pairs: model.predict(contacts, pairs),
+            score_pairs_fn=lambda pairs: predict_among(contacts, pairs, model),
             contradiction_rules=rules, must_link=must_link, cannot_link=cannot_link,
         )
         components = graph_components(len(contacts), scored, model.match_threshold, must_link, cannot_link)

@@ -29,7 +29,7 @@ import pandas as pd
 
 from steward.frames import renumbered
 from steward.progress import report
-from steward.matching.comparisons import MISSING, Comparison, build_comparison, prepare_text
+from steward.matching.comparisons import MISSING, Comparison, PairSide, build_comparison, prepare_text
 
 log = logging.getLogger("steward.matching")
 
@@ -251,7 +251,7 @@ def score_chunk(left: pd.DataFrame, right: pd.DataFrame, model: MatchModel) -> p
         total += weights[comparison.name]
     out["match_weight"] = total
     out["match_probability"] = 1.0 / (1.0 + np.exp2(-total))
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, copy=False)
 
 
 def _records_for(contacts: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
@@ -262,24 +262,6 @@ def _records_for(contacts: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
     counted = [c for c in model.needed_columns if c.endswith(TF_SUFFIX) and c in contacts.columns]
     records = add_term_frequencies(renumbered(contacts[base + counted]), model)
     return prepare_text(records, base, [f for c in model.comparisons for f in c.features()])
-
-
-class PairSide:
-    """One side of a chunk of pairs, read like a frame: a column of the prepared records is gathered
-    for the chunk's pairs when a comparison first reads it (the records carry ~50 prepared columns;
-    a comparison reads a few, and copying all of them for every chunk cost more than comparing)."""
-
-    def __init__(self, columns: dict[str, np.ndarray], rows: np.ndarray):
-        self._arrays, self._rows, self._gathered = columns, rows, {}
-        self.columns = pd.Index(list(columns))
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def __getitem__(self, name: str) -> pd.Series:
-        if name not in self._gathered:
-            self._gathered[name] = pd.Series(self._arrays[name][self._rows], copy=False)
-        return self._gathered[name]
 
 
 def record_arrays(records: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -312,7 +294,21 @@ def score_pairs(contacts: pd.DataFrame, pairs: pd.DataFrame, model: MatchModel, 
         dtype = template[name].dtype
         scores[name] = pd.Categorical.from_codes(columns[name], dtype=dtype) \
             if isinstance(dtype, pd.CategoricalDtype) else columns[name]
-    return pd.concat([out, pd.DataFrame(scores)], axis=1)
+    # (copy=False: not consolidated into one block per dtype, which copied every score column)
+    return pd.concat([out, pd.DataFrame(scores, copy=False)], axis=1, copy=False)
+
+
+def predict_among(contacts: pd.DataFrame, pairs: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
+    """``model.predict(contacts, pairs)`` preparing only the records the pairs touch: clustering
+    scores a few thousand extra pairs inside suspicious components, and preparing a million
+    records for them cost seconds. Term frequencies are still counted over all ``contacts``."""
+    left, right = pairs["left"].to_numpy(np.int64), pairs["right"].to_numpy(np.int64)
+    rows = np.unique(np.concatenate([left, right]))
+    counted = add_term_frequencies(contacts[model.needed_columns_base], model) if model.term_frequency else contacts
+    scored = model.predict(counted.iloc[rows], pd.DataFrame({"left": np.searchsorted(rows, left),
+                                                             "right": np.searchsorted(rows, right)}))
+    scored["left"], scored["right"] = left, right
+    return scored
 
 
 def classify(scored: pd.DataFrame, model: MatchModel) -> pd.Series:
