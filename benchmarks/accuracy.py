@@ -100,7 +100,9 @@ def steward_command() -> list[str]:
     exe = Path(sys.executable).parent / "steward"
     if not exe.is_file():
         raise SystemExit(f"{exe} not found: install crm-steward into this venv (make install)")
-    return [str(exe), "dedupe"]
+    # --no-evaluate: this script scores both tools' crosswalks itself, outside the timed run
+    # (steward dedupe would otherwise score itself against the ground truth it finds beside the inputs).
+    return [str(exe), "dedupe", "--no-evaluate"]
 
 
 def run_tool(tool: str, ds: Dataset, truth: pd.DataFrame, work: Path, sweep: bool) -> Run:

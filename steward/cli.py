@@ -105,6 +105,8 @@ def dedupe(
                                "or spark (pip install 'crm-steward[spark]')."),
     spark_master: str = typer.Option(None, help="Spark master URL for --engine spark: local[*], spark://host:7077, "
                                      "yarn ... (default: the session spark-submit provides, else local[*])."),
+    evaluate: bool = typer.Option(True, "--evaluate/--no-evaluate", help="Score the result against the ground "
+                                  "truth (--truth, or one found beside the inputs); --no-evaluate skips it."),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
     """Deduplicate canonical CSVs: writes crosswalk.csv, golden_records.csv, quarantine.csv, merge_suggestions.csv."""
@@ -133,11 +135,13 @@ def dedupe(
     except (ConfigError, SourceError, ValueError) as exc:
         _fail(str(exc))
     out.mkdir(parents=True, exist_ok=True)
-    result.crosswalk.to_csv(out / "crosswalk.csv", index=False)
-    result.golden.to_csv(out / "golden_records.csv", index=False)
-    result.quarantine.to_csv(out / "quarantine.csv", index=False)
-    result.suggestions.to_csv(out / "merge_suggestions.csv", index=False)
-    result.lineage.to_csv(out / "golden_lineage.csv", index=False)
+    from steward.frames import write_csv
+
+    write_csv(result.crosswalk, out / "crosswalk.csv")
+    write_csv(result.golden, out / "golden_records.csv")
+    write_csv(result.quarantine, out / "quarantine.csv")
+    write_csv(result.suggestions, out / "merge_suggestions.csv")
+    write_csv(result.lineage, out / "golden_lineage.csv")
     # What `steward explain` needs to say why any two records did or did not match.
     result.contacts[["contact_key", "source", "record_id", *result.model.needed_columns_base]].to_parquet(
         out / "contacts.parquet", index=False)
@@ -151,6 +155,8 @@ def dedupe(
     )
     console.print(f"wrote {out}/crosswalk.csv, golden_records.csv, golden_lineage.csv, quarantine.csv, "
                   "merge_suggestions.csv")
+    if not evaluate:
+        return
     if truth is None:
         candidates = {p.parent / "ground_truth.csv" for p in input} | {p.parent.parent / "ground_truth.csv" for p in input}
         truth = next((p for p in sorted(candidates) if p.is_file()), None)

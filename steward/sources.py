@@ -146,6 +146,24 @@ def _as_text(series: pd.Series) -> pd.Series:
     return series.map(convert).astype(object)
 
 
+# numpy writes these two in C (a million exported timestamps: seconds of strftime calls otherwise)
+_NUMPY_UNITS = {ISO_DATE: "D", ISO_TIMESTAMP: "s"}
+
+
+def _written(values: pd.Series, out_format: str) -> np.ndarray:
+    """Parsed dates (datetime64, NaT for none) as ``out_format`` text, None for NaT."""
+    stamps = values.to_numpy(dtype="datetime64[ns]")
+    missing = np.isnat(stamps)
+    unit = _NUMPY_UNITS.get(out_format)
+    if unit is not None:
+        text = np.datetime_as_string(stamps, unit=unit).astype(object)
+    else:
+        text = np.array([pd.Timestamp(ts).strftime(out_format) if not gone else None
+                         for ts, gone in zip(stamps, missing)], dtype=object)
+    text[missing] = None
+    return text
+
+
 def _format_dates(values: pd.Series, fmt: str | None, out_format: str) -> tuple[pd.Series, pd.Series]:
     """(dates as ``out_format`` text, issue per value). Each distinct value is parsed and written
     once (birth dates, sign-up days and exported timestamps repeat: 194k values, ~60k distinct)."""
@@ -154,8 +172,7 @@ def _format_dates(values: pd.Series, fmt: str | None, out_format: str) -> tuple[
     except TypeError:  # unhashable cells: value by value
         codes, distinct = np.arange(len(values)), values.to_numpy(dtype=object)
     parsed = parse_dates(pd.Series(distinct, dtype=object), fmt)
-    text = np.array([ts.strftime(out_format) if pd.notna(ts) else None for ts in parsed["value"]] + [None],
-                    dtype=object)
+    text = np.append(_written(parsed["value"], out_format), None)  # (code -1 = the last entry)
     issue = np.append(parsed["issue"].to_numpy(dtype=object), "missing")  # (code -1 = the last entry)
     return (pd.Series(text[codes], index=values.index, dtype=object),
             pd.Series(issue[codes], index=values.index, dtype=object))

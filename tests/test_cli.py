@@ -63,6 +63,11 @@ def test_demo_data_then_dedupe_prints_accuracy(tmp_path, repo_root):
     ev = _run("evaluate", "--truth", str(demo / "ground_truth.csv"), "--crosswalk", str(out / "crosswalk.csv"), cwd=repo_root)
     assert f"pairwise precision    {precision:.4f}" in ev.stdout
 
+    # --no-evaluate (benchmarks score the crosswalk themselves): the same files, no scoring against the truth.
+    quiet = _run(*args[:-1], str(tmp_path / "quiet"), "--no-evaluate", cwd=repo_root)
+    assert "pairwise precision" not in quiet.stdout
+    assert (tmp_path / "quiet" / "crosswalk.csv").read_text() == (out / "crosswalk.csv").read_text()
+
 
 def test_dedupe_names_the_bad_file(tmp_path, repo_root):
     bad = tmp_path / "nope.csv"

@@ -24,3 +24,22 @@ def test_renumbered_leaves_the_source_alone():
     taken = renumbered(frame.iloc[[4, 1]])
     assert list(taken.index) == [0, 1] and list(taken["v"]) == [4, 1]
     assert list(frame.index) == list("abcde")
+
+
+def test_csv_written_by_arrow_reads_back_as_pandas_wrote_it(tmp_path):
+    from steward.frames import write_csv
+
+    frame = pd.DataFrame({
+        "golden_id": ["G1", "G2", None], "note": ['says "hi", then', "", "line\nbreak"],
+        "n": [1, 2, 3], "p": [0.25, None, 1.0],
+        "rule": pd.Categorical(["only value", "most recent", "only value"]),
+    })
+    write_csv(frame, tmp_path / "arrow.csv")
+    frame.to_csv(tmp_path / "pandas.csv", index=False)
+    for options in ({}, {"dtype": str, "keep_default_na": False}):
+        pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "arrow.csv", **options),
+                                      pd.read_csv(tmp_path / "pandas.csv", **options))
+    assert (tmp_path / "arrow.csv").read_text().splitlines()[0] == "golden_id,note,n,p,rule"
+    mixed = pd.DataFrame({"x": [1, "a", None]})  # Arrow cannot type this column: pandas writes it
+    write_csv(mixed, tmp_path / "mixed.csv")
+    assert (tmp_path / "mixed.csv").read_text() == mixed.to_csv(index=False)

@@ -220,3 +220,12 @@ def test_canonical_csv_carries_the_consent_columns(tmp_path):
         "yes", "no", "yes", "unknown")
     assert rec["consent_updated_at"] == "2024-02-01T10:00:00"
     assert quarantine.empty
+
+
+def test_dates_are_written_as_strftime_writes_them():
+    """ISO dates and timestamps are written by numpy (fast); the text must be strftime's."""
+    from steward.sources import ISO_DATE, ISO_TIMESTAMP, _written
+
+    stamps = pd.Series(pd.to_datetime(["2020-01-02 03:04:05", None, "1905-12-31 23:59:59", "2026-02-28 00:00:00"]))
+    for fmt in (ISO_DATE, ISO_TIMESTAMP, "%d.%m.%Y %H:%M"):
+        assert list(_written(stamps, fmt)) == [ts.strftime(fmt) if pd.notna(ts) else None for ts in stamps]
