@@ -76,3 +76,24 @@ def test_prepared_and_unprepared_records_give_the_same_levels(rows, data):
         expected = "missing" if x is None or y is None else "exact" if x == y else \
             "last_digits" if x[-3:] == y[-3:] else "different"
         assert phone.levels[level] == expected
+
+
+def test_name_built_email_local_parts_do_not_count_the_name_twice():
+    """Two Jakub Nowaks at different providers share a local part that is just their name: the
+    name comparisons count that already. Digits tell people apart: a shared local part with digits
+    still counts, and a near miss counts only when the digits agree (r.hakim is not r.hakim51)."""
+    from steward.matching.comparisons import EmailComparison
+
+    pairs = [("jakub.nowak@wp.pl", "jakub.nowak@o2.pl", "different"),
+             ("jnowak84@wp.pl", "jnowak84@o2.pl", "same_local_part"),
+             ("r.hakim@yahoo.co.id", "r.hakim51@yahoo.co.id", "different"),
+             ("anna.schmidt84@gmx.de", "anna.schmitt84@gmx.de", "fuzzy"),
+             ("anna.schmidt@gmx.de", "anna.schmitt@gmx.de", "fuzzy"),
+             ("anna.schmidt@gmx.de", "anna.schmidt@gmx.de", "exact"),
+             ("anna.schmidt@gmx.de", None, "missing")]
+    left = pd.DataFrame({"email_key": [a for a, _, _ in pairs],
+                         "local": [a.split("@")[0] for a, _, _ in pairs]})
+    right = pd.DataFrame({"email_key": [b for _, b, _ in pairs],
+                          "local": [b.split("@")[0] if b else None for _, b, _ in pairs]})
+    email = EmailComparison("email", "email_key", "local")
+    assert [email.levels[i] for i in email.compute(left, right)] == [level for _, _, level in pairs]

@@ -63,6 +63,14 @@ def _packed_part(text: str, start: int) -> int:
     return len(part) | sum(ord(ch) << (2 + 21 * i) for i, ch in enumerate(part))
 
 
+def _local_digits(address: str) -> str:
+    return "".join(ch for ch in address.split("@", 1)[0] if ch.isdigit())
+
+
+def _local_digit_count(address: str) -> int:
+    return len(_local_digits(address))
+
+
 def _tail(text: str, digits: int) -> str:
     return text[-digits:]
 
@@ -329,8 +337,8 @@ class EmailComparison(Comparison):
             ("exact", "same_local_part", "fuzzy", DIFFERENT, MISSING),
             {
                 "exact": "same email address (after removing dots/+tags where the provider ignores them)",
-                "same_local_part": "same email name at a different domain",
-                "fuzzy": "email addresses differ by a typo",
+                "same_local_part": "same email name, with the same digits, at a different domain",
+                "fuzzy": "email addresses differ by a typo (their digits agree)",
                 DIFFERENT: "different email addresses",
                 MISSING: "email missing, or a shared/role address that does not identify a person",
             },
@@ -341,17 +349,27 @@ class EmailComparison(Comparison):
         return [self.key, self.local_part]
 
     def features(self) -> list[Feature]:
-        return [Feature(self.local_part, "length", len, "number")]
+        return [Feature(self.local_part, "length", len, "number"),
+                Feature(self.key, "digits", _local_digits), Feature(self.key, "digit_count", _local_digit_count, "number")]
 
     def compute(self, left, right):
+        # Most addresses are built from the person's name (jakub.nowak@, r.hakim51@). A name-only
+        # local part shared across domains, or one a few characters from another, says the names
+        # agree, which the name comparisons already count: namesakes (two Jakub Nowaks, one at
+        # wp.pl, one at o2.pl) would score the name twice. The digits people add tell them apart:
+        # the same local part counts when it carries digits, and a near miss when its digits agree
+        # (r.hakim vs r.hakim51 is not a typo).
         missing = ~(_present(left, self.key) & _present(right, self.key))
         key_l, key_r = _sides(left, right, self.key)
         local_l, local_r = _sides(left, right, self.local_part)
-        local_length, _ = _sides(left, right, self.local_part, self.features()[0])
+        length, digits, digit_count = self.features()
+        local_length, _ = _sides(left, right, self.local_part, length)
+        digits_l, digits_r = _sides(left, right, self.key, digits)
+        count_l, _ = _sides(left, right, self.key, digit_count)
         exact = key_l == key_r
-        same_local = (local_l == local_r) & (local_length >= 4)
-        sim = _similarity_where(left, right, self.key, key_l, key_r, ~(missing | exact | same_local),
-                                Levenshtein.normalized_similarity, self.fuzzy)
+        same_local = (local_l == local_r) & (local_length >= 4) & (count_l > 0)
+        near = ~(missing | exact | same_local) & (digits_l == digits_r)
+        sim = _similarity_where(left, right, self.key, key_l, key_r, near, Levenshtein.normalized_similarity, self.fuzzy)
         return self._select([("exact", exact), ("same_local_part", same_local), ("fuzzy", sim >= self.fuzzy)], missing)
 
 
