@@ -12,8 +12,8 @@ What runs where:
 - clustering: connected components of the match graph by alternating large-star / small-star
   rounds (Kiveris et al., "Connected Components in MapReduce and Beyond", 2014) as plain
   DataFrame joins (no GraphFrames jar: nothing is downloaded at run time), then every component
-  that could chain two different people is repaired by ``safe_clusters`` itself, one component
-  per ``applyInPandas`` group, with its own records and pairs.
+  that could chain two different people is repaired by ``safe_clusters`` itself, a bucket of
+  components per ``applyInPandas`` group, with their own records and pairs.
 
 The fit (u from random record pairs, EM over level patterns, the guard) runs on the driver
 from the scored pairs, as it does locally. Normalisation, golden records and the review queue
@@ -42,12 +42,27 @@ from steward.progress import report
 
 log = logging.getLogger("steward.spark")
 
-# Spark settings for a run on one machine (tests, laptops); a cluster's own settings win.
-LOCAL_DEFAULTS = {
+# Settings for sessions this module starts; ``conf`` (and a cluster's own settings) win.
+SESSION_DEFAULTS = {
     "spark.sql.execution.arrow.pyspark.enabled": "true",
+    # Scoring's fixed cost per Arrow batch (building frames of ~50 prepared columns) is paid per
+    # batch: fewer, larger batches than Spark's 10,000 rows.
+    "spark.sql.execution.arrow.maxRecordsPerBatch": "100000",
     "spark.sql.session.timeZone": "UTC",
     "spark.ui.showConsoleProgress": "false",
 }
+# In local mode 200 shuffle partitions of a few thousand rows each cost more in task start-up than
+# the work: a few per core.
+LOCAL_SHUFFLE_PARTITIONS_PER_CORE = 4
+
+
+def _local_driver_gb() -> int:
+    """A quarter of this machine's memory (at least 2 GB) for a local-mode Spark JVM."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return 2
+    return max(2, int(total / 4 / 2**30))
 
 
 def spark_session(master: str | None = None, conf: dict | None = None) -> SparkSession:
@@ -59,8 +74,15 @@ def spark_session(master: str | None = None, conf: dict | None = None) -> SparkS
     # Local mode starts Python workers with whatever `python3` is on PATH; they must be this
     # interpreter, which has pandas, pyarrow and rapidfuzz. A cluster sets PYSPARK_PYTHON itself.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    builder = SparkSession.builder.appName("crm-steward").master(master or "local[*]")
-    for key, value in {**LOCAL_DEFAULTS, **(conf or {})}.items():
+    master = master or "local[*]"
+    settings = dict(SESSION_DEFAULTS)
+    if master.startswith("local"):
+        settings["spark.sql.shuffle.partitions"] = str(LOCAL_SHUFFLE_PARTITIONS_PER_CORE * (os.cpu_count() or 1))
+        # Local mode runs everything in the driver's JVM, 1 GB by default: the cached records and
+        # scored pairs of a 100k-record run alone outgrow it and spill or are computed again.
+        settings["spark.driver.memory"] = f"{_local_driver_gb()}g"
+    builder = SparkSession.builder.appName("crm-steward").master(master)
+    for key, value in {**settings, **(conf or {})}.items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("WARN")
@@ -329,15 +351,21 @@ class SparkEngine(LocalEngine):
         records and pairs, one ``applyInPandas`` group per component."""
         n = len(components)
         members = np.flatnonzero(suspicious[components])
-        membership = pd.DataFrame({"pos": members, "component": components[members]})
+        # Components go to the clusterer in buckets, several per call: each call has a fixed cost
+        # (preparing its records), and independent components clustered together come out as
+        # each would alone.
+        buckets = max(1, 4 * self.spark.sparkContext.defaultParallelism)
+        membership = pd.DataFrame({"pos": members, "component": components[members],
+                                   "bucket": components[members] % buckets})
 
         def side(names: str) -> DataFrame:  # (a frame of its own per side: no ambiguous self-join)
             return self.spark.createDataFrame(membership, schema=names)
 
-        inside = pairs.join(side("left long, component long"), "left") \
-            .join(side("right long, other long"), "right") \
-            .where(F.col("component") == F.col("other")).drop("other")
-        records = self._model_records(contacts, model).join(side("pos long, component long"), "pos")
+        inside = pairs.join(side("left long, component long, bucket long"), "left") \
+            .join(side("right long, other long, other_bucket long"), "right") \
+            .where(F.col("component") == F.col("other")).drop("other", "other_bucket", "component")
+        records = self._model_records(contacts, model).join(side("pos long, component long, bucket long"), "pos") \
+            .drop("component")
         rules = (model.clustering or {}).get("cannot_link")
         levels = {f"{c.name}_level": list(c.levels) for c in model.comparisons}
         must = must_link[["left", "right"]].astype(np.int64) if must_link is not None and len(must_link) else None
@@ -346,14 +374,14 @@ class SparkEngine(LocalEngine):
         threshold = model.match_threshold
 
         def repair(component_pairs: pd.DataFrame, component_records: pd.DataFrame) -> pd.DataFrame:
-            # One component, numbered 0..k-1 in record order, clustered by the local clusterer itself.
+            # One bucket of components, numbered 0..k-1 in record order, clustered by the local clusterer.
             component_records = component_records.sort_values("pos", ignore_index=True)
             ids = component_records["pos"].to_numpy(np.int64)
             local = component_pairs.assign(left=np.searchsorted(ids, component_pairs["left"].to_numpy()),
                                            right=np.searchsorted(ids, component_pairs["right"].to_numpy()))
             for column, names in levels.items():
                 local[column] = pd.Categorical.from_codes(local[column].to_numpy(np.int8), categories=names)
-            own = component_records.drop(columns=["pos", "component"])
+            own = component_records.drop(columns=["pos", "bucket"])
 
             def within(links):
                 if links is None:
@@ -371,7 +399,7 @@ class SparkEngine(LocalEngine):
                                           "b": ids[refused["right"].to_numpy(np.int64)]}))
             return pd.concat(rows, ignore_index=True)
 
-        result = inside.groupBy("component").cogroup(records.groupBy("component")) \
+        result = inside.groupBy("bucket").cogroup(records.groupBy("bucket")) \
             .applyInPandas(repair, schema="kind string, a long, b long").toPandas()
         report("cluster (repair components)", int(len(np.unique(components[members]))), None, "components")
         repaired = result[result["kind"] == "label"].sort_values("a")

@@ -97,3 +97,24 @@ def test_name_built_email_local_parts_do_not_count_the_name_twice():
                           "local": [b.split("@")[0] if b else None for _, b, _ in pairs]})
     email = EmailComparison("email", "email_key", "local")
     assert [email.levels[i] for i in email.compute(left, right)] == [level for _, _, level in pairs]
+
+
+def test_records_prepared_twice_score_as_prepared_once(demo_dir, repo_root):
+    """Spark sends prepared records to its tasks, and clustering there scores extra pairs from them:
+    preparing them again must not turn a missing value ('' in the prepared text) into a present one."""
+    from steward.config import load_project
+    from steward.contacts import normalise_contacts
+    from steward.matching.blocking import candidate_pairs, parse_rules
+    from steward.matching.model import MatchModel, _records_for
+    from steward.pipeline import load_all
+    from steward.sources import canonical_csv_sources
+
+    project = load_project(repo_root)
+    records, _ = load_all({c.name: c for c in canonical_csv_sources(sorted((demo_dir / "canonical").glob("*.csv")))})
+    contacts = normalise_contacts(records, **project.normalise_options())
+    model = MatchModel.from_config(project.matching())
+    pairs = candidate_pairs(contacts, *parse_rules(project.matching())).pairs
+    once = model.predict(contacts, pairs)
+    twice = model.predict(_records_for(contacts, model), pairs)
+    assert (once["email_level"] == "missing").any()
+    pd.testing.assert_frame_equal(twice, once)

@@ -260,7 +260,10 @@ def _records_for(contacts: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
     if missing:
         raise ValueError(f"rules/matching.yaml: comparisons use unknown column(s) {missing}")
     counted = [c for c in model.needed_columns if c.endswith(TF_SUFFIX) and c in contacts.columns]
-    records = add_term_frequencies(renumbered(contacts[base + counted]), model)
+    # Records prepared before (Spark sends them so) keep their prepared columns: their text holds ''
+    # for a missing value, and only ``__present`` still tells the two apart.
+    prepared = [c for c in contacts.columns if "__" in c and c.split("__", 1)[0] in base and c not in counted]
+    records = add_term_frequencies(renumbered(contacts[base + counted + prepared]), model)
     return prepare_text(records, base, [f for c in model.comparisons for f in c.features()])
 
 
