@@ -442,13 +442,11 @@ def score_for_run(contacts: pd.DataFrame, pairs: pd.DataFrame, model: MatchModel
     if not is_incremental(changes):
         return (engine or LocalEngine()).score(contacts, pairs, model)
     scored = model.predict(contacts, pairs)
-    if is_incremental(changes):
-        rows, gone = snapshot_rows(changes)
-        rematch = rematched(changes)
-        region = affected_region(rematch, rows, gone, snapshot.membership, scored, model.match_threshold,
-                                 links_for(decisions, contacts)[0] if decisions is not None else None)
-        scored = with_stored_scores(rematch, region, rows, snapshot, scored, model)
-    return scored
+    rows, gone = snapshot_rows(changes)
+    rematch = rematched(changes)
+    region = affected_region(rematch, rows, gone, snapshot.membership, scored, model.match_threshold,
+                             links_for(decisions, contacts)[0] if decisions is not None else None)
+    return with_stored_scores(rematch, region, rows, snapshot, scored, model)
 
 
 def cluster_for_run(contacts: pd.DataFrame, scored: pd.DataFrame, model: MatchModel, changes: pd.DataFrame,

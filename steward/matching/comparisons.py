@@ -117,10 +117,11 @@ def prepare_text(records: pd.DataFrame, columns: list[str], features: list[Featu
         spelled[:-1] = [str(value) for value in uniques]
         spelled[-1] = ""
         text_codes, texts = pd.factorize(spelled)
+        codes = text_codes[raw_codes]
         out[column + PRESENT_SUFFIX] = raw_codes >= 0
         out[column] = spelled[raw_codes]
-        out[column + CODE_SUFFIX] = _compact(text_codes[raw_codes])
-        distinct[column] = (np.asarray(texts, dtype=object), text_codes[raw_codes])
+        out[column + CODE_SUFFIX] = _compact(codes)
+        distinct[column] = (np.asarray(texts, dtype=object), codes)
     for feature in features:
         if feature.key in records.columns:
             continue
@@ -150,7 +151,7 @@ def _present(frame: pd.DataFrame, column: str) -> np.ndarray:
 
 def _text_at(frame: pd.DataFrame, column: str, rows: np.ndarray) -> np.ndarray:
     """The text of ``column`` ('' for missing) for ``rows`` only: strings are gathered for the
-    few pairs that need them (``PairSide.take``), not for the whole chunk."""
+    few pairs that need them (``PairSide.take_column``), not for the whole chunk."""
     take = getattr(frame, "take_column", None)
     if take is not None and column + PRESENT_SUFFIX in frame.columns:
         return take(column, rows)
@@ -192,18 +193,21 @@ def _sides(left: pd.DataFrame, right: pd.DataFrame, column: str,
     return both[:len(left)], both[len(left):]
 
 
-def _similarity(left: np.ndarray, right: np.ndarray, scorer, at_least: float | None = None) -> np.ndarray:
-    """``scorer`` per pair; with ``at_least``, values below it come back as 0 (rapidfuzz then stops
-    early, which is most of its work on strings that differ). The cut-off sits a hair below
-    ``at_least`` so that a value rounding up to it as float32 still counts, as without one."""
+def _similarity(left: np.ndarray, right: np.ndarray, scorer, at_least: float | None = None,
+                scale: float = 1.0) -> np.ndarray:
+    """``scorer`` per pair (scores from 0 to ``scale``); with ``at_least``, values below it come back
+    as 0 (rapidfuzz then stops early, which is most of its work on strings that differ). The cut-off
+    sits a hair below ``at_least`` so that a value rounding up to it as float32 still counts, as
+    without one."""
     if len(left) == 0:
         return np.zeros(0, dtype=np.float32)
-    cutoff = None if at_least is None else at_least - 1e-5 * (100 if scorer is fuzz.token_set_ratio else 1)
+    cutoff = None if at_least is None else at_least - 1e-5 * scale
     return process.cpdist(list(left), list(right), scorer=scorer, dtype=np.float32, workers=1, score_cutoff=cutoff)
 
 
 def _similarity_where(left: pd.DataFrame, right: pd.DataFrame, column: str, left_codes: np.ndarray,
-                      right_codes: np.ndarray, needed: np.ndarray, scorer, at_least: float | None = None) -> np.ndarray:
+                      right_codes: np.ndarray, needed: np.ndarray, scorer, at_least: float | None = None,
+                      scale: float = 1.0) -> np.ndarray:
     """``scorer`` of ``column`` for each pair where ``needed`` (0 elsewhere), computed once per distinct
     pair of values (many pairs share them: the same two spellings of a town, a name and its typo)."""
     sim = np.zeros(len(left_codes), dtype=np.float32)
@@ -214,7 +218,8 @@ def _similarity_where(left: pd.DataFrame, right: pd.DataFrame, column: str, left
     key = left_codes[rows].astype(np.int64) * width + right_codes[rows]
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     pick = rows[first]
-    sim[rows] = _similarity(_text_at(left, column, pick), _text_at(right, column, pick), scorer, at_least)[inverse]
+    sim[rows] = _similarity(_text_at(left, column, pick), _text_at(right, column, pick), scorer, at_least,
+                            scale)[inverse]
     return sim
 
 
@@ -454,12 +459,11 @@ class FuzzyComparison(OneColumnComparison):
         both = self.both_present(left, right)
         codes_l, codes_r = _sides(left, right, self.column)
         exact = codes_l == codes_r
-        if self.scorer == "token_set":
-            sim = _similarity_where(left, right, self.column, codes_l, codes_r, both & ~exact, fuzz.token_set_ratio,
-                                    self.threshold * 100) / 100.0
-        else:
-            sim = _similarity_where(left, right, self.column, codes_l, codes_r, both & ~exact,
-                                    JaroWinkler.normalized_similarity, self.threshold)
+        # token_set_ratio scores 0-100, Jaro-Winkler 0-1
+        scorer, scale = (fuzz.token_set_ratio, 100.0) if self.scorer == "token_set" \
+            else (JaroWinkler.normalized_similarity, 1.0)
+        sim = _similarity_where(left, right, self.column, codes_l, codes_r, both & ~exact, scorer,
+                                self.threshold * scale, scale) / scale
         return self._select([("exact", exact), ("fuzzy", sim >= self.threshold)], ~both)
 
 

@@ -69,26 +69,16 @@ def patterns_of(scored: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
 
 
 def _count_patterns(chunks, model: MatchModel) -> pd.DataFrame:
-    """Pairs per level pattern over ``chunks`` of level codes (comparison -> code per pair)."""
-    return counted_patterns(((levels, None) for levels in chunks), model)
-
-
-def counted_patterns(chunks, model: MatchModel) -> pd.DataFrame:
-    """Pairs per level pattern, one row per pattern in mixed-radix order, over ``chunks`` of
-    (comparison -> code per row, pairs per row or None for one pair each): rows may be
-    single pairs or patterns another engine has already counted (Spark's group-by)."""
+    """Pairs per level pattern, one row per pattern in mixed-radix order, over ``chunks`` of level
+    codes (comparison -> code per pair)."""
     radix = np.array([len(c.levels) for c in model.comparisons], dtype=np.int64)
     place = np.concatenate([[1], np.cumprod(radix[:-1])]).astype(np.int64)
     totals: dict[int, int] = {}
-    for levels, weights in chunks:
+    for levels in chunks:
         code = np.zeros(len(next(iter(levels.values()))), dtype=np.int64)
         for comparison, p in zip(model.comparisons, place):
             code += np.asarray(levels[comparison.name]).astype(np.int64) * p
-        if weights is None:
-            values, counts = np.unique(code, return_counts=True)
-        else:
-            values, inverse = np.unique(code, return_inverse=True)
-            counts = np.bincount(inverse, weights=np.asarray(weights, dtype=np.float64)).astype(np.int64)
+        values, counts = np.unique(code, return_counts=True)
         for value, count in zip(values.tolist(), counts.tolist()):
             totals[value] = totals.get(value, 0) + count
     codes = np.array(sorted(totals), dtype=np.int64)
