@@ -5,7 +5,8 @@ frames the rest of the pipeline reads (candidate pairs, scored pairs, cluster la
 review queue, erasure, golden records, Dagster assets and snapshots do not care where the
 pairs were compared. ``LocalEngine`` runs on this machine (numpy blocking, rapidfuzz scoring in
 chunks, scipy components); ``steward.spark.SparkEngine`` runs the same comparison functions on
-Apache Spark. Both are told apart by ``name`` and built by ``engine_named``.
+Apache Spark. ``engine_named`` builds one from its name (the CLI's ``--engine``, the Dagster
+``match_engine`` resource).
 """
 
 from __future__ import annotations
