@@ -7,11 +7,11 @@ import pandas as pd
 
 from assets._metadata import frame_metadata, progress_logged, table_preview
 from pipelines.resources import MatchEngine, StewardProject, StewardState
-from steward.matching.model import MatchModel, classify
-from steward.pipeline import (cluster_for_run, is_incremental, model_for_run, pairs_for_run, score_for_run,
+from steward.match.model import MatchModel, classify
+from steward.run.pipeline import (cluster_for_run, is_incremental, model_for_run, pairs_for_run, score_for_run,
                               suggestions_for_run)
-from steward.review import QUEUE_COLUMNS, links_for, load_decisions
-from steward.state import REVIEW_QUEUE
+from steward.review.decisions import QUEUE_COLUMNS, links_for, load_decisions
+from steward.state.store import REVIEW_QUEUE
 
 
 @dg.multi_asset(

@@ -9,10 +9,10 @@ import pandas as pd
 
 from assets._metadata import frame_metadata, table_preview
 from pipelines.resources import StewardProject, StewardState
-from steward.erasure import erasure_summary
-from steward.pipeline import Stewardship, erase_for_run, golden_for_run, is_incremental, without_suppressed
-from steward.state import GOLDEN_CROSSWALK, GOLDEN_ID_EVENTS, GOLDEN_IDS
-from steward.validation import validate_frame
+from steward.privacy.erasure import erasure_summary
+from steward.run.pipeline import Stewardship, erase_for_run, golden_for_run, is_incremental, without_suppressed
+from steward.state.store import GOLDEN_CROSSWALK, GOLDEN_ID_EVENTS, GOLDEN_IDS
+from steward.validate.expectations import validate_frame
 
 PREVIEW = ["golden_id", "first_name", "last_name", "email", "phone", "country", "email_consent", "phone_consent",
            "age_range", "member_count", "sources"]

@@ -9,8 +9,8 @@ import pandas as pd
 from assets._metadata import frame_metadata, progress_logged
 from assets.sources import raw_asset_key
 from pipelines.resources import StewardProject, StewardState
-from steward.erasure import load_erasure_list, scrub_quarantine
-from steward.pipeline import Stewardship, combine_sources, normalise_for_run
+from steward.privacy.erasure import load_erasure_list, scrub_quarantine
+from steward.run.pipeline import Stewardship, combine_sources, normalise_for_run
 
 PREVIEW = ["contact_key", "email", "email_norm", "email_issue", "phone", "phone_e164", "phone_issue", "country_code"]
 

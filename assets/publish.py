@@ -6,10 +6,10 @@ import dagster as dg
 import pandas as pd
 
 from pipelines.resources import CrmDatabase, StewardProject, StewardState
-from steward.matching.model import MatchModel
-from steward.pipeline import Stewardship, is_incremental, snapshot_for_run
-from steward.publish import CROSSWALK_TABLE, publish, read_table
-from steward.state import GOLDEN_ID_EVENTS
+from steward.match.model import MatchModel
+from steward.run.pipeline import Stewardship, is_incremental, snapshot_for_run
+from steward.publish.crm import CROSSWALK_TABLE, publish, read_table
+from steward.state.store import GOLDEN_ID_EVENTS
 
 
 @dg.asset(group_name="publish", kinds={"sql"})

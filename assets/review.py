@@ -15,8 +15,8 @@ from pydantic import Field
 
 from assets._metadata import table_preview
 from pipelines.resources import StewardProject, StewardState
-from steward.review import DECISION_COLUMNS, ReviewError, ReviewRequest, load_decisions, record_decisions
-from steward.state import GOLDEN_CROSSWALK
+from steward.review.decisions import DECISION_COLUMNS, ReviewError, ReviewRequest, load_decisions, record_decisions
+from steward.state.store import GOLDEN_CROSSWALK
 
 
 class SplitRequest(dg.Config):

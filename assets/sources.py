@@ -7,9 +7,9 @@ import dagster as dg
 from assets._metadata import frame_metadata, table_preview
 from pipelines.resources import StewardProject
 from steward.config import Project, SourceConfig
-from steward.demo import generate_demo_data
-from steward.sources import LoadedSource, load_source
-from steward.validation import validate_frame
+from steward.demo.generator import generate_demo_data
+from steward.sources.load import LoadedSource, load_source
+from steward.validate.expectations import validate_frame
 
 DEMO_ASSET = "demo_source_files"
 PREVIEW = ["record_id", "first_name", "last_name", "email", "phone", "country", "email_opt_in"]

@@ -17,7 +17,7 @@ include interpreter start-up and imports (steward: pandas, GX-free CLI path;
 splink: duckdb, pyarrow) and reading/writing CSVs; steward dedupe also scores
 itself against ground_truth.csv beside its inputs (its own printout, ignored
 here, a fraction of a second). The crosswalks are then scored here with
-``steward.evaluate.evaluate`` against the same truth; records a tool left out
+``steward.match.evaluate.evaluate`` against the same truth; records a tool left out
 (steward's quarantine, Splink's dropped id-less rows) count as singletons, so
 both are scored over every ground-truth record.
 
@@ -49,7 +49,7 @@ for p in (str(ROOT), str(HERE)):
 import pandas as pd  # noqa: E402
 
 from datasets import CACHE_DIR, DATASETS, FEBRL, Dataset, prepare  # noqa: E402
-from steward.evaluate import Evaluation, evaluate  # noqa: E402
+from steward.match.evaluate import Evaluation, evaluate  # noqa: E402
 
 QUICK = list(FEBRL) + ["demo_10k"]
 SWEEP = [0.9, 0.95, 0.99]

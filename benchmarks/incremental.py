@@ -5,7 +5,7 @@
 
 1. Demo records (``normalise_1m.cached_records``: generated once, cached) minus a
    held-out part are the sources of the *existing* CRM. A full run over them
-   builds the golden records and the snapshot (``steward.incremental``); it is
+   builds the golden records and the snapshot (``steward.incremental.snapshot``); it is
    timed ("full rebuild, existing data").
 2. The nightly export: the same records with ``--changes`` of them new or changed
    (60 % held-out records arriving: new people and new duplicates of known ones;
@@ -42,9 +42,9 @@ import pandas as pd  # noqa: E402
 
 from normalise_1m import cached_records  # noqa: E402
 from steward.config import load_project  # noqa: E402
-from steward.incremental import SNAPSHOT_FORMAT, MatchSnapshot  # noqa: E402
-from steward.pipeline import Stewardship, dedupe_incremental  # noqa: E402
-from steward.sources import empty_quarantine  # noqa: E402
+from steward.incremental.snapshot import SNAPSHOT_FORMAT, MatchSnapshot  # noqa: E402
+from steward.run.pipeline import Stewardship, dedupe_incremental  # noqa: E402
+from steward.sources.load import empty_quarantine  # noqa: E402
 
 
 def peak_rss_gb() -> float:

@@ -8,12 +8,12 @@
 The demo exports for (entities, seed) are generated once and the loaded
 canonical records are pickled next to them, so later runs start in seconds.
 The cache lives in ``--cache-dir`` (default ``benchmarks/.cache/normalise_1m``,
-git-ignored); delete it to regenerate. ``steward.demo`` cannot generate more
+git-ignored); delete it to regenerate. ``steward.demo.generator`` cannot generate more
 than ~160k entities in one go (see SHARD_ENTITIES), so large data sets are
 built from shards of at most 100k entities with seeds ``seed*100 + i``, generated two
 at a time (~80 s for 515k entities on 2 cores).
 
-Printed: record count, wall time of ``steward.contacts.normalise_contacts``,
+Printed: record count, wall time of ``steward.normalise.stage.normalise_contacts``,
 records/s, distinct values per input field, and a per-normaliser breakdown
 (each normaliser called alone, the way normalise_contacts calls it; the rest
 of normalise_contacts -- shared/household identifiers, key assembly -- is
@@ -42,7 +42,7 @@ BUDGET_SECONDS = 60.0
 INPUT_FIELDS = ["email", "phone", "country", "first_name", "last_name", "company", "postcode", "city"]
 
 
-# steward.demo.generate_demo_data never returns for large single runs (its
+# steward.demo.generator.generate_demo_data never returns for large single runs (its
 # unique-address loop runs out of suffixes somewhere above ~160k entities), so
 # big data sets are built from shards of at most SHARD_ENTITIES people, each
 # with its own seed; record ids get a shard prefix to stay unique.
@@ -59,8 +59,8 @@ def _shard_plan(entities: int, seed: int) -> list[tuple[int, int]]:
 
 def _build_shard(entities: int, seed: int, shard_dir: str) -> pd.DataFrame:
     """Generate (once) and load one shard of demo exports."""
-    from steward.demo import demo_sources, generate_demo_data
-    from steward.pipeline import load_all
+    from steward.demo.generator import demo_sources, generate_demo_data
+    from steward.run.pipeline import load_all
 
     out = Path(shard_dir)
     marker = out / ".complete"
@@ -114,10 +114,10 @@ def _timed(label: str, fn, results: list) -> object:
 
 
 def clear_value_caches() -> None:
-    """Forget the per-value caches steward.normalise keeps between calls (so a
+    """Forget the per-value caches steward.normalise.fields keeps between calls (so a
     normaliser timed alone is not helped by the end-to-end run before it).
     Loaded reference tables (pycountry, phone metadata, nicknames) stay."""
-    import steward.normalise as nm
+    import steward.normalise.fields as nm
 
     for name in ("_typo_suggestion", "_domain_facts", "_country_from_text"):
         fn = getattr(nm, name, None)
@@ -137,7 +137,7 @@ def breakdown(records: pd.DataFrame) -> list[tuple[str, float]]:
     """Each normaliser called alone on the columns normalise_contacts gives it,
     with the per-value caches emptied first."""
     clear_value_caches()
-    from steward.normalise import (
+    from steward.normalise.fields import (
         company_key,
         german_folded,
         name_key,
@@ -167,10 +167,10 @@ def breakdown(records: pd.DataFrame) -> list[tuple[str, float]]:
 
 def contacts_breakdown(contacts: pd.DataFrame) -> list[tuple[str, float]]:
     """The shared-identifier steps of normalise_contacts, timed on its own output
-    (they are private helpers of steward.contacts; skipped if they change)."""
+    (they are private helpers of steward.normalise.stage; skipped if they change)."""
     try:
-        from steward.contacts import SHARED_IDENTIFIER_MIN_PEOPLE as MIN_PEOPLE
-        from steward.contacts import _household_values, _shared_values
+        from steward.normalise.stage import SHARED_IDENTIFIER_MIN_PEOPLE as MIN_PEOPLE
+        from steward.normalise.stage import _household_values, _shared_values
     except ImportError:
         return []
     c = contacts
@@ -198,13 +198,13 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.workers is not None:
         os.environ["STEWARD_NORMALISE_WORKERS"] = str(args.workers)
-    from steward.contacts import normalise_contacts
+    from steward.normalise.stage import normalise_contacts
 
     try:
-        from steward.normalise import _worker_count
+        from steward.normalise.fields import _worker_count
 
         workers = _worker_count()
-    except ImportError:  # an older steward.normalise (for before/after runs)
+    except ImportError:  # an older steward.normalise.fields (for before/after runs)
         workers = 1
 
     records = cached_records(args.entities, args.seed, args.cache_dir)
@@ -234,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {'rest of normalise_contacts (approx.)':<40} {rest:7.2f} s  {100 * rest / secs:5.1f} %")
         shared = contacts_breakdown(contacts)
         if shared:
-            print("  of which, in steward/contacts.py:")
+            print("  of which, in steward/normalise/stage.py:")
             for label, s in shared:
                 print(f"    {label:<38} {s:7.2f} s  {100 * s / secs:5.1f} %")
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import dagster as dg
 
 from steward.config import Project, load_project
-from steward.incremental import MatchSnapshot
-from steward.state import StateStore, default_state_url
+from steward.incremental.snapshot import MatchSnapshot
+from steward.state.store import StateStore, default_state_url
 
 
 class StewardProject(dg.ConfigurableResource):
@@ -34,7 +34,7 @@ class MatchEngine(dg.ConfigurableResource):
 
     @cached_property
     def pair_engine(self):
-        from steward.matching.engine import engine_named
+        from steward.match.engines.local import engine_named
 
         return engine_named(self.engine, self.spark_master or None, dict(self.spark_conf))
 

@@ -15,8 +15,8 @@ from rich.console import Console
 from rich.logging import RichHandler
 
 from steward.config import ConfigError, load_project
-from steward.evaluate import evaluate as evaluate_crosswalk
-from steward.sources import SourceError
+from steward.match.evaluate import evaluate as evaluate_crosswalk
+from steward.sources.load import SourceError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="crm-steward: audit, deduplicate and publish CRM contacts.")
 console = Console(stderr=True)
@@ -111,16 +111,16 @@ def dedupe(
 ) -> None:
     """Deduplicate canonical CSVs: writes crosswalk.csv, golden_records.csv, quarantine.csv, merge_suggestions.csv."""
     _setup_logging(verbose)
-    from steward.pipeline import Stewardship, load_all
-    from steward.pipeline import dedupe as run_dedupe
-    from steward.sources import canonical_csv_sources
+    from steward.run.pipeline import Stewardship, load_all
+    from steward.run.pipeline import dedupe as run_dedupe
+    from steward.sources.load import canonical_csv_sources
 
     started = time.perf_counter()
     try:
         with _progress_shown():
             proj = load_project(project)
             configs = canonical_csv_sources(input)
-            from steward.matching.engine import engine_named
+            from steward.match.engines.local import engine_named
 
             pair_engine = engine_named(engine, spark_master)  # (before the load: a wrong engine fails fast)
             records, quarantine = load_all({c.name: c for c in configs})
@@ -184,8 +184,8 @@ def review(
 ) -> None:
     """Record review decisions (the same as the review_merges job in the Dagster UI); the next run honours them."""
     _setup_logging(False)
-    from steward.review import ReviewError, ReviewRequest, record_decisions
-    from steward.state import GOLDEN_CROSSWALK, StateStore, default_state_url
+    from steward.review.decisions import ReviewError, ReviewRequest, record_decisions
+    from steward.state.store import GOLDEN_CROSSWALK, StateStore, default_state_url
 
     proj = load_project(project)
     splits = []
@@ -220,7 +220,7 @@ def erase(
     """Add an erasure request to the suppression list (hashes only): the person is removed from the golden
     records and the CRM on the next run, and never comes back even if a source exports them again."""
     _setup_logging(False)
-    from steward.erasure import add_erasure_request
+    from steward.privacy.erasure import add_erasure_request
 
     proj = load_project(project)
     try:
@@ -245,7 +245,7 @@ def explain(
     project: Path = typer.Option(None, help="Project directory holding rules/ (default: found from here)."),
 ) -> None:
     """Why two records were (or were not) merged: the evidence field by field, strongest first."""
-    from steward.matching.model import MatchModel, classify, explain_pair
+    from steward.match.model import MatchModel, classify, explain_pair
 
     run_dir = crosswalk.parent
     for needed in (crosswalk, run_dir / "contacts.parquet", run_dir / "model.json"):
@@ -288,13 +288,13 @@ def audit(
 ) -> None:
     """The data-quality audit: scorecard per source and field, worst problems, duplicates, trend."""
     _setup_logging(verbose)
-    from steward.audit import load_quality_config, run_audit
-    from steward.pipeline import Stewardship, load_all
-    from steward.pipeline import dedupe as run_dedupe
-    from steward.report import save_audit
-    from steward.state import StateStore, default_state_url
-    from steward.sources import canonical_csv_sources
-    from steward.validation import validate_sources
+    from steward.audit.scorecard import load_quality_config, run_audit
+    from steward.run.pipeline import Stewardship, load_all
+    from steward.run.pipeline import dedupe as run_dedupe
+    from steward.audit.report import save_audit
+    from steward.state.store import StateStore, default_state_url
+    from steward.sources.load import canonical_csv_sources
+    from steward.validate.expectations import validate_sources
 
     try:
         proj = load_project(project)
@@ -328,7 +328,7 @@ def audit(
 
 
 def _ensure_demo(proj) -> None:
-    from steward.demo import generate_demo_data
+    from steward.demo.generator import generate_demo_data
 
     # Regenerated every time, like the Dagster demo asset: deterministic for a seed, cheap, and
     # never stale after the generator or rules/demo_sources.yaml changed.
@@ -359,7 +359,7 @@ def demo_data(
     seed: int = typer.Option(42, help="Random seed (same seed, same files)."),
 ) -> None:
     """Write four messy source exports, the same records in canonical columns, and a ground truth."""
-    from steward.demo import generate_demo_data, write_canonical
+    from steward.demo.generator import generate_demo_data, write_canonical
 
     files = generate_demo_data(out, entities=entities, seed=seed)
     canonical = write_canonical(out)

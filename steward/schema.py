@@ -26,7 +26,7 @@ CANONICAL_COLUMNS: list[str] = [
     "email_opt_in",
 ]
 
-# Consent per channel (steward/consent.py decides the golden status from them):
+# Consent per channel (steward/merge/consent.py decides the golden status from them):
 #   phone_opt_in         yes/no/unknown, mapped like email_opt_in
 #   email_double_opt_in  yes/no/unknown: the opt-in was confirmed (double opt-in:
 #   phone_double_opt_in  the person clicked the confirmation link / answered the SMS)

@@ -22,7 +22,7 @@ def repo_root() -> Path:
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory) -> Path:
     """Demo exports + canonical CSVs + ground truth for 400 people."""
-    from steward.demo import generate_demo_data, write_canonical
+    from steward.demo.generator import generate_demo_data, write_canonical
 
     out = tmp_path_factory.mktemp("demo")
     generate_demo_data(out, entities=400, seed=7)

@@ -10,7 +10,7 @@ import yaml
 
 from pipelines.definitions import build_assets, build_definitions, build_resources
 from steward.config import load_project
-from steward.publish import GOLDEN_TABLE, read_table
+from steward.publish.crm import GOLDEN_TABLE, read_table
 
 
 def _small_demo_project(root, entities=250):

@@ -17,9 +17,9 @@ import phonenumbers
 import pytest
 from email_validator import EmailNotValidError, validate_email
 
-from steward.audit import AuditResult, load_quality_config, phone_regions, run_audit
-from steward.contacts import normalise_contacts
-from steward.report import load_history, render_html, save_audit
+from steward.audit.scorecard import AuditResult, load_quality_config, phone_regions, run_audit
+from steward.normalise.stage import normalise_contacts
+from steward.audit.report import load_history, render_html, save_audit
 
 BASE = {c: None for c in ["first_name", "last_name", "email", "phone", "company", "job_title", "address_line1", "city",
                           "postcode", "region", "country", "date_of_birth", "created_at", "updated_at"]}
@@ -191,8 +191,8 @@ def test_phone_regions_shared_calling_codes():
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory, repo_root, config):
     from steward.config import load_project
-    from steward.demo import demo_sources, generate_demo_data
-    from steward.pipeline import dedupe, load_all
+    from steward.demo.generator import demo_sources, generate_demo_data
+    from steward.run.pipeline import dedupe, load_all
 
     tmp = tmp_path_factory.mktemp("audit_demo")
     generate_demo_data(tmp, entities=300, seed=5)
@@ -218,7 +218,7 @@ def _syntax_ok(value: str) -> bool:
 
 def _country_lookup() -> dict[str, str]:
     """Country labels the demo generator writes -> ISO-2, from the generator's own tables."""
-    from steward.demo import COUNTRY_LABELS, ENGLISH_NAME, ISO3
+    from steward.demo.generator import COUNTRY_LABELS, ENGLISH_NAME, ISO3
 
     table = {}
     for code in ISO3:

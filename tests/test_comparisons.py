@@ -9,8 +9,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from steward.matching.comparisons import DateComparison, FuzzyComparison, NameComparison, PhoneComparison
-from steward.matching.model import PairSide, record_arrays
+from steward.match.comparisons import DateComparison, FuzzyComparison, NameComparison, PhoneComparison
+from steward.match.model import PairSide, record_arrays
 
 # Small alphabets so that equal values, shared prefixes, swaps and near-misses are common.
 names = st.one_of(st.none(), st.text(alphabet="abé", max_size=4))
@@ -21,7 +21,7 @@ phones = st.one_of(st.none(), st.text(alphabet="0129", min_size=0, max_size=10))
 
 
 def _levels_by_prepared_records(comparison, records: pd.DataFrame, left: np.ndarray, right: np.ndarray):
-    from steward.matching.comparisons import prepare_text
+    from steward.match.comparisons import prepare_text
 
     prepared = prepare_text(records, comparison.columns(), comparison.features())
     arrays = record_arrays(prepared)
@@ -82,7 +82,7 @@ def test_name_built_email_local_parts_do_not_count_the_name_twice():
     """Two Jakub Nowaks at different providers share a local part that is just their name: the
     name comparisons count that already. Digits tell people apart: a shared local part with digits
     still counts, and a near miss counts only when the digits agree (r.hakim is not r.hakim51)."""
-    from steward.matching.comparisons import EmailComparison
+    from steward.match.comparisons import EmailComparison
 
     pairs = [("jakub.nowak@wp.pl", "jakub.nowak@o2.pl", "different"),
              ("jnowak84@wp.pl", "jnowak84@o2.pl", "same_local_part"),
@@ -103,11 +103,11 @@ def test_records_prepared_twice_score_as_prepared_once(demo_dir, repo_root):
     """Spark sends prepared records to its tasks, and clustering there scores extra pairs from them:
     preparing them again must not turn a missing value ('' in the prepared text) into a present one."""
     from steward.config import load_project
-    from steward.contacts import normalise_contacts
-    from steward.matching.blocking import candidate_pairs, parse_rules
-    from steward.matching.model import MatchModel, _records_for
-    from steward.pipeline import load_all
-    from steward.sources import canonical_csv_sources
+    from steward.normalise.stage import normalise_contacts
+    from steward.match.blocking import candidate_pairs, parse_rules
+    from steward.match.model import MatchModel, _records_for
+    from steward.run.pipeline import load_all
+    from steward.sources.load import canonical_csv_sources
 
     project = load_project(repo_root)
     records, _ = load_all({c.name: c for c in canonical_csv_sources(sorted((demo_dir / "canonical").glob("*.csv")))})

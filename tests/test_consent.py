@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from steward.config import ConfigError, load_project
-from steward.consent import (
+from steward.merge.consent import (
     DEFAULT_AGE_BANDS,
     PERMISSION,
     AgeBand,

@@ -11,7 +11,7 @@ import pandas as pd
 import phonenumbers
 import pytest
 
-from steward.demo import (
+from steward.demo.generator import (
     COUNTRY_LABELS,
     ENGLISH_NAME,
     EVENTS_COLUMNS,
@@ -298,7 +298,7 @@ def test_mapping_file_reads_the_demo_exports(demo, repo_root):
     """rules/demo_sources.yaml + the loader: every readable record comes through,
     the broken rows land in quarantine."""
     from steward.config import parse_sources, read_yaml
-    from steward.sources import load_source
+    from steward.sources.load import load_source
 
     rules = repo_root / "rules" / "demo_sources.yaml"
     configs = parse_sources(read_yaml(rules), demo["ground_truth"].parent, rules)
@@ -335,7 +335,7 @@ def test_small_populations_still_work(tmp_path, entities, seed):
 
 def _mapped(directory: Path, repo_root: Path):
     from steward.config import parse_sources, read_yaml
-    from steward.pipeline import load_all
+    from steward.run.pipeline import load_all
 
     rules = repo_root / "rules" / "demo_sources.yaml"
     configs = parse_sources(read_yaml(rules), directory, rules)
@@ -345,7 +345,7 @@ def _mapped(directory: Path, repo_root: Path):
 
 
 def test_demo_consent_traps_and_no_golden_opt_in_next_to_an_opt_out(demo, repo_root):
-    from steward.consent import confirmed_sources, consent_violations, golden_consent, member_consent
+    from steward.merge.consent import confirmed_sources, consent_violations, golden_consent, member_consent
 
     records, configs = _mapped(demo["ground_truth"].parent, repo_root)
     assert records["entity_id"].notna().all()
@@ -373,8 +373,8 @@ def test_demo_consent_traps_and_no_golden_opt_in_next_to_an_opt_out(demo, repo_r
 
 
 def test_demo_has_children_under_16_with_a_date_of_birth(demo, repo_root):
-    from steward.consent import age_ranges, minor_mask
-    from steward.demo import REFERENCE_DATE
+    from steward.merge.consent import age_ranges, minor_mask
+    from steward.demo.generator import REFERENCE_DATE
 
     records, _ = _mapped(demo["ground_truth"].parent, repo_root)
     dated = records[records["date_of_birth"].notna()].drop_duplicates("entity_id")
@@ -400,9 +400,9 @@ def test_demo_consent_columns_and_values(demo):
 def test_canonical_csvs_keep_the_source_declaration(demo_dir, repo_root):
     """steward dedupe's canonical CSVs travel without rules/demo_sources.yaml: the events
     source's consent_confirmed is written into its rows, so golden consent is the same."""
-    from steward.consent import confirmed_sources, golden_consent
-    from steward.pipeline import load_all
-    from steward.sources import canonical_csv_sources
+    from steward.merge.consent import confirmed_sources, golden_consent
+    from steward.run.pipeline import load_all
+    from steward.sources.load import canonical_csv_sources
 
     mapped, configs = _mapped(demo_dir, repo_root)
     canonical, _ = load_all({c.name: c for c in canonical_csv_sources(sorted((demo_dir / "canonical").glob("*.csv")))})

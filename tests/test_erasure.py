@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from steward.config import ConfigError, Project
-from steward.contacts import normalise_contacts
-from steward.erasure import (
+from steward.normalise.stage import normalise_contacts
+from steward.privacy.erasure import (
     KINDS,
     LIST_COLUMNS,
     SUPPRESSED_COLUMNS,
@@ -31,7 +31,7 @@ from steward.erasure import (
     to_quarantine,
 )
 from steward.schema import CANONICAL_COLUMNS
-from steward.sources import QUARANTINE_COLUMNS
+from steward.sources.load import QUARANTINE_COLUMNS
 
 SALT = "test-pepper"
 
@@ -130,7 +130,7 @@ def test_a_run_under_another_salt_is_refused_not_silently_empty(tmp_path, monkey
     assert len(load_erasure_list(config)) == 1
     # Empty salt works for hand-made rows without salt_id, with a warning.
     path.write_text("hash,kind\n" + hash_identifier("email", "x@example.com", salt="") + ",email\n")
-    with caplog.at_level(logging.WARNING, logger="steward.erasure"):
+    with caplog.at_level(logging.WARNING, logger="steward.privacy.erasure"):
         assert len(load_erasure_list(config, salt="")) == 1
     assert "unsalted" in caplog.text
 
@@ -312,8 +312,8 @@ def test_each_identifier_kind_erases_and_inert_kinds_do_not(tmp_path):
 
 def test_erased_people_stay_out_of_the_published_table_when_sources_reimport_them(tmp_path, repo_root):
     """Acceptance: erase, rerun with the person re-exported under new record ids: still absent."""
-    from steward.pipeline import dedupe
-    from steward.sources import empty_quarantine
+    from steward.run.pipeline import dedupe
+    from steward.sources.load import empty_quarantine
 
     project = Project(repo_root)
     matching = project.matching()
@@ -326,7 +326,7 @@ def test_erased_people_stay_out_of_the_published_table_when_sources_reimport_the
         result = dedupe(pd.DataFrame([_record(**r) for r in rows]), empty_quarantine(), matching,
                         project.survivorship())
         kept, suppressed = apply_erasure(result.contacts, result.clusters, erasure_list, salt=SALT)
-        from steward.golden import Survivorship, build_golden_records
+        from steward.merge.golden import Survivorship, build_golden_records
 
         merged = build_golden_records(result.contacts[kept].reset_index(drop=True),
                                       result.clusters[kept.to_numpy()].reset_index(drop=True),

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from steward.evaluate import evaluate
+from steward.match.evaluate import evaluate
 
 
 def test_pairwise_and_bcubed_against_hand_computed_values():

@@ -1,4 +1,4 @@
-"""Golden ids stable across runs (steward/identity.py): keep, merge, split, mint, retire."""
+"""Golden ids stable across runs (steward/merge/identity.py): keep, merge, split, mint, retire."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from steward.identity import (
+from steward.merge.identity import (
     ACTIVE,
     EVENT_COLUMNS,
     MERGED,
@@ -248,8 +248,8 @@ def test_every_previous_id_is_kept_once_merged_or_retired(rounds):
 @pytest.fixture(scope="module")
 def split_demo(tmp_path_factory, repo_root):
     from steward.config import load_project
-    from steward.demo import demo_sources, generate_demo_data
-    from steward.pipeline import load_all
+    from steward.demo.generator import demo_sources, generate_demo_data
+    from steward.run.pipeline import load_all
 
     tmp = tmp_path_factory.mktemp("identity_demo")
     paths = generate_demo_data(tmp, entities=200, seed=11)
@@ -266,8 +266,8 @@ def split_demo(tmp_path_factory, repo_root):
 
 
 def test_new_source_with_only_new_people_keeps_every_existing_id(split_demo):
-    from steward.golden import Survivorship, build_golden_records
-    from steward.pipeline import dedupe
+    from steward.merge.golden import Survivorship, build_golden_records
+    from steward.run.pipeline import dedupe
 
     old, new, quarantine, project = split_demo
     rules = Survivorship(project.survivorship())

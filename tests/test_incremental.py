@@ -1,4 +1,4 @@
-"""Nightly incremental runs (steward/incremental.py) against full rebuilds on the same final data.
+"""Nightly incremental runs (steward/incremental/snapshot.py) against full rebuilds on the same final data.
 
 The engine is tested directly: a first run on part of the demo data leaves a snapshot on
 disk; the nightly export adds, edits and removes records (plus an erasure request and a
@@ -15,12 +15,12 @@ import pandas as pd
 import pytest
 
 from steward.config import load_project
-from steward.demo import demo_sources, generate_demo_data
-from steward.erasure import erasure_request_rows
-from steward.incremental import MatchSnapshot, detect_changes, with_stored_scores
-from steward.matching.blocking import block_codes, candidate_pairs, parse_rules
-from steward.matching.incremental_blocking import pairs_touching
-from steward.pipeline import Stewardship, dedupe, dedupe_incremental, load_all
+from steward.demo.generator import demo_sources, generate_demo_data
+from steward.privacy.erasure import erasure_request_rows
+from steward.incremental.snapshot import MatchSnapshot, detect_changes, with_stored_scores
+from steward.match.blocking import block_codes, candidate_pairs, parse_rules
+from steward.match.incremental_blocking import pairs_touching
+from steward.run.pipeline import Stewardship, dedupe, dedupe_incremental, load_all
 
 from .conftest import REPO
 
@@ -273,7 +273,7 @@ def test_change_detection_ignores_row_positions_and_sees_silent_edits(demo_recor
 
 
 def test_pairs_touching_records_are_the_full_runs_pairs(demo_records, project):
-    from steward.contacts import normalise_contacts
+    from steward.normalise.stage import normalise_contacts
 
     contacts = normalise_contacts(demo_records[0])
     rules, max_block = parse_rules(project.matching())
@@ -302,7 +302,7 @@ def two_crms(request, tmp_path):
 
 
 def test_publishing_the_delta_leaves_the_crm_as_a_full_publish_would(demo_records, project, two_crms):
-    from steward.publish import CROSSWALK_TABLE, GOLDEN_TABLE, LINEAGE_TABLE, publish, read_table
+    from steward.publish.crm import CROSSWALK_TABLE, GOLDEN_TABLE, LINEAGE_TABLE, publish, read_table
 
     records, quarantine = demo_records
     matching = copy.deepcopy(project.matching())
@@ -342,7 +342,7 @@ def test_publishing_the_delta_leaves_the_crm_as_a_full_publish_would(demo_record
 def _own_demo_sources(root, entities=300, seed=4):
     import yaml
 
-    from steward.demo import generate_demo_data
+    from steward.demo.generator import generate_demo_data
 
     demo_dir = root / "data" / "demo"
     generate_demo_data(demo_dir, entities=entities, seed=seed)
@@ -382,7 +382,7 @@ def _metadata(result, asset):
 
 
 def test_nightly_clean_is_incremental_and_ends_where_a_full_rebuild_does(project_copy):
-    from steward.publish import CROSSWALK_TABLE, GOLDEN_TABLE, read_table
+    from steward.publish.crm import CROSSWALK_TABLE, GOLDEN_TABLE, read_table
 
     root = project_copy
     webshop = _own_demo_sources(root)
@@ -477,7 +477,7 @@ def test_merging_review_queues_keeps_queue_order():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from steward.pipeline import _queue_order, merge_queues
+    from steward.run.pipeline import _queue_order, merge_queues
 
     row = st.tuples(st.sampled_from([0.95, 0.9, 0.9, 0.8, 0.5]), st.text("abc~", min_size=1, max_size=4))
 
@@ -498,7 +498,7 @@ def test_snapshot_records_are_appended_then_compacted(demo_records, project, tmp
     stored rows are nobody's any more, the next save rewrites them as one segment."""
     import os
 
-    import steward.incremental as incremental
+    import steward.incremental.snapshot as incremental
 
     records, quarantine = demo_records
     matching, survivorship = copy.deepcopy(project.matching()), project.survivorship()

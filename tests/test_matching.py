@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 
 from steward.config import load_project
-from steward.contacts import normalise_contacts
-from steward.matching.blocking import BlockingRule, candidate_pairs
-from steward.matching.model import MatchModel, classify, explain_pair, score_pairs
+from steward.normalise.stage import normalise_contacts
+from steward.match.blocking import BlockingRule, candidate_pairs
+from steward.match.model import MatchModel, classify, explain_pair, score_pairs
 
 BASE = {c: None for c in ["first_name", "last_name", "email", "phone", "company", "job_title", "address_line1", "city",
                           "postcode", "region", "country", "date_of_birth", "created_at", "updated_at"]}
@@ -100,7 +100,7 @@ def _scored(rows):
 
 
 def test_safe_clusters_do_not_chain_through_a_contradiction():
-    from steward.matching.cluster import safe_clusters
+    from steward.match.cluster import safe_clusters
 
     # A~B strongly, B~C less strongly, but A and C have different dates of birth.
     scored = _scored([(0, 1, 0.9999, "missing", "exact"), (1, 2, 0.99, "missing", "exact"),
@@ -114,7 +114,7 @@ def test_safe_clusters_do_not_chain_through_a_contradiction():
 def test_contradiction_of_several_fields_at_once():
     """``all_of``: decisive only when every listed comparison disagrees (namesakes: same name, birth
     date and first name both different here); one of them alone decides nothing."""
-    from steward.matching.cluster import contradictions
+    from steward.match.cluster import contradictions
 
     scored = _scored([(0, 1, 0.6, "different", "different"), (0, 2, 0.6, "different", "exact"),
                       (0, 3, 0.6, "missing", "different")])
@@ -124,7 +124,7 @@ def test_contradiction_of_several_fields_at_once():
 
 
 def test_safe_clusters_score_unscored_pairs_inside_a_component():
-    from steward.matching.cluster import safe_clusters
+    from steward.match.cluster import safe_clusters
 
     scored = _scored([(0, 1, 0.999, "missing", "exact"), (1, 2, 0.998, "missing", "exact")])
     asked = []
@@ -139,7 +139,7 @@ def test_safe_clusters_score_unscored_pairs_inside_a_component():
 
 
 def test_reviewer_decisions_are_must_and_cannot_links():
-    from steward.matching.cluster import safe_clusters
+    from steward.match.cluster import safe_clusters
 
     scored = _scored([(0, 1, 0.999, "exact", "exact"), (2, 3, 0.3, "missing", "exact")])
     labels, _ = safe_clusters(4, scored, 0.97, must_link=pd.DataFrame({"left": [2], "right": [3]}),
@@ -162,7 +162,7 @@ def test_address_and_name_prefix_keys_find_records_whose_names_were_mangled(repo
     assert contacts["street_key"].tolist() == ["fiskencrescent", "fiskencrescent", "otherroad"]
     assert contacts["name_prefix_key"].tolist() == ["rub|dix", "rbu|dix", "rub|dix"]
     config = load_project(repo_root).matching()
-    from steward.pipeline import find_candidates
+    from steward.run.pipeline import find_candidates
 
     found = find_candidates(contacts, config).pairs
     pairs = set(map(tuple, found[["left", "right"]].to_numpy()))
@@ -177,9 +177,9 @@ def test_address_and_name_prefix_keys_find_records_whose_names_were_mangled(repo
 
 
 def test_explanations_for_a_whole_queue_say_what_each_pair_says(repo_root, demo_dir):
-    from steward.demo import demo_sources
-    from steward.matching.model import explanation_text, explanation_texts
-    from steward.pipeline import load_all
+    from steward.demo.generator import demo_sources
+    from steward.match.model import explanation_text, explanation_texts
+    from steward.run.pipeline import load_all
 
     records, _ = load_all(demo_sources(demo_dir))
     contacts = normalise_contacts(records)

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from steward.contacts import normalise_contacts
-from steward.golden import Survivorship, build_golden_records
-from steward.matching.cluster import cluster_records, connected_clusters
+from steward.normalise.stage import normalise_contacts
+from steward.merge.golden import Survivorship, build_golden_records
+from steward.match.cluster import cluster_records, connected_clusters
 
 BASE = {c: None for c in ["first_name", "last_name", "email", "phone", "company", "job_title", "address_line1", "city",
                           "postcode", "region", "country", "date_of_birth", "created_at", "updated_at"]}
@@ -131,7 +131,7 @@ def test_flagged_email_loses_to_a_clean_one_but_survives_alone():
 # lineage, secondary values, golden ids across runs
 # --------------------------------------------------------------------------
 
-from steward.golden import LINEAGE_COLUMNS, golden_id_for  # noqa: E402
+from steward.merge.golden import LINEAGE_COLUMNS, golden_id_for  # noqa: E402
 
 LINEAGE_CONFIG = {
     "source_priority": ["crm", "shop"],

@@ -1,4 +1,4 @@
-"""Tests for steward.normalise: table-driven cases plus hypothesis properties."""
+"""Tests for steward.normalise.fields: table-driven cases plus hypothesis properties."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from steward.normalise import (
+from steward.normalise.fields import (
     company_key,
     german_folded,
     name_key,
@@ -134,7 +134,7 @@ def _no_network(monkeypatch):
 
 
 def test_email_deliverability_off_by_default(monkeypatch):
-    import steward.normalise as nm
+    import steward.normalise.fields as nm
 
     _no_network(monkeypatch)
     calls = []
@@ -170,7 +170,7 @@ class _FakeResolver:
 
 
 def test_email_deliverability_checked_once_per_domain(monkeypatch):
-    import steward.normalise as nm
+    import steward.normalise.fields as nm
 
     _no_network(monkeypatch)
     fake = _FakeResolver()
@@ -197,7 +197,7 @@ def test_email_deliverability_checked_once_per_domain(monkeypatch):
 
 
 def test_email_deliverability_without_resolver(monkeypatch):
-    import steward.normalise as nm
+    import steward.normalise.fields as nm
 
     _no_network(monkeypatch)
 
@@ -398,7 +398,7 @@ def test_nickname_key_word_by_word():
 
 
 def test_nicknames_file_is_project_rules_file(repo_root):
-    from steward.normalise import default_nickname_file, load_nicknames
+    from steward.normalise.fields import default_nickname_file, load_nicknames
 
     assert default_nickname_file() == repo_root / "rules" / "nicknames.csv"
     table = load_nicknames()
@@ -749,7 +749,7 @@ TRICKY_EMAILS = [
 def _validate_both(addr):
     from email_validator import EmailNotValidError, validate_email
 
-    from steward.normalise import _email_validator
+    from steward.normalise.fields import _email_validator
 
     def run(f):
         try:
@@ -766,7 +766,7 @@ def _validate_both(addr):
 
 @pytest.mark.parametrize("addr", TRICKY_EMAILS)
 def test_fast_email_validation_matches_email_validator(addr):
-    from steward.normalise import _email_validator, _EmailFast
+    from steward.normalise.fields import _email_validator, _EmailFast
 
     assert isinstance(_email_validator(), _EmailFast)  # the installed email-validator gets the fast path
     want, got = _validate_both(addr)
@@ -794,7 +794,7 @@ def test_property_fast_email_validation_matches(local, domain, tld):
 def test_property_number_type_known_iff_valid(digits, plus, region):
     import phonenumbers
 
-    from steward.normalise import _number_facts
+    from steward.normalise.fields import _number_facts
 
     try:
         n = phonenumbers.parse(("+" if plus else "") + digits, None if plus else region)
@@ -819,7 +819,7 @@ PARALLEL_PHONES = [f"+49 171 {1000000 + i * 7919}" for i in range(40)] + ["030 1
 
 @pytest.mark.parametrize("workers", ["2", "1"])
 def test_parallel_workers_give_the_same_result(monkeypatch, caplog, workers):
-    import steward.normalise as nm
+    import steward.normalise.fields as nm
 
     emails = pd.Series(PARALLEL_EMAILS * 2, dtype=object)
     phones = pd.Series(PARALLEL_PHONES * 2, dtype=object)
@@ -836,7 +836,7 @@ def test_parallel_workers_give_the_same_result(monkeypatch, caplog, workers):
 def test_parallel_falls_back_in_process(monkeypatch, caplog):
     import concurrent.futures
 
-    import steward.normalise as nm
+    import steward.normalise.fields as nm
 
     class Broken:
         def __init__(self, *a, **k):

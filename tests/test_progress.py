@@ -56,8 +56,8 @@ def test_handler_sends_first_last_and_at_most_one_line_per_interval():
 
 def test_the_engine_reports_its_long_stages(tmp_path):
     from steward.config import load_project
-    from steward.demo import demo_sources, generate_demo_data
-    from steward.pipeline import dedupe, load_all
+    from steward.demo.generator import demo_sources, generate_demo_data
+    from steward.run.pipeline import dedupe, load_all
 
     from .conftest import REPO
 

@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from steward import publish as publish_module
-from steward.publish import (
+from steward.publish import crm as publish_module
+from steward.publish.crm import (
     CROSSWALK_TABLE,
     GOLDEN_TABLE,
     LINEAGE_TABLE,
@@ -290,7 +290,7 @@ def _snapshot(url):
 
 KILL_SCRIPT = """
 import pickle, sys
-from steward.publish import publish
+from steward.publish.crm import publish
 with open(sys.argv[1], "rb") as f:
     kwargs = pickle.load(f)
 publish(**kwargs)

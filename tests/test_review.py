@@ -10,7 +10,7 @@ import yaml
 
 from pipelines.definitions import build_assets, build_resources
 from steward.config import load_project
-from steward.review import (
+from steward.review.decisions import (
     ReviewError,
     ReviewRequest,
     decisions_for,
@@ -18,7 +18,7 @@ from steward.review import (
     load_decisions,
     record_decisions,
 )
-from steward.state import REVIEW_QUEUE, StateStore, default_state_url
+from steward.state.store import REVIEW_QUEUE, StateStore, default_state_url
 
 QUEUE = pd.DataFrame({
     "pair_id": ["a:1~b:2", "a:3~b:4"],

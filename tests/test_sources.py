@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from steward.config import ConfigError, parse_sources
-from steward.sources import SourceError, canonical_csv_sources, load_source
-from steward.pipeline import load_all
+from steward.sources.load import SourceError, canonical_csv_sources, load_source
+from steward.run.pipeline import load_all
 
 
 def _config(tmp_path, body: str):
@@ -224,7 +224,7 @@ def test_canonical_csv_carries_the_consent_columns(tmp_path):
 
 def test_dates_are_written_as_strftime_writes_them():
     """ISO dates and timestamps are written by numpy (fast); the text must be strftime's."""
-    from steward.sources import ISO_DATE, ISO_TIMESTAMP, _written
+    from steward.sources.load import ISO_DATE, ISO_TIMESTAMP, _written
 
     stamps = pd.Series(pd.to_datetime(["2020-01-02 03:04:05", None, "1905-12-31 23:59:59", "2026-02-28 00:00:00"]))
     for fmt in (ISO_DATE, ISO_TIMESTAMP, "%d.%m.%Y %H:%M"):

@@ -34,7 +34,7 @@ except ImportError:
 def spark():
     _need(HAVE_PYSPARK, "pyspark is not installed (pip install 'crm-steward[spark]')")
     _need(shutil.which("java") is not None, "no Java runtime on PATH (Spark needs Java 17+)")
-    from steward.spark import spark_session
+    from steward.match.engines.spark import spark_session
 
     # Two cores and few shuffle partitions: a small test, not a cluster.
     session = spark_session("local[2]", {"spark.sql.shuffle.partitions": "4"})
@@ -45,9 +45,9 @@ def spark():
 @pytest.fixture(scope="module")
 def demo_contacts(demo_dir, repo_root):
     from steward.config import load_project
-    from steward.contacts import normalise_contacts
-    from steward.pipeline import load_all
-    from steward.sources import canonical_csv_sources
+    from steward.normalise.stage import normalise_contacts
+    from steward.run.pipeline import load_all
+    from steward.sources.load import canonical_csv_sources
 
     project = load_project(repo_root)
     records, quarantine = load_all({c.name: c for c in canonical_csv_sources(sorted((demo_dir / "canonical").glob("*.csv")))})
@@ -55,7 +55,7 @@ def demo_contacts(demo_dir, repo_root):
 
 
 def test_connected_components_equal_scipys(spark):
-    from steward.spark import connected_components
+    from steward.match.engines.spark import connected_components
 
     rng = np.random.default_rng(3)
     n = 600
@@ -74,9 +74,9 @@ def test_connected_components_equal_scipys(spark):
 
 
 def test_spark_engine_finds_scores_and_clusters_as_the_local_engine(spark, demo_contacts):
-    from steward.matching.engine import LocalEngine
-    from steward.matching.model import MatchModel
-    from steward.spark import SparkEngine
+    from steward.match.engines.local import LocalEngine
+    from steward.match.model import MatchModel
+    from steward.match.engines.spark import SparkEngine
 
     project, _, _, contacts = demo_contacts
     matching = project.matching()
@@ -120,8 +120,8 @@ def test_spark_engine_finds_scores_and_clusters_as_the_local_engine(spark, demo_
 
 
 def test_dedupe_on_spark_gives_the_local_golden_records(spark, demo_contacts):
-    from steward.pipeline import dedupe
-    from steward.spark import SparkEngine
+    from steward.run.pipeline import dedupe
+    from steward.match.engines.spark import SparkEngine
 
     project, records, quarantine, _ = demo_contacts
     args = (records, quarantine, project.matching(), project.survivorship())
@@ -188,9 +188,9 @@ def test_dagster_assets_with_the_spark_engine_cluster_as_the_local_engine(spark,
 def test_term_frequencies_count_over_all_records_on_spark_too(spark, demo_contacts):
     """A rare first name weighs more: the frequency must be counted over every record, not over
     the few a Spark task (or a repaired component) holds."""
-    from steward.matching.engine import LocalEngine
-    from steward.matching.model import MatchModel
-    from steward.spark import SparkEngine
+    from steward.match.engines.local import LocalEngine
+    from steward.match.model import MatchModel
+    from steward.match.engines.spark import SparkEngine
 
     project, _, _, contacts = demo_contacts
     matching = project.matching()
@@ -207,7 +207,7 @@ def test_term_frequencies_count_over_all_records_on_spark_too(spark, demo_contac
     assert scored["first_name_weight"].nunique() > len(model.comparisons[0].levels)  # weights vary with the name
     assert np.array_equal(distributed.cluster(contacts, scored_spark, model)[0], local.cluster(contacts, scored, model)[0])
     # The property the repair step relies on: records that carry their frequencies keep them.
-    from steward.matching.model import add_term_frequencies
+    from steward.match.model import add_term_frequencies
 
     rows = np.unique(scored[["left", "right"]].to_numpy()[:40])
     some = add_term_frequencies(contacts, model).iloc[rows].reset_index(drop=True)

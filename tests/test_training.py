@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 from steward.config import load_project
-from steward.evaluate import evaluate
-from steward.matching.model import MatchModel
-from steward.matching.training import estimate_mode
+from steward.match.evaluate import evaluate
+from steward.match.model import MatchModel
+from steward.match.training import estimate_mode
 
 from .conftest import REPO
 
@@ -104,10 +104,10 @@ def test_fitting_from_scored_pairs_equals_fitting_from_records(febrl1):
     number for number, as fitting and scoring from the records."""
     from dataclasses import replace
 
-    from steward.contacts import normalise_contacts
-    from steward.matching.model import reweighted
-    from steward.pipeline import find_candidates, load_all
-    from steward.sources import canonical_csv_sources
+    from steward.normalise.stage import normalise_contacts
+    from steward.match.model import reweighted
+    from steward.run.pipeline import find_candidates, load_all
+    from steward.sources.load import canonical_csv_sources
 
     project = load_project(REPO)
     records, _ = load_all({c.name: c for c in canonical_csv_sources(sorted(febrl1.glob("*.csv")))

@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from steward.review import load_decisions
-from steward.state import GOLDEN_CROSSWALK, REVIEW_QUEUE, StateStore, default_state_url
+from steward.review.decisions import load_decisions
+from steward.state.store import GOLDEN_CROSSWALK, REVIEW_QUEUE, StateStore, default_state_url
 
 from .conftest import REPO
 

@@ -1,0 +1,1 @@
+"""Nightly incremental runs: the snapshot a run leaves, change detection, the affected region."""

@@ -1,0 +1,214 @@
+"""Clusters from scored pairs, without chaining different people together.
+
+Plain connected components would join A and C whenever A~B and B~C, even when A
+and C clearly contradict each other (different dates of birth, different first
+names). Here every component of three or more records is checked: all pairs
+inside it are scored, contradicting pairs become cannot-link constraints, and
+the component is rebuilt greedily from its strongest links, never joining two
+groups that a constraint separates. Reviewer decisions enter the same way:
+approved pairs are must-links (applied first), rejected pairs cannot-links.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from steward.match.blocking import pairs_within_groups
+
+log = logging.getLogger("steward.matching")
+
+# Two records contradict each other when their own comparison says they are
+# almost surely different people (e.g. different first names and dates of birth,
+# despite a shared surname). Single fields are not enough on their own: sources
+# do mistype a date of birth.
+DEFAULT_CONTRADICTIONS: dict = {"below_probability": 0.01}
+MAX_COMPONENT_FOR_ALL_PAIRS = 200  # beyond this only the scored pairs are checked (n^2 guard)
+
+
+def connected_clusters(n_records: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Cluster label per record (0..k-1); records without links are singletons."""
+    if n_records == 0:
+        return np.zeros(0, dtype=np.int64)
+    graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n_records, n_records))
+    _, labels = connected_components(graph, directed=False)
+    return labels.astype(np.int64)
+
+
+def contradictions(scored: pd.DataFrame, rules: dict) -> np.ndarray:
+    """Pairs whose evidence says 'two different people'.
+
+    ``rules``: ``below_probability`` (the pair's own match probability is below it),
+    ``<comparison>: [levels]`` (any of those levels is decisive on its own) and/or
+    ``all_of: [{<comparison>: [levels], ...}, ...]`` (decisive when every comparison of one
+    entry is at one of its levels: namesakes whose birth date, e-mail and phone all differ)."""
+    flag = np.zeros(len(scored), dtype=bool)
+    if "below_probability" in rules:
+        flag |= scored["match_probability"].to_numpy() < float(rules["below_probability"])
+    for comparison, levels in rules.items():
+        if comparison in ("below_probability", "all_of"):
+            continue
+        flag |= _at_levels(scored, comparison, levels)
+    for together in rules.get("all_of") or []:
+        every = np.ones(len(scored), dtype=bool)
+        for comparison, levels in together.items():
+            every &= _at_levels(scored, comparison, levels)
+        flag |= every
+    return flag
+
+
+def _at_levels(scored: pd.DataFrame, comparison: str, levels: list[str]) -> np.ndarray:
+    column = f"{comparison}_level"
+    if column not in scored.columns:
+        return np.zeros(len(scored), dtype=bool)
+    return scored[column].astype(str).isin(levels).to_numpy()
+
+
+class _Groups:
+    """Union-find over record ids with, per group, the records it must never join."""
+
+    def __init__(self, members: Iterable[int]):
+        self.parent = {m: m for m in members}
+        self.members = {m: {m} for m in self.parent}
+        self.forbidden: dict[int, set[int]] = {m: set() for m in self.parent}
+
+    def find(self, x: int) -> int:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def forbid(self, a: int, b: int) -> None:
+        self.forbidden[self.find(a)].add(b)
+        self.forbidden[self.find(b)].add(a)
+
+    def union(self, a: int, b: int, force: bool = False) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        if not force and (self.forbidden[ra] & self.members[rb] or self.forbidden[rb] & self.members[ra]):
+            return False
+        if len(self.members[ra]) < len(self.members[rb]):
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.members[ra] |= self.members.pop(rb)
+        self.forbidden[ra] |= self.forbidden.pop(rb)
+        return True
+
+
+def graph_components(n_records: int, scored: pd.DataFrame, match_threshold: float,
+                     must_link: pd.DataFrame | None = None, cannot_link: pd.DataFrame | None = None) -> np.ndarray:
+    """Components of the match graph: pairs at or above the threshold, without reviewers'
+    cannot-links, plus their must-links. ``safe_clusters`` repairs components from here;
+    incremental runs keep them to know what a change can reach."""
+    edges = scored["match_probability"].to_numpy() >= match_threshold
+    left, right = scored["left"].to_numpy(np.int64)[edges], scored["right"].to_numpy(np.int64)[edges]
+    lo, hi = np.minimum(left, right), np.maximum(left, right)
+    if cannot_link is not None and len(cannot_link):
+        cl, cr = cannot_link["left"].to_numpy(np.int64), cannot_link["right"].to_numpy(np.int64)
+        allowed = ~np.isin(lo * n_records + hi, np.minimum(cl, cr) * n_records + np.maximum(cl, cr))
+        lo, hi = lo[allowed], hi[allowed]
+    if must_link is not None and len(must_link):
+        lo = np.concatenate([lo, must_link["left"].to_numpy(np.int64)])
+        hi = np.concatenate([hi, must_link["right"].to_numpy(np.int64)])
+    return connected_clusters(n_records, lo, hi)
+
+
+def _unscored_pairs(labels: np.ndarray, member_ids: np.ndarray, inside: pd.DataFrame,
+                    n_records: int) -> tuple[np.ndarray, np.ndarray]:
+    """All pairs within each component of ``member_ids`` (components up to
+    MAX_COMPONENT_FOR_ALL_PAIRS records) that ``inside`` has not scored."""
+    left, right = pairs_within_groups(labels, member_ids, MAX_COMPONENT_FOR_ALL_PAIRS)
+    il, ir = inside["left"].to_numpy(np.int64), inside["right"].to_numpy(np.int64)
+    known = np.minimum(il, ir) * n_records + np.maximum(il, ir)
+    new = ~np.isin(left * n_records + right, known)
+    return left[new], right[new]
+
+
+def safe_clusters(
+    n_records: int,
+    scored: pd.DataFrame,
+    match_threshold: float,
+    score_pairs_fn=None,
+    contradiction_rules: dict[str, list[str]] | None = None,
+    must_link: pd.DataFrame | None = None,
+    cannot_link: pd.DataFrame | None = None,
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Cluster labels per record plus a table of the links that were refused.
+
+    ``scored``: left, right, match_weight, match_probability and <comparison>_level columns.
+    ``score_pairs_fn(pairs) -> scored frame`` scores extra pairs inside suspicious components.
+    """
+    rules = DEFAULT_CONTRADICTIONS if contradiction_rules is None else contradiction_rules
+    must_link = must_link if must_link is not None else pd.DataFrame({"left": [], "right": []})
+    cannot_link = cannot_link if cannot_link is not None else pd.DataFrame({"left": [], "right": []})
+    banned = {(min(a, b), max(a, b)) for a, b in cannot_link[["left", "right"]].astype(int).itertuples(index=False)}
+
+    forced = must_link[["left", "right"]].astype(np.int64)
+    labels = graph_components(n_records, scored, match_threshold, must_link, cannot_link)
+    sizes = np.bincount(labels) if len(labels) else np.zeros(0, dtype=np.int64)
+    suspicious = np.flatnonzero(sizes >= 3)
+    # Components touched by a reviewer's cannot-link must be rebuilt too.
+    for a, b in banned:
+        if labels[a] == labels[b]:
+            suspicious = np.union1d(suspicious, [labels[a]])
+    refused = []
+    if len(suspicious) == 0:
+        return labels, pd.DataFrame(columns=["left", "right", "reason"])
+
+    in_suspicious = np.isin(labels, suspicious)
+    member_ids = np.flatnonzero(in_suspicious)
+    inside = scored[in_suspicious[scored["left"].to_numpy()] & in_suspicious[scored["right"].to_numpy()]]
+    # Every pair inside each suspicious component (bounded), scored once: pairs as int64 keys
+    # (left * n + right, left < right) and numpy set operations, not a Python set of all pairs.
+    extra_left, extra_right = _unscored_pairs(labels, member_ids, inside, n_records)
+    if len(extra_left) and score_pairs_fn is not None:
+        extra = score_pairs_fn(pd.DataFrame({"left": extra_left, "right": extra_right}, dtype=np.int64))
+        inside = pd.concat([inside, extra], ignore_index=True)
+    inside = inside[labels[inside["left"].to_numpy()] == labels[inside["right"].to_numpy()]]
+
+    groups = _Groups(member_ids.tolist())
+    bad = contradictions(inside, rules)
+    for x, y in inside.loc[bad, ["left", "right"]].astype(int).itertuples(index=False):
+        groups.forbid(x, y)
+    for x, y in banned:
+        if x in groups.parent and y in groups.parent:
+            groups.forbid(x, y)
+    for x, y in forced.itertuples(index=False):
+        if x in groups.parent:
+            groups.union(int(x), int(y), force=True)  # a reviewer's approval wins over automatic evidence
+    strong = inside[inside["match_probability"] >= match_threshold].sort_values(
+        ["match_weight", "left", "right"], ascending=[False, True, True], kind="mergesort"
+    )
+    for x, y, weight in strong[["left", "right", "match_weight"]].itertuples(index=False):
+        if not groups.union(int(x), int(y)):
+            refused.append({"left": int(x), "right": int(y), "reason": "would join records that contradict each other"})
+
+    next_label = labels.max() + 1
+    roots = {}
+    for member in member_ids:
+        root = groups.find(int(member))
+        if root not in roots:
+            roots[root] = next_label
+            next_label += 1
+        labels[member] = roots[root]
+    # Relabel densely 0..k-1 so labels stay compact.
+    _, labels = np.unique(labels, return_inverse=True)
+    if refused:
+        log.info("clustering refused %d links that would chain different people", len(refused))
+    return labels.astype(np.int64), pd.DataFrame(refused, columns=["left", "right", "reason"])
+
+
+def cluster_records(contacts: pd.DataFrame, labels: np.ndarray) -> pd.DataFrame:
+    """contact_key, source, record_id, cluster, cluster_size for every record (labels aligned to contacts)."""
+    out = contacts[["contact_key", "source", "record_id"]].copy()
+    out["cluster"] = np.asarray(labels, dtype=np.int64)
+    out["cluster_size"] = out.groupby("cluster")["cluster"].transform("size")
+    return out

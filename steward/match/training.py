@@ -1,0 +1,271 @@
+"""Unsupervised estimation of the match model's parameters.
+
+- u (how often each level happens between *different* people) is measured on
+  random record pairs: almost all random pairs are non-matches.
+- m (how often each level happens for the *same* person) and the prior are
+  estimated by expectation-maximisation over the candidate pairs, starting from
+  the values in rules/matching.yaml.
+
+EM runs over the distinct comparison patterns (one row per combination of
+levels, with a count), so its cost does not grow with the number of pairs.
+Term-frequency adjustment is applied at prediction time only, as Splink does.
+
+EM assumes the fields disagree independently. That holds where errors are
+typos and dropped values (FEBRL-like data: the fit lifts recall a lot), and it
+breaks on real contact data with households and namesakes: family members share
+a surname, an address, a postcode and a city, and EM happily explains that
+correlation as "the same person". So with ``estimate: auto`` (the default) the
+fit is a proposal, checked against the steward's configured model: if more than
+``max_contradiction_share`` of the merges the fit adds (pairs it merges and the
+configured model does not) are pairs the configured model calls clearly
+different people (probability below ``clustering.cannot_link.below_probability``),
+the fit is rejected, the configured values are used and the reason is logged and
+kept in ``fitted``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from steward.match.comparisons import MISSING
+from steward.match.model import PROB_FLOOR, MatchModel, _records_for, comparison_levels, reweighted
+from steward.progress import report
+
+log = logging.getLogger("steward.matching")
+
+
+def _level_chunks(records: pd.DataFrame, left_idx: np.ndarray, right_idx: np.ndarray, model: MatchModel,
+                  chunk_size: int):
+    """Comparison levels (name -> level index per pair) chunk by chunk."""
+    for start in range(0, len(left_idx), chunk_size):
+        left = records.iloc[left_idx[start: start + chunk_size]].reset_index(drop=True)
+        right = records.iloc[right_idx[start: start + chunk_size]].reset_index(drop=True)
+        yield comparison_levels(left, right, model)
+
+
+def _level_frame(records: pd.DataFrame, left_idx: np.ndarray, right_idx: np.ndarray, model: MatchModel,
+                 chunk_size: int = 250_000) -> pd.DataFrame:
+    parts = [pd.DataFrame(levels) for levels in _level_chunks(records, left_idx, right_idx, model, chunk_size)]
+    if not parts:
+        return pd.DataFrame({c.name: pd.Series(dtype=np.int8) for c in model.comparisons})
+    return pd.concat(parts, ignore_index=True)
+
+
+def pattern_counts(records: pd.DataFrame, left_idx: np.ndarray, right_idx: np.ndarray, model: MatchModel,
+                   chunk_size: int = 500_000) -> pd.DataFrame:
+    """How many pairs fall into each combination of comparison levels (one column per
+    comparison, plus ``count``). Chunk by chunk, each pattern as one mixed-radix integer:
+    memory stays at one chunk's levels whatever the number of pairs."""
+    return _count_patterns(_level_chunks(records, left_idx, right_idx, model, chunk_size), model)
+
+
+def patterns_of(scored: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
+    """``pattern_counts`` from pairs already scored (their ``<comparison>_level`` columns)."""
+    return _count_patterns([{c.name: scored[f"{c.name}_level"].cat.codes.to_numpy() for c in model.comparisons}],
+                           model)
+
+
+def _count_patterns(chunks, model: MatchModel) -> pd.DataFrame:
+    """Pairs per level pattern, one row per pattern in mixed-radix order, over ``chunks`` of level
+    codes (comparison -> code per pair)."""
+    radix = np.array([len(c.levels) for c in model.comparisons], dtype=np.int64)
+    place = np.concatenate([[1], np.cumprod(radix[:-1])]).astype(np.int64)
+    totals: dict[int, int] = {}
+    for levels in chunks:
+        code = np.zeros(len(next(iter(levels.values()))), dtype=np.int64)
+        for comparison, p in zip(model.comparisons, place):
+            code += np.asarray(levels[comparison.name]).astype(np.int64) * p
+        values, counts = np.unique(code, return_counts=True)
+        for value, count in zip(values.tolist(), counts.tolist()):
+            totals[value] = totals.get(value, 0) + count
+    codes = np.array(sorted(totals), dtype=np.int64)
+    out = {c.name: ((codes // p) % r).astype(np.int8) for c, p, r in zip(model.comparisons, place, radix)}
+    out["count"] = np.array([totals[c] for c in codes.tolist()], dtype=np.int64)
+    return pd.DataFrame(out)
+
+
+def estimate_u(records: pd.DataFrame, model: MatchModel, n_pairs: int, seed: int) -> tuple[dict, int]:
+    """u per level from uniformly random record pairs (seeded: same data, same estimate)."""
+    n = len(records)
+    rng = np.random.default_rng(seed)
+    total = n * (n - 1) // 2
+    if total <= n_pairs:
+        left, right = np.triu_indices(n, k=1)
+    else:
+        left = rng.integers(0, n, size=n_pairs)
+        right = rng.integers(0, n - 1, size=n_pairs)
+        right = right + (right >= left)  # never pair a record with itself
+    levels = _level_frame(records, left, right, model)
+    u = {}
+    for comparison in model.comparisons:
+        counts = np.bincount(levels[comparison.name].to_numpy(), minlength=len(comparison.levels)).astype(np.float64)
+        missing = comparison.levels.index(MISSING)
+        present = counts.sum() - counts[missing]
+        # A level never seen among random pairs is rare, not impossible: count it once.
+        est = np.maximum(counts, 1.0) / max(present, 1.0)
+        est[missing] = 1.0
+        u[comparison.name] = est
+    return u, len(left)
+
+
+def estimate_m_em(patterns: pd.DataFrame, counts: np.ndarray, model: MatchModel, u: dict,
+                  max_iterations: int = 40, tolerance: float = 1e-5) -> tuple[dict, float, int]:
+    """EM over distinct level patterns: returns (m per comparison, prior, iterations)."""
+    m = {name: values.copy() for name, values in model.m.items()}
+    prior = model.prior
+    codes = {c.name: patterns[c.name].to_numpy() for c in model.comparisons}
+    missing = {c.name: c.levels.index(MISSING) for c in model.comparisons}
+    iterations = 0
+    for iterations in range(1, max_iterations + 1):
+        report("fit (EM)", iterations, None, "iterations")
+        logit = np.full(len(patterns), np.log2(prior / (1 - prior)))
+        for comparison in model.comparisons:
+            name = comparison.name
+            w = np.log2(np.clip(m[name], PROB_FLOOR, 1) / np.clip(u[name], PROB_FLOOR, 1))
+            w[missing[name]] = 0.0
+            logit += w[codes[name]]
+        p = 1.0 / (1.0 + np.exp2(-logit))
+        expected = p * counts
+        new_prior = float(np.clip(expected.sum() / counts.sum(), PROB_FLOOR, 1 - PROB_FLOOR))
+        change = abs(new_prior - prior)
+        for comparison in model.comparisons:
+            name = comparison.name
+            sums = np.bincount(codes[name], weights=expected, minlength=len(comparison.levels))
+            sums[missing[name]] = 0.0
+            total = sums.sum()
+            if total <= 0:
+                continue
+            new_m = np.maximum(sums / total, PROB_FLOOR)
+            new_m[missing[name]] = 1.0
+            change = max(change, float(np.max(np.abs(new_m - m[name]))))
+            m[name] = new_m
+        prior = new_prior
+        if change < tolerance:
+            break
+    return m, prior, iterations
+
+
+ESTIMATE_MODES = (True, False, "auto")
+GUARD_SAMPLE_PAIRS = 200_000
+
+
+def estimate_mode(settings: dict):
+    mode = settings.get("estimate", "auto")
+    if mode not in ESTIMATE_MODES:
+        raise ValueError(f"rules/matching.yaml: training.estimate must be true, false or auto, not {mode!r}")
+    return mode
+
+
+def in_pair_sample(left: np.ndarray, right: np.ndarray, n_pairs: int, sample: int, seed: int) -> np.ndarray:
+    """Whether each pair belongs to a seeded sample of about ``sample`` of ``n_pairs`` pairs (all of
+    them when there are no more). Decided by a hash of the pair itself, not by its row: the same
+    pairs are chosen whatever order or partition they come in (one machine, or Spark's partitions)."""
+    left, right = np.asarray(left, dtype=np.uint64), np.asarray(right, dtype=np.uint64)
+    if n_pairs <= sample:
+        return np.ones(len(left), dtype=bool)
+    with np.errstate(over="ignore"):  # splitmix64: wrap-around multiplication is the point
+        z = left * np.uint64(0x9E3779B97F4A7C15) + right + np.uint64(seed) * np.uint64(0xD1B54A32D192ED03)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z ^= z >> np.uint64(31)
+    return (z >> np.uint64(11)).astype(np.float64) < (sample / n_pairs) * 2.0**53
+
+
+def contradiction_share(configured: MatchModel, fitted: MatchModel, contacts: pd.DataFrame, chosen: pd.DataFrame,
+                        scored: pd.DataFrame | None = None) -> tuple[float, int, int]:
+    """How often the fit's *new* merges are pairs the configured model calls different people.
+
+    New merges: pairs the fitted model merges and the configured model does not. On data
+    where EM fits (FEBRL) they are corrupted duplicates the configured model was unsure
+    about, and not one is a clear contradiction; where EM explains households and
+    namesakes as matches, a share of them are. Returns (share, contradicted, new merges)
+    over ``chosen`` (a sample of the candidate pairs: ``in_pair_sample``); ``scored``: the
+    configured model's scores of those pairs, row for row, when they are at hand."""
+    below = float(((configured.clustering or {}).get("cannot_link") or {}).get("below_probability", 0.1))
+    again = reweighted(scored, fitted) if scored is not None else None
+    if again is not None:  # the configured model's levels are at hand: no comparing again
+        configured_p = scored["match_probability"].to_numpy()
+        fitted_p = again["match_probability"].to_numpy()
+    else:
+        fitted_p = fitted.predict(contacts, chosen)["match_probability"].to_numpy()
+        configured_p = configured.predict(contacts, chosen)["match_probability"].to_numpy()
+    new = (fitted_p >= fitted.match_threshold) & (configured_p < configured.match_threshold)
+    contradicted = int((new & (configured_p < below)).sum())
+    return contradicted / max(int(new.sum()), 1), contradicted, int(new.sum())
+
+
+def fit_model(model: MatchModel, contacts: pd.DataFrame, pairs: pd.DataFrame,
+              scored: pd.DataFrame | None = None) -> MatchModel:
+    """``scored``: ``pairs`` as ``model.predict`` scored them (aligned row for row): EM and the
+    guard then take the comparison levels from it."""
+    settings = model.training
+    if estimate_mode(settings) is False or len(contacts) < 2 or len(pairs) == 0:
+        return model
+    seed = int(settings.get("seed", 42))
+    left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
+    # EM learns m from the *mix* of level patterns; a few million pairs pin that mix down, so
+    # on big data it runs on a seeded sample (prediction still scores every pair).
+    em_rows = np.flatnonzero(in_pair_sample(left, right, len(pairs), int(settings.get("em_sample_pairs", 2_000_000)),
+                                            seed))
+    if scored is not None:  # (levels do not depend on term frequencies: only the weights do)
+        grouped = patterns_of(scored.iloc[em_rows], model)
+    else:
+        grouped = pattern_counts(_records_for(contacts, model), left[em_rows], right[em_rows], model)
+    guard_rows = np.flatnonzero(in_pair_sample(left, right, len(pairs), GUARD_SAMPLE_PAIRS, seed))
+    return fit_from_patterns(model, contacts, len(pairs), grouped, pairs.iloc[guard_rows],
+                             scored.iloc[guard_rows] if scored is not None else None)
+
+
+def fit_from_patterns(model: MatchModel, contacts: pd.DataFrame, n_pairs: int, grouped: pd.DataFrame,
+                      guard_pairs: pd.DataFrame, guard_scored: pd.DataFrame | None = None) -> MatchModel:
+    """The fit from what any engine can count where the pairs are: ``grouped`` (pairs per level
+    pattern over the EM sample, as ``patterns_of`` returns it), the number of candidate pairs and
+    the guard's sample of pairs (with the configured model's scores of them, if at hand).
+    u comes from random record pairs of ``contacts``."""
+    settings = model.training
+    mode = estimate_mode(settings)
+    if mode is False or len(contacts) < 2 or n_pairs == 0:
+        # No candidate pairs: nothing to learn m from (and u from random pairs alone would
+        # not fit the configured m and prior).
+        return model
+    records = _records_for(contacts, model)
+    seed = int(settings.get("seed", 42))
+    u_config = {name: values.copy() for name, values in model.u.items()}
+    u, sampled = estimate_u(records, model, int(settings.get("u_sample_pairs", 100_000)), seed)
+    m, block_prior, iterations = estimate_m_em(
+        grouped, grouped["count"].to_numpy(dtype=np.float64), model, u,
+        int(settings.get("em_max_iterations", 40)), float(settings.get("em_tolerance", 1e-5)),
+    )
+    # EM's prior is the share of matches among *candidate* pairs. Weights from u are
+    # relative to *random* pairs, so the score needs the prior over all pairs: the
+    # expected number of matches (assuming blocking finds them) over all possible pairs.
+    n = len(records)
+    prior = float(np.clip(block_prior * n_pairs / (n * (n - 1) / 2), PROB_FLOOR, 1 - PROB_FLOOR))
+    # Levels the config pins (e.g. a trap EM cannot see) keep their configured values.
+    for name, levels_pinned in (settings.get("keep_configured_u") or {}).items():
+        comparison = next(c for c in model.comparisons if c.name == name)
+        for level in levels_pinned:
+            u[name][comparison.levels.index(level)] = u_config[name][comparison.levels.index(level)]
+    fitted = {"u_sample_pairs": int(sampled), "em_pairs": int(grouped["count"].sum()), "em_patterns": int(len(grouped)),
+              "em_iterations": int(iterations), "candidate_match_share": round(block_prior, 6),
+              "prior_match_probability": float(f"{prior:.6g}")}
+    log.info("fitted match model: prior %.4f after %d EM iterations over %d patterns", prior, iterations, len(grouped))
+    candidate = model.with_parameters(m, u, prior, fitted)
+    if mode != "auto":
+        return candidate
+    limit = float(settings.get("max_contradiction_share", 0.005))
+    share, contradicted, merges = contradiction_share(model, candidate, contacts, guard_pairs, scored=guard_scored)
+    fitted["guard"] = {"contradicted_merges": contradicted, "new_merges": merges,
+                       "share": round(share, 5), "limit": limit, "accepted": share <= limit}
+    if share <= limit:
+        return candidate.with_parameters(m, u, prior, fitted)
+    log.warning(
+        "estimated match model rejected: %d of the %d merges it adds (%.1f%%) are pairs the configured model calls "
+        "different people (limit %.1f%%); the data's fields are not independent (households, namesakes?). "
+        "Using the values in rules/matching.yaml.", contradicted, merges, 100 * share, 100 * limit,
+    )
+    return model.with_parameters(model.m, model.u, model.prior, {"guard": fitted["guard"], "rejected_fit": {
+        k: v for k, v in fitted.items() if k != "guard"}})

@@ -1,0 +1,1 @@
+"""Erasure requests: hashed identifiers, every record of an erased person suppressed on every run."""

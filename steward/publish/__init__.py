@@ -1,0 +1,1 @@
+"""Stage 6, publish: golden records, crosswalk and lineage upserted into the CRM database."""

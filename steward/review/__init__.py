@@ -1,0 +1,1 @@
+"""Reviewer decisions on merge suggestions, and the review queue."""

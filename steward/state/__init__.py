@@ -1,0 +1,1 @@
+"""What the pipeline remembers between runs (review queue, decisions, golden ids)."""

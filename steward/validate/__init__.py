@@ -1,0 +1,1 @@
+"""Stage 5, validate: Great Expectations suites run on frames."""
