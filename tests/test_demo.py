@@ -11,17 +11,28 @@ import pandas as pd
 import phonenumbers
 import pytest
 
-from steward.demo.generator import (
+from steward.config import confirmed_sources, parse_sources, read_yaml
+from steward.demo import (
     COUNTRY_LABELS,
     ENGLISH_NAME,
     EVENTS_COLUMNS,
     ISO3,
     LEGACY_COLUMNS,
+    REFERENCE_DATE,
     SOURCE_FILES,
     SUPPORT_COLUMNS,
     WEBSHOP_COLUMNS,
     generate_demo_data,
 )
+from steward.merge.consent import (
+    age_ranges,
+    consent_violations,
+    golden_consent,
+    member_consent,
+    minor_mask,
+)
+from steward.run import load_all
+from steward.sources.load import canonical_csv_sources, load_source
 
 ENTITIES = 300
 
@@ -297,9 +308,6 @@ def test_csv_shapes(demo):
 def test_mapping_file_reads_the_demo_exports(demo, repo_root):
     """rules/demo_sources.yaml + the loader: every readable record comes through,
     the broken rows land in quarantine."""
-    from steward.config import parse_sources, read_yaml
-    from steward.sources.load import load_source
-
     rules = repo_root / "rules" / "demo_sources.yaml"
     configs = parse_sources(read_yaml(rules), demo["ground_truth"].parent, rules)
     assert list(configs) == ["webshop", "events", "support", "legacy_crm"]
@@ -334,9 +342,6 @@ def test_small_populations_still_work(tmp_path, entities, seed):
 
 
 def _mapped(directory: Path, repo_root: Path):
-    from steward.config import parse_sources, read_yaml
-    from steward.run.pipeline import load_all
-
     rules = repo_root / "rules" / "demo_sources.yaml"
     configs = parse_sources(read_yaml(rules), directory, rules)
     records, _ = load_all(configs)
@@ -345,8 +350,6 @@ def _mapped(directory: Path, repo_root: Path):
 
 
 def test_demo_consent_traps_and_no_golden_opt_in_next_to_an_opt_out(demo, repo_root):
-    from steward.merge.consent import confirmed_sources, consent_violations, golden_consent, member_consent
-
     records, configs = _mapped(demo["ground_truth"].parent, repo_root)
     assert records["entity_id"].notna().all()
     confirmed = confirmed_sources(configs)
@@ -373,9 +376,6 @@ def test_demo_consent_traps_and_no_golden_opt_in_next_to_an_opt_out(demo, repo_r
 
 
 def test_demo_has_children_under_16_with_a_date_of_birth(demo, repo_root):
-    from steward.merge.consent import age_ranges, minor_mask
-    from steward.demo.generator import REFERENCE_DATE
-
     records, _ = _mapped(demo["ground_truth"].parent, repo_root)
     dated = records[records["date_of_birth"].notna()].drop_duplicates("entity_id")
     children = minor_mask(dated["date_of_birth"], REFERENCE_DATE.date())
@@ -400,10 +400,6 @@ def test_demo_consent_columns_and_values(demo):
 def test_canonical_csvs_keep_the_source_declaration(demo_dir, repo_root):
     """steward dedupe's canonical CSVs travel without rules/demo_sources.yaml: the events
     source's consent_confirmed is written into its rows, so golden consent is the same."""
-    from steward.merge.consent import confirmed_sources, golden_consent
-    from steward.run.pipeline import load_all
-    from steward.sources.load import canonical_csv_sources
-
     mapped, configs = _mapped(demo_dir, repo_root)
     canonical, _ = load_all({c.name: c for c in canonical_csv_sources(sorted((demo_dir / "canonical").glob("*.csv")))})
     truth = pd.read_csv(demo_dir / "ground_truth.csv", dtype=str, keep_default_na=False)
