@@ -8,7 +8,7 @@
 The demo exports for (entities, seed) are generated once and the loaded
 canonical records are pickled next to them, so later runs start in seconds.
 The cache lives in ``--cache-dir`` (default ``benchmarks/.cache/normalise_1m``,
-git-ignored); delete it to regenerate. ``steward.demo.generator`` cannot generate more
+git-ignored); delete it to regenerate. ``steward.demo`` cannot generate more
 than ~160k entities in one go (see SHARD_ENTITIES), so large data sets are
 built from shards of at most 100k entities with seeds ``seed*100 + i``, generated two
 at a time (~80 s for 515k entities on 2 cores).
@@ -38,11 +38,25 @@ if str(ROOT) not in sys.path:
 
 import pandas as pd  # noqa: E402
 
+from steward.config import find_project_dir  # noqa: E402
+from steward.demo import demo_sources, generate_demo_data  # noqa: E402
+from steward.normalise.company import company_key  # noqa: E402
+from steward.normalise.country import country_from_text, normalise_countries  # noqa: E402
+from steward.normalise.email import email_syntax_validator, normalise_emails  # noqa: E402
+from steward.normalise.email_domains import domain_facts, typo_suggestion  # noqa: E402
+from steward.normalise.names import german_folded, name_key  # noqa: E402
+from steward.normalise.nicknames import NICKNAMES_FILE, nickname_key  # noqa: E402
+from steward.normalise.phone import clear_number_facts, normalise_phones  # noqa: E402
+from steward.normalise.postcode import postcode_key  # noqa: E402
+from steward.normalise.stage import normalise_contacts  # noqa: E402
+from steward.normalise.workers import worker_count  # noqa: E402
+from steward.run import load_all  # noqa: E402
+
 BUDGET_SECONDS = 60.0
 INPUT_FIELDS = ["email", "phone", "country", "first_name", "last_name", "company", "postcode", "city"]
 
 
-# steward.demo.generator.generate_demo_data never returns for large single runs (its
+# steward.demo.generate_demo_data never returns for large single runs (its
 # unique-address loop runs out of suffixes somewhere above ~160k entities), so
 # big data sets are built from shards of at most SHARD_ENTITIES people, each
 # with its own seed; record ids get a shard prefix to stay unique.
@@ -59,9 +73,6 @@ def _shard_plan(entities: int, seed: int) -> list[tuple[int, int]]:
 
 def _build_shard(entities: int, seed: int, shard_dir: str) -> pd.DataFrame:
     """Generate (once) and load one shard of demo exports."""
-    from steward.demo.generator import demo_sources, generate_demo_data
-    from steward.run.pipeline import load_all
-
     out = Path(shard_dir)
     marker = out / ".complete"
     if not marker.is_file():
@@ -114,40 +125,21 @@ def _timed(label: str, fn, results: list) -> object:
 
 
 def clear_value_caches() -> None:
-    """Forget the per-value caches steward.normalise.fields keeps between calls (so a
+    """Forget the per-value caches the field normalisers keep between calls (so a
     normaliser timed alone is not helped by the end-to-end run before it).
     Loaded reference tables (pycountry, phone metadata, nicknames) stay."""
-    import steward.normalise.fields as nm
-
-    for name in ("_typo_suggestion", "_domain_facts", "_country_from_text"):
-        fn = getattr(nm, name, None)
-        if hasattr(fn, "cache_clear"):
-            fn.cache_clear()
-    facts = getattr(nm, "_NUMBER_FACTS", None)
-    if isinstance(facts, dict):
-        facts.clear()
-    validator = getattr(nm, "_email_validator", None)
-    if callable(validator) and hasattr(validator, "cache_clear"):
-        domains = getattr(validator(), "domains", None)
-        if isinstance(domains, dict):
-            domains.clear()
+    for cached in (typo_suggestion, domain_facts, country_from_text):
+        cached.cache_clear()
+    clear_number_facts()
+    domains = getattr(email_syntax_validator(), "domains", None)  # the fast validator's per-domain cache
+    if isinstance(domains, dict):
+        domains.clear()
 
 
-def breakdown(records: pd.DataFrame) -> list[tuple[str, float]]:
+def breakdown(records: pd.DataFrame, nickname_file: Path) -> list[tuple[str, float]]:
     """Each normaliser called alone on the columns normalise_contacts gives it,
     with the per-value caches emptied first."""
     clear_value_caches()
-    from steward.normalise.fields import (
-        company_key,
-        german_folded,
-        name_key,
-        nickname_key,
-        normalise_countries,
-        normalise_emails,
-        normalise_phones,
-        postcode_key,
-    )
-
     out = records.reset_index(drop=True)
     res: list[tuple[str, float]] = []
     country = _timed("normalise_countries(country)", lambda: normalise_countries(out["country"]), res)
@@ -158,7 +150,7 @@ def breakdown(records: pd.DataFrame) -> list[tuple[str, float]]:
     _timed("name_key(last_name)", lambda: name_key(out["last_name"]), res)
     _timed("german_folded(last_name)", lambda: german_folded(out["last_name"]), res)
     _timed("german_folded(first_name)", lambda: german_folded(out["first_name"]), res)
-    _timed("nickname_key(first_name_key)", lambda: nickname_key(first_key), res)
+    _timed("nickname_key(first_name_key)", lambda: nickname_key(first_key, nickname_file), res)
     _timed("company_key(company)", lambda: company_key(out["company"]), res)
     _timed("postcode_key(postcode, country_code)", lambda: postcode_key(out["postcode"], country), res)
     _timed("name_key(city)", lambda: name_key(out["city"]), res)
@@ -198,14 +190,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.workers is not None:
         os.environ["STEWARD_NORMALISE_WORKERS"] = str(args.workers)
-    from steward.normalise.stage import normalise_contacts
-
-    try:
-        from steward.normalise.fields import _worker_count
-
-        workers = _worker_count()
-    except ImportError:  # an older steward.normalise.fields (for before/after runs)
-        workers = 1
+    workers = worker_count()
+    # the project's nickname groups, as a run of the project would use them
+    nickname_file = find_project_dir() / NICKNAMES_FILE
 
     records = cached_records(args.entities, args.seed, args.cache_dir)
     n = len(records)
@@ -216,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {col:<12} {records[col].nunique(dropna=True):>9}")
 
     t = time.perf_counter()
-    contacts = normalise_contacts(records)
+    contacts = normalise_contacts(records, nickname_file=nickname_file)
     secs = time.perf_counter() - t
     assert len(contacts) == n
     verdict = "OK" if secs <= BUDGET_SECONDS else "OVER BUDGET"
@@ -224,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
           f"budget {BUDGET_SECONDS:.0f} s for 1M: {verdict}  [{os.cpu_count()} CPUs, {workers} workers]")
 
     if not args.no_breakdown:
-        parts = breakdown(records)
+        parts = breakdown(records, nickname_file)
         total = sum(s for _, s in parts)
         print("\nper-normaliser breakdown (each called alone):")
         for label, s in parts:
@@ -243,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["STEWARD_NORMALISE_WORKERS"] = "1"
         prof = cProfile.Profile()
         prof.enable()
-        normalise_contacts(records)
+        normalise_contacts(records, nickname_file=nickname_file)
         prof.disable()
         buf = io.StringIO()
         pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(40)

@@ -1,4 +1,4 @@
-"""Tests for steward.normalise.fields: table-driven cases plus hypothesis properties."""
+"""Tests for the field normalisers of steward.normalise: table-driven cases plus hypothesis properties."""
 
 from __future__ import annotations
 
@@ -10,19 +10,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from steward.normalise.fields import (
-    company_key,
-    german_folded,
-    name_key,
-    nickname_key,
-    normalise_countries,
-    normalise_emails,
-    normalise_opt_in,
-    normalise_phones,
-    parse_dates,
-    postcode_key,
-    split_full_names,
-)
+from steward.config import load_project
+from steward.normalise import deliverability
+from steward.normalise import workers as parallel
+from steward.normalise.company import company_key
+from steward.normalise.country import normalise_countries
+from steward.normalise.dates import parse_dates
+from steward.normalise.email import FastEmailValidator, email_syntax_validator, normalise_emails
+from steward.normalise.names import german_folded, name_key, split_full_names
+from steward.normalise.nicknames import load_nicknames, nickname_key
+from steward.normalise.opt_in import normalise_opt_in
+from steward.normalise.phone import normalise_phones, number_facts
+from steward.normalise.postcode import postcode_key
+
+from .conftest import NICKNAME_FILE
 
 
 def one(series_fn, value, *args, **kwargs):
@@ -134,11 +135,9 @@ def _no_network(monkeypatch):
 
 
 def test_email_deliverability_off_by_default(monkeypatch):
-    import steward.normalise.fields as nm
-
     _no_network(monkeypatch)
     calls = []
-    monkeypatch.setattr(nm, "_dns_resolver", lambda *a, **k: calls.append(a) or None)
+    monkeypatch.setattr(deliverability, "dns_resolver", lambda *a, **k: calls.append(a) or None)
     out = normalise_emails(pd.Series(["jane@acme.de", "bob@nowhere.example", None, "x"]))
     assert calls == []
     assert out["email_deliverable"].tolist() == [None, None, None, None]
@@ -170,11 +169,9 @@ class _FakeResolver:
 
 
 def test_email_deliverability_checked_once_per_domain(monkeypatch):
-    import steward.normalise.fields as nm
-
     _no_network(monkeypatch)
     fake = _FakeResolver()
-    monkeypatch.setattr(nm, "_dns_resolver", lambda *a, **k: fake)
+    monkeypatch.setattr(deliverability, "dns_resolver", lambda *a, **k: fake)
     s = pd.Series(
         [
             "jane@good.example", "JOHN@Good.Example", "bob@nowhere.example", "al@nowhere.example",
@@ -197,14 +194,12 @@ def test_email_deliverability_checked_once_per_domain(monkeypatch):
 
 
 def test_email_deliverability_without_resolver(monkeypatch):
-    import steward.normalise.fields as nm
-
     _no_network(monkeypatch)
 
     def broken(*a, **k):
         raise RuntimeError("no /etc/resolv.conf")
 
-    monkeypatch.setattr(nm, "_dns_resolver", broken)
+    monkeypatch.setattr(deliverability, "dns_resolver", broken)
     out = normalise_emails(pd.Series(["jane@acme.de", None]), check_deliverability=True)
     assert out["email_deliverable"].tolist() == [None, None]
     assert out["email_issue"].tolist() == ["", "missing"]
@@ -359,12 +354,12 @@ def test_name_key_and_german_folded(raw, key, folded):
     ],
 )
 def test_nickname_key_groups(group):
-    keys = set(nickname_key(pd.Series(group)))
+    keys = set(nickname_key(pd.Series(group), nickname_file=NICKNAME_FILE))
     assert len(keys) == 1, keys
 
 
 def test_nickname_key_leaves_other_names():
-    out = nickname_key(pd.Series(["hans", "mary", None, "", "al", "robert"]))
+    out = nickname_key(pd.Series(["hans", "mary", None, "", "al", "robert"]), nickname_file=NICKNAME_FILE)
     assert list(out) == ["hans", "mary", None, None, "al", "robert"]
 
 
@@ -388,20 +383,19 @@ def test_nickname_key_leaves_other_names():
     ],
 )
 def test_nickname_key_non_english_groups(group):
-    keys = set(nickname_key(pd.Series(group)))
+    keys = set(nickname_key(pd.Series(group), nickname_file=NICKNAME_FILE))
     assert len(keys) == 1, keys
 
 
 def test_nickname_key_word_by_word():
-    out = nickname_key(pd.Series(["moch rizki", "bob william"]))
+    out = nickname_key(pd.Series(["moch rizki", "bob william"]), nickname_file=NICKNAME_FILE)
     assert list(out) == ["muhammad rizky", "robert william"]
 
 
 def test_nicknames_file_is_project_rules_file(repo_root):
-    from steward.normalise.fields import default_nickname_file, load_nicknames
-
-    assert default_nickname_file() == repo_root / "rules" / "nicknames.csv"
-    table = load_nicknames()
+    nickname_file = load_project().normalise_options()["nickname_file"]
+    assert nickname_file == repo_root / "rules" / "nicknames.csv"
+    table = load_nicknames(nickname_file)
     assert table["bob"] == "robert" and table["robert"] == "robert"
     assert table["gosia"] == "malgorzata"  # folded on load
     assert all(k == k.casefold() and k.isascii() for k in table)
@@ -463,7 +457,16 @@ def test_nickname_file_from_project_dir(tmp_path, monkeypatch):
     rules.mkdir()
     (rules / "nicknames.csv").write_text("canonical,variants\nZbigniew,Zbyszek\n", encoding="utf-8")
     monkeypatch.setenv("STEWARD_PROJECT_DIR", str(tmp_path))
-    assert nickname_key(pd.Series(["zbyszek", "kasia"])).tolist() == ["zbigniew", "kasia"]
+    nickname_file = load_project().normalise_options()["nickname_file"]
+    assert nickname_key(pd.Series(["zbyszek", "kasia"]), nickname_file=nickname_file).tolist() == ["zbigniew", "kasia"]
+
+
+def test_no_nickname_file_means_the_nicknames_package_alone(caplog):
+    # None is no file (nothing is looked for, nothing reported missing), not the project's file
+    assert load_nicknames(None) == {}
+    out = nickname_key(pd.Series(["kasia", "robert", "steffi", None]))
+    assert list(out) == ["kasia", "robert", "stephanie", None]
+    assert "nickname file" not in caplog.text
 
 
 @pytest.mark.parametrize(
@@ -749,8 +752,6 @@ TRICKY_EMAILS = [
 def _validate_both(addr):
     from email_validator import EmailNotValidError, validate_email
 
-    from steward.normalise.fields import _email_validator
-
     def run(f):
         try:
             return f(addr)
@@ -761,14 +762,12 @@ def _validate_both(addr):
         r = validate_email(a, check_deliverability=False)
         return r.normalized, r.local_part, r.domain
 
-    return run(lib), run(_email_validator())
+    return run(lib), run(email_syntax_validator())
 
 
 @pytest.mark.parametrize("addr", TRICKY_EMAILS)
 def test_fast_email_validation_matches_email_validator(addr):
-    from steward.normalise.fields import _email_validator, _EmailFast
-
-    assert isinstance(_email_validator(), _EmailFast)  # the installed email-validator gets the fast path
+    assert isinstance(email_syntax_validator(), FastEmailValidator)  # the installed email-validator gets the fast path
     want, got = _validate_both(addr)
     assert got == want
 
@@ -794,13 +793,11 @@ def test_property_fast_email_validation_matches(local, domain, tld):
 def test_property_number_type_known_iff_valid(digits, plus, region):
     import phonenumbers
 
-    from steward.normalise.fields import _number_facts
-
     try:
         n = phonenumbers.parse(("+" if plus else "") + digits, None if plus else region)
     except phonenumbers.NumberParseException:
         return
-    ntype, e164 = _number_facts(n)
+    ntype, e164 = number_facts(n)
     assert (ntype != phonenumbers.PhoneNumberType.UNKNOWN) == phonenumbers.is_valid_number(n)
     if e164 is not None:
         assert e164 == phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.E164)
@@ -819,14 +816,12 @@ PARALLEL_PHONES = [f"+49 171 {1000000 + i * 7919}" for i in range(40)] + ["030 1
 
 @pytest.mark.parametrize("workers", ["2", "1"])
 def test_parallel_workers_give_the_same_result(monkeypatch, caplog, workers):
-    import steward.normalise.fields as nm
-
     emails = pd.Series(PARALLEL_EMAILS * 2, dtype=object)
     phones = pd.Series(PARALLEL_PHONES * 2, dtype=object)
     countries = pd.Series(["DE"] * len(phones), dtype=object)
     serial_e, serial_p = normalise_emails(emails), normalise_phones(phones, countries)
-    monkeypatch.setattr(nm, "PARALLEL_MIN_DISTINCT", 10)
-    monkeypatch.setattr(nm, "_PARALLEL_CHUNK", 7)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_DISTINCT", 10)
+    monkeypatch.setattr(parallel, "PARALLEL_CHUNK", 7)
     monkeypatch.setenv("STEWARD_NORMALISE_WORKERS", workers)
     pd.testing.assert_frame_equal(normalise_emails(emails), serial_e)
     pd.testing.assert_frame_equal(normalise_phones(phones, countries), serial_p)
@@ -836,15 +831,13 @@ def test_parallel_workers_give_the_same_result(monkeypatch, caplog, workers):
 def test_parallel_falls_back_in_process(monkeypatch, caplog):
     import concurrent.futures
 
-    import steward.normalise.fields as nm
-
     class Broken:
         def __init__(self, *a, **k):
             raise OSError("no processes here")
 
     phones = pd.Series(PARALLEL_PHONES, dtype=object)
     want = normalise_phones(phones, None, "DE")
-    monkeypatch.setattr(nm, "PARALLEL_MIN_DISTINCT", 10)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_DISTINCT", 10)
     monkeypatch.setenv("STEWARD_NORMALISE_WORKERS", "2")
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Broken)
     pd.testing.assert_frame_equal(normalise_phones(phones, None, "DE"), want)

@@ -11,18 +11,16 @@ import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
-from steward.normalise.fields import (
-    company_key,
-    german_folded,
-    name_key,
-    nickname_key,
-    normalise_countries,
-    normalise_emails,
-    normalise_phones,
-    postcode_key,
-)
+from steward.normalise.company import company_key
+from steward.normalise.country import normalise_countries
+from steward.normalise.email import normalise_emails
+from steward.normalise.names import german_folded, name_key
+from steward.normalise.nicknames import nickname_key
+from steward.normalise.phone import normalise_phones
+from steward.normalise.postcode import postcode_key
+from steward.schema import contact_key
 
-log = logging.getLogger("steward.normalise.fields")
+log = logging.getLogger("steward.normalise")
 
 # A phone or email shared by this many distinct people (by name) is a switchboard,
 # a household line or a shared inbox: it is not evidence that two records are one person.
@@ -100,7 +98,7 @@ def normalise_record_fields(records: pd.DataFrame, check_deliverability: bool = 
                             nickname_file: str | os.PathLike | None = None) -> pd.DataFrame:
     """The per-record part of normalisation: each output row depends on its own input row only."""
     out = records.reset_index(drop=True).copy()
-    out.insert(0, "contact_key", out["source"].astype(str) + ":" + out["record_id"].astype(str))
+    out.insert(0, "contact_key", contact_key(out))
 
     out["country_code"] = normalise_countries(out["country"])
     # The record's own country decides how to read its phone; the source default
