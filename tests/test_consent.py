@@ -11,12 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from steward.config import ConfigError, load_project
+from steward.config import DEFAULT_AGE_BANDS, AgeBand, ConfigError, ConsentRules, load_project, parse_consent_rules
+from steward.errors import StewardError
 from steward.merge.consent import (
-    DEFAULT_AGE_BANDS,
     PERMISSION,
-    AgeBand,
-    ConsentRules,
     age_in_years,
     age_ranges,
     apply_source_confirmation,
@@ -26,7 +24,6 @@ from steward.merge.consent import (
     golden_consent,
     member_consent,
     minor_mask,
-    parse_consent_rules,
     protect_minors,
 )
 
@@ -464,6 +461,8 @@ def test_config_errors_name_file_and_key(data, message):
     with pytest.raises(ConfigError, match=r"rules/consent\.yaml: " + message):
         parse_consent_rules(data, "rules/consent.yaml")
     with pytest.raises(ValueError):  # ConfigError is a ValueError
+        parse_consent_rules(data)
+    with pytest.raises(StewardError):  # ... and a StewardError, like every error meant for a person
         parse_consent_rules(data)
 
 

@@ -8,30 +8,26 @@ import pandas as pd
 import pytest
 import yaml
 
-from steward.config import ConfigError, Project
+from steward.config import ConfigError, ErasureConfig, Project
+from steward.config.erasure import KINDS
+from steward.errors import StewardError
 from steward.normalise.stage import normalise_contacts
-from steward.privacy.erasure import (
-    KINDS,
-    LIST_COLUMNS,
+from steward.privacy.erasure_list import LIST_COLUMNS, ErasureListError, load_erasure_list
+from steward.privacy.hashing import hash_identifier, identifier_hashes, salt_id
+from steward.privacy.quarantine import scrub_quarantine, to_quarantine
+from steward.privacy.requests import ErasureRequest, add_erasure_request, erasure_request_rows
+from steward.privacy.suppression import (
     SUPPRESSED_COLUMNS,
-    ErasureConfig,
-    ErasureListError,
-    add_erasure_request,
     apply_erasure,
     erased_records,
     erasure_matches,
-    erasure_request_rows,
     erasure_summary,
-    hash_identifier,
-    identifier_hashes,
-    load_erasure_list,
-    salt_id,
-    scrub_quarantine,
     suppress,
-    to_quarantine,
 )
 from steward.schema import CANONICAL_COLUMNS
 from steward.sources.load import QUARANTINE_COLUMNS
+
+from .conftest import NICKNAME_FILE
 
 SALT = "test-pepper"
 
@@ -44,7 +40,7 @@ def _record(**values):
 
 
 def _contacts(rows):
-    return normalise_contacts(pd.DataFrame([_record(**r) for r in rows]))
+    return normalise_contacts(pd.DataFrame([_record(**r) for r in rows]), nickname_file=NICKNAME_FILE)
 
 
 JOHN_SHOP = {"source": "shop", "record_id": "1", "first_name": "John", "last_name": "Doe",
@@ -60,7 +56,7 @@ MAX = {"source": "shop", "record_id": "2", "first_name": "Max", "last_name": "Mu
 
 def _list_file(tmp_path, **request):
     path = tmp_path / "erasure_list.csv"
-    add_erasure_request(path, salt=SALT, **request)
+    add_erasure_request(path, ErasureRequest(**request), salt=SALT)
     return path
 
 
@@ -81,7 +77,7 @@ def test_hash_is_documented_hmac_sha256():
 
 
 def _hash_of(kind, **request):
-    rows = erasure_request_rows(salt=SALT, **request)
+    rows = erasure_request_rows(ErasureRequest(**request), salt=SALT)
     return rows.set_index("kind").loc[kind, "hash"]
 
 
@@ -100,8 +96,9 @@ def test_hashes_do_not_depend_on_how_identifiers_were_typed():
 def test_request_hashes_equal_the_pipeline_hashes_of_the_same_person():
     contacts = _contacts([JOHN_SHOP, JOHN_CRM])
     hashes = identifier_hashes(contacts, salt=SALT)
-    rows = erasure_request_rows(email=" John.Doe@GMAIL.com", phone="+491712345678", first_name="john",
-                                last_name="DOE", date_of_birth="1980-04-02", salt=SALT).set_index("kind")["hash"]
+    request = ErasureRequest(email=" John.Doe@GMAIL.com", phone="+491712345678", first_name="john",
+                             last_name="DOE", date_of_birth="1980-04-02")
+    rows = erasure_request_rows(request, salt=SALT).set_index("kind")["hash"]
     assert hashes.loc[0, "email_hash"] == rows["email"]
     assert hashes.loc[0, "phone_hash"] == hashes.loc[1, "phone_hash"] == rows["phone"]
     assert hashes.loc[0, "name_dob_hash"] == rows["name_dob"]
@@ -111,9 +108,9 @@ def test_request_hashes_equal_the_pipeline_hashes_of_the_same_person():
 def test_salt_from_the_environment_changes_every_hash(tmp_path, monkeypatch):
     config = _config(tmp_path / "list.csv")
     monkeypatch.setenv("STEWARD_ERASURE_SALT", "one")
-    first = erasure_request_rows(email="a@example.com", salt=config.salt())
+    first = erasure_request_rows(ErasureRequest(email="a@example.com"), salt=config.salt())
     monkeypatch.setenv("STEWARD_ERASURE_SALT", "two")
-    second = erasure_request_rows(email="a@example.com", salt=config.salt())
+    second = erasure_request_rows(ErasureRequest(email="a@example.com"), salt=config.salt())
     assert first.loc[0, "hash"] != second.loc[0, "hash"]
     assert first.loc[0, "salt_id"] == salt_id("one") != second.loc[0, "salt_id"]
     monkeypatch.delenv("STEWARD_ERASURE_SALT")
@@ -153,12 +150,12 @@ def test_list_file_holds_no_clear_text(tmp_path):
 
 def test_adding_the_same_request_twice_writes_it_once(tmp_path):
     path = _list_file(tmp_path, email="john.doe@gmail.com", reference="T-1")
-    again = add_erasure_request(path, email="JOHN.DOE@gmail.com", phone="+49 171 2345678", salt=SALT,
-                                reference="T-2")
+    again = add_erasure_request(path, ErasureRequest(email="JOHN.DOE@gmail.com", phone="+49 171 2345678",
+                                                     reference="T-2"), salt=SALT)
     assert again.set_index("kind")["added"].to_dict() == {"email": False, "phone": True}
     assert len(path.read_text().splitlines()) == 3
     with pytest.raises(ErasureListError, match="different salt"):
-        add_erasure_request(path, email="other@example.com", salt="another salt")
+        add_erasure_request(path, ErasureRequest(email="other@example.com"), salt="another salt")
 
 
 @pytest.mark.parametrize("request_kw, message", [
@@ -173,13 +170,13 @@ def test_adding_the_same_request_twice_writes_it_once(tmp_path):
 ])
 def test_bad_requests_are_refused_without_echoing_the_values(request_kw, message):
     with pytest.raises(ValueError, match=message) as info:
-        erasure_request_rows(salt=SALT, **request_kw)
+        erasure_request_rows(ErasureRequest(**request_kw), salt=SALT)
     assert "12345678" not in str(info.value) and "john@" not in str(info.value)
 
 
 def test_a_reference_that_merely_contains_a_name_inside_a_word_is_fine():
-    rows = erasure_request_rows(first_name="Tom", last_name="Lee", date_of_birth="1990-01-01",
-                                reference="custom-42", salt=SALT)
+    rows = erasure_request_rows(ErasureRequest(first_name="Tom", last_name="Lee", date_of_birth="1990-01-01",
+                                               reference="custom-42"), salt=SALT)
     assert rows.loc[0, "reference"] == "custom-42"
 
 
@@ -231,7 +228,7 @@ def test_list_can_live_in_a_database_table(tmp_path):
     import sqlalchemy as sa
 
     db = tmp_path / "erasure.sqlite"
-    rows = erasure_request_rows(email="john.doe@gmail.com", reference="T-9", salt=SALT)
+    rows = erasure_request_rows(ErasureRequest(email="john.doe@gmail.com", reference="T-9"), salt=SALT)
     engine = sa.create_engine(f"sqlite:///{db}")
     rows.to_sql("erasure_list", engine, index=False)
     engine.dispose()
@@ -267,6 +264,12 @@ def test_project_erasure_config_defaults_and_validation(project_copy):
     assert config.identifiers == ("email",)
 
 
+def test_an_unusable_list_is_a_config_error_meant_for_a_person():
+    # Callers catch ConfigError (the CLI), StewardError or, as before the base existed, ValueError.
+    assert issubclass(ErasureListError, ConfigError)
+    assert issubclass(ErasureListError, StewardError) and issubclass(ErasureListError, ValueError)
+
+
 # -- matching and suppression --------------------------------------------------------------------------
 
 def test_person_erased_by_email_goes_with_their_records_linked_only_by_cluster(tmp_path):
@@ -299,9 +302,9 @@ def test_person_erased_by_email_goes_with_their_records_linked_only_by_cluster(t
 def test_each_identifier_kind_erases_and_inert_kinds_do_not(tmp_path):
     contacts = _contacts([JOHN_SHOP, JANE, MAX])
     path = tmp_path / "list.csv"
-    add_erasure_request(path, phone="030 12345678", country="DE", reference="P", salt=SALT)  # Jane
-    add_erasure_request(path, first_name="DOE", last_name="john", date_of_birth="1980-04-02", reference="N",
-                        salt=SALT)  # John, names swapped
+    add_erasure_request(path, ErasureRequest(phone="030 12345678", country="DE", reference="P"), salt=SALT)  # Jane
+    add_erasure_request(path, ErasureRequest(first_name="DOE", last_name="john", date_of_birth="1980-04-02",
+                                             reference="N"), salt=SALT)  # John, names swapped
     matches = erasure_matches(contacts, load_erasure_list(_config(path), salt=SALT), salt=SALT)
     assert matches["erased"].tolist() == [True, True, False]
     assert matches["matched_by"].tolist() == ["name_dob", "phone", ""]
@@ -312,7 +315,7 @@ def test_each_identifier_kind_erases_and_inert_kinds_do_not(tmp_path):
 
 def test_erased_people_stay_out_of_the_published_table_when_sources_reimport_them(tmp_path, repo_root):
     """Acceptance: erase, rerun with the person re-exported under new record ids: still absent."""
-    from steward.run.pipeline import dedupe
+    from .conftest import run_dedupe
     from steward.sources.load import empty_quarantine
 
     project = Project(repo_root)
@@ -323,8 +326,8 @@ def test_erased_people_stay_out_of_the_published_table_when_sources_reimport_the
     erasure_list = load_erasure_list(_config(path), salt=SALT)
 
     def published(rows):
-        result = dedupe(pd.DataFrame([_record(**r) for r in rows]), empty_quarantine(), matching,
-                        project.survivorship())
+        result, _ = run_dedupe(pd.DataFrame([_record(**r) for r in rows]), empty_quarantine(), matching,
+                               project.survivorship(), keep_snapshot=False)
         kept, suppressed = apply_erasure(result.contacts, result.clusters, erasure_list, salt=SALT)
         from steward.merge.golden import Survivorship, build_golden_records
 

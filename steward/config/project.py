@@ -1,4 +1,5 @@
-"""Loading the steward-editable rules (YAML under ``rules/``).
+"""The project: where the steward-editable rules (YAML under ``rules/``) live, and one
+method per rules file that reads it through its settings module (sources, consent, erasure).
 
 The project directory is where ``rules/`` and ``expectations/`` live. It is found,
 in order, from an explicit argument, the ``STEWARD_PROJECT_DIR`` environment
@@ -9,17 +10,20 @@ variable, the current directory or one of its parents (the first that holds
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from steward.config.consent import ConsentRules, parse_consent_rules
+from steward.config.erasure import ErasureConfig, parse_erasure_config
+from steward.config.sources import SourceConfig, parse_sources
+from steward.errors import ConfigError
+
+__all__ = ["PROJECT_ENV_VAR", "DemoSettings", "Project", "find_project_dir", "load_project", "read_yaml"]
+
 PROJECT_ENV_VAR = "STEWARD_PROJECT_DIR"
-
-
-class ConfigError(ValueError):
-    """A rules file is wrong; the message names the file and the key."""
 
 
 def find_project_dir(explicit: str | os.PathLike | None = None) -> Path:
@@ -45,115 +49,6 @@ def read_yaml(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping at the top level")
     return data
-
-
-@dataclass(frozen=True)
-class ColumnMapping:
-    """One canonical field read from one source column, with an optional value map."""
-
-    column: str
-    values: dict[str, str] | None = None
-
-
-@dataclass(frozen=True)
-class SourceConfig:
-    name: str
-    kind: str  # csv | excel | sql
-    path: Path | None = None
-    url: str | None = None
-    table: str | None = None
-    query: str | None = None
-    sheet: str | int | None = None
-    delimiter: str = ","
-    encoding: str | None = None  # None: detect with charset-normalizer
-    default_country: str | None = None
-    date_format: str | None = None  # date_of_birth; None means ISO 8601 only
-    timestamp_format: str | None = None  # created_at / updated_at
-    columns: dict[str, ColumnMapping] = field(default_factory=dict)
-    config_file: Path | None = None
-    # The source only records opt-ins that were confirmed (double opt-in flow), so
-    # its "yes" counts as confirmed without a per-record double-opt-in flag.
-    consent_confirmed: bool = False
-
-    @property
-    def location(self) -> str:
-        """Where the data comes from, for error messages and UI metadata."""
-        if self.kind == "sql":
-            return f"{self.url} ({self.table or 'query'})"
-        return str(self.path)
-
-
-_KINDS = {"csv", "excel", "sql"}
-
-
-def resolve_sqlite_url(url: str, base_dir: Path) -> str:
-    # A relative sqlite path would silently resolve against whatever directory the
-    # process started in; anchor it to the rules file's base directory instead.
-    prefix = "sqlite:///"
-    if url.startswith(prefix) and not url.startswith(prefix + "/") and url != prefix:
-        rel = url[len(prefix):]
-        if not rel.startswith(":memory:"):
-            return prefix + str((base_dir / rel).resolve())
-    return url
-
-
-def parse_sources(data: dict[str, Any], base_dir: Path, config_file: Path) -> dict[str, SourceConfig]:
-    raw_sources = data.get("sources") or {}
-    if not isinstance(raw_sources, dict):
-        raise ConfigError(f"{config_file}: 'sources' must be a mapping of source name to settings")
-    sources: dict[str, SourceConfig] = {}
-    for name, spec in raw_sources.items():
-        where = f"{config_file}: sources.{name}"
-        if not isinstance(spec, dict):
-            raise ConfigError(f"{where}: expected a mapping")
-        if not str(name).isidentifier():
-            raise ConfigError(f"{where}: source names must be identifiers (letters, digits, _)")
-        kind = spec.get("kind")
-        if kind not in _KINDS:
-            raise ConfigError(f"{where}.kind: must be one of {sorted(_KINDS)}, got {kind!r}")
-        columns: dict[str, ColumnMapping] = {}
-        for canonical, mapped in (spec.get("columns") or {}).items():
-            if isinstance(mapped, str):
-                columns[canonical] = ColumnMapping(mapped)
-            elif isinstance(mapped, dict) and "column" in mapped:
-                values = mapped.get("values")
-                columns[canonical] = ColumnMapping(
-                    str(mapped["column"]),
-                    {str(k).strip().casefold(): str(v) for k, v in values.items()} if values else None,
-                )
-            else:
-                raise ConfigError(f"{where}.columns.{canonical}: give a column name or {{column:, values:}}")
-        if "record_id" not in columns:
-            raise ConfigError(f"{where}.columns: 'record_id' must be mapped (every record needs an id)")
-        path = spec.get("path")
-        url = spec.get("url")
-        if kind in ("csv", "excel") and not path:
-            raise ConfigError(f"{where}.path: required for kind {kind}")
-        if kind == "sql" and (not url or not (spec.get("table") or spec.get("query"))):
-            raise ConfigError(f"{where}: kind sql needs 'url' and 'table' or 'query'")
-        consent_confirmed = spec.get("consent_confirmed", False)
-        if not isinstance(consent_confirmed, bool):
-            # "yes"/"no" strings or 1/0 are refused rather than guessed: a wrong guess
-            # here would turn unconfirmed opt-ins into consent.
-            raise ConfigError(f"{where}.consent_confirmed: must be true or false, got {consent_confirmed!r}")
-        sources[name] = SourceConfig(
-            name=name,
-            kind=kind,
-            path=(base_dir / path).resolve() if path else None,
-            url=resolve_sqlite_url(os.path.expandvars(url), base_dir) if url else None,
-            table=spec.get("table"),
-            query=spec.get("query"),
-            sheet=spec.get("sheet"),
-            delimiter=spec.get("delimiter", ","),
-            encoding=spec.get("encoding"),
-            default_country=spec.get("default_country"),
-            date_format=spec.get("date_format"),
-            timestamp_format=spec.get("timestamp_format"),
-            columns=columns,
-            config_file=config_file,
-            consent_confirmed=consent_confirmed,
-        )
-    return sources
 
 
 @dataclass(frozen=True)
@@ -215,13 +110,10 @@ class Project:
     def survivorship(self) -> dict[str, Any]:
         return read_yaml(self.rules_dir / "survivorship.yaml")
 
-    def consent(self):
+    def consent(self) -> ConsentRules:
         """Consent and minors' rules from rules/consent.yaml, validated (defaults when the file is missing).
 
-        Returns a ``steward.merge.consent.ConsentRules``; a wrong value raises ConfigError
-        (a ValueError) naming the file and the key."""
-        from steward.merge.consent import ConsentRules, parse_consent_rules
-
+        A wrong value raises ConfigError (a ValueError) naming the file and the key."""
         path = self.rules_dir / "consent.yaml"
         if not path.is_file():
             return ConsentRules()
@@ -238,13 +130,10 @@ class Project:
             "nickname_file": nicknames if nicknames.is_file() else None,
         }
 
-    def erasure(self):
+    def erasure(self) -> ErasureConfig:
         """Where the erasure list lives and how it is hashed, from rules/erasure.yaml
         (optional file: without it, data/erasure_list.csv and $STEWARD_ERASURE_SALT).
-        A steward.privacy.erasure.ErasureConfig; ConfigError naming the file and key if invalid."""
-        # Imported here: steward.privacy.erasure imports this module.
-        from steward.privacy.erasure import parse_erasure_config
-
+        ConfigError naming the file and key if invalid."""
         path = self.rules_dir / "erasure.yaml"
         return parse_erasure_config(read_yaml(path) if path.is_file() else {}, self.root, path)
 
