@@ -17,9 +17,12 @@ import phonenumbers
 import pytest
 from email_validator import EmailNotValidError, validate_email
 
-from steward.audit.scorecard import AuditResult, load_quality_config, phone_regions, run_audit
+from steward.audit import AuditResult, load_quality_config, run_audit
+from steward.audit.issues import phone_regions
 from steward.normalise.stage import normalise_contacts
 from steward.audit.report import load_history, render_html, save_audit
+
+from .conftest import NICKNAME_FILE
 
 BASE = {c: None for c in ["first_name", "last_name", "email", "phone", "company", "job_title", "address_line1", "city",
                           "postcode", "region", "country", "date_of_birth", "created_at", "updated_at"]}
@@ -29,7 +32,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 def _contacts(rows):
     frame = pd.DataFrame([{**BASE, "email_opt_in": "unknown", "source_default_country": "DE", **r} for r in rows])
-    return normalise_contacts(frame)
+    return normalise_contacts(frame, nickname_file=NICKNAME_FILE)
 
 
 TINY = [
@@ -191,15 +194,17 @@ def test_phone_regions_shared_calling_codes():
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory, repo_root, config):
     from steward.config import load_project
-    from steward.demo.generator import demo_sources, generate_demo_data
-    from steward.run.pipeline import dedupe, load_all
+    from steward.demo import demo_sources, generate_demo_data
+    from steward.run import load_all
+
+    from .conftest import run_dedupe
 
     tmp = tmp_path_factory.mktemp("audit_demo")
     generate_demo_data(tmp, entities=300, seed=5)
     sources = demo_sources(tmp)
     records, quarantine = load_all(sources)
     project = load_project(repo_root)
-    result = dedupe(records, quarantine, project.matching(), project.survivorship())
+    result, _ = run_dedupe(records, quarantine, project.matching(), project.survivorship(), keep_snapshot=False)
     audit = run_audit(result.contacts, result.clusters, quarantine, config, as_of="2025-10-01")
     return {"sources": sources, "dedupe": result, "quarantine": quarantine, "audit": audit}
 
@@ -218,7 +223,7 @@ def _syntax_ok(value: str) -> bool:
 
 def _country_lookup() -> dict[str, str]:
     """Country labels the demo generator writes -> ISO-2, from the generator's own tables."""
-    from steward.demo.generator import COUNTRY_LABELS, ENGLISH_NAME, ISO3
+    from steward.demo import COUNTRY_LABELS, ENGLISH_NAME, ISO3
 
     table = {}
     for code in ISO3:

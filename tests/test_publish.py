@@ -16,18 +16,16 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from steward.publish import crm as publish_module
-from steward.publish.crm import (
+from steward.publish import (
     CROSSWALK_TABLE,
     GOLDEN_TABLE,
     LINEAGE_TABLE,
-    PAUSE_AFTER_ROWS_ENV,
-    PAUSE_SIGNAL_ENV,
     PUBLISH_LOG_TABLE,
     crm_engine,
     publish,
     read_table,
 )
+from steward.publish import connection as connection_module
 from tests.databases import scratch_url
 
 from .conftest import REPO
@@ -288,12 +286,27 @@ def _snapshot(url):
     return out
 
 
+# Runs in the subprocess: a publish watched by an observer that, once ``pause_after`` rows
+# are written, says so in the signal file and sleeps inside the data transaction until
+# the test kills it. One row per statement, so it stops at exactly that row.
 KILL_SCRIPT = """
-import pickle, sys
-from steward.publish.crm import publish
-with open(sys.argv[1], "rb") as f:
+import os, pickle, sys, time
+from pathlib import Path
+from steward.publish import PublishObserver, publish
+
+args, pause_after, signal_file = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+
+def pause(written):
+    if written < pause_after:
+        return
+    # Written whole, then renamed: the test never reads it half-written.
+    Path(signal_file + ".tmp").write_text(f"{os.getpid()} {written}\\n")
+    os.replace(signal_file + ".tmp", signal_file)
+    time.sleep(3600)
+
+with open(args, "rb") as f:
     kwargs = pickle.load(f)
-publish(**kwargs)
+publish(**kwargs, observer=PublishObserver(on_rows=pause, batch_rows=1))
 print("FINISHED")
 """
 
@@ -303,10 +316,9 @@ def _start_paused(tmp_path, kwargs, pause_after):
     args = tmp_path / "publish_args.pickle"
     args.write_bytes(pickle.dumps(kwargs))
     signal_file = tmp_path / "paused"
-    env = {**os.environ, PAUSE_AFTER_ROWS_ENV: str(pause_after), PAUSE_SIGNAL_ENV: str(signal_file),
-           "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
-    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(args)], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(args), str(pause_after), str(signal_file)],
+                            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120
         while not signal_file.exists():
@@ -360,7 +372,7 @@ def test_killing_a_publish_midway_leaves_every_crm_table_as_before(crm_url, tmp_
     assert after == before
 
     # Nothing left behind (locks, journals): the same publish now runs through.
-    monkeypatch.setattr(publish_module, "_LOCK_TIMEOUT_S", 30)
+    monkeypatch.setattr(connection_module, "LOCK_TIMEOUT_S", 30)
     summary = publish(**kwargs, url=crm_url)
     changed = 100 if where == "golden_new_column" else 30
     assert (summary.inserted, summary.updated, summary.merged, summary.retired, summary.deleted) == (40, changed, 10, 5, 5)
@@ -380,7 +392,7 @@ def test_a_second_publish_waits_for_the_first(crm_url, tmp_path, monkeypatch):
     kwargs = _after_frames(_before_frames())
     proc = _start_paused(tmp_path, {**kwargs, "url": crm_url}, 30)
     try:
-        monkeypatch.setattr(publish_module, "_LOCK_TIMEOUT_S", 2)
+        monkeypatch.setattr(connection_module, "LOCK_TIMEOUT_S", 2)
         with pytest.raises((RuntimeError, sa.exc.OperationalError), match="another publish|locked"):
             publish(**kwargs, url=crm_url)
     finally:

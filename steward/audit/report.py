@@ -17,7 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from steward.audit.scorecard import ALL, DIMENSIONS, RECORD, AuditResult
+from steward.audit.quality_rules import ALL, DIMENSIONS, RECORD
+from steward.audit.result import AuditResult
 
 log = logging.getLogger("steward.audit.report")
 
