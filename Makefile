@@ -21,6 +21,7 @@ run: install
 
 test: install
 	$(BIN)/ruff check --select F,E9 steward assets pipelines tests benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 ui: install

@@ -9,10 +9,9 @@ import pandas as pd
 
 from assets._metadata import table_preview
 from pipelines.resources import StewardProject
-from steward.audit.scorecard import load_quality_config, run_audit
-from steward.audit.report import save_audit
+from steward.audit import load_quality_config, run_audit, save_audit
 from steward.validate.expectations import validate_sources
-from steward.run.pipeline import without_suppressed
+from steward.run.stages import without_suppressed
 
 # One partition per calendar year; end_offset=1 makes the current year available
 # (an audit of the year so far); the schedule audits the year that just ended,

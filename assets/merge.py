@@ -9,8 +9,9 @@ import pandas as pd
 
 from assets._metadata import frame_metadata, table_preview
 from pipelines.resources import StewardProject, StewardState
-from steward.privacy.erasure import erasure_summary
-from steward.run.pipeline import Stewardship, erase_for_run, golden_for_run, is_incremental, without_suppressed
+from steward.privacy.suppression import erasure_summary
+from steward.incremental.changes import RunChanges
+from steward.run.stages import erase_for_run, golden_for_run, without_suppressed
 from steward.state.store import GOLDEN_CROSSWALK, GOLDEN_ID_EVENTS, GOLDEN_IDS
 from steward.validate.expectations import validate_frame
 
@@ -20,13 +21,12 @@ PREVIEW = ["golden_id", "first_name", "last_name", "email", "phone", "country", 
 
 @dg.asset(group_name="merge", kinds={"pandas"})
 def suppressed_records(steward: StewardProject, state: StewardState, normalised_contacts: pd.DataFrame,
-                       contact_clusters: pd.DataFrame, contact_changes: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+                       contact_clusters: pd.DataFrame, contact_changes: RunChanges) -> dg.Output[pd.DataFrame]:
     """People who asked to be erased (hashed identifiers in the list rules/erasure.yaml names): every record
     clustered with one of them, removed before golden records. Ids and reasons only: no personal data."""
-    stewardship = Stewardship.from_project(steward.project, store=None)
-    snapshot = state.snapshot(steward.project) if is_incremental(contact_changes) else None
-    _, _, _, suppressed = erase_for_run(normalised_contacts, contact_clusters, stewardship, contact_changes,
-                                        snapshot.meta if snapshot is not None else None)
+    ctx = state.run_context(steward, contact_changes)
+    _, _, _, suppressed = erase_for_run(ctx, contact_changes, normalised_contacts, contact_clusters)
+    stewardship = ctx.stewardship
     summary = erasure_summary(suppressed, stewardship.erasure_list)
     return dg.Output(suppressed, metadata={
         "dagster/row_count": len(suppressed),
@@ -52,22 +52,19 @@ def suppressed_records(steward: StewardProject, state: StewardState, normalised_
     },
 )
 def golden_records(steward: StewardProject, state: StewardState, normalised_contacts: pd.DataFrame,
-                   contact_clusters: pd.DataFrame, suppressed_records: pd.DataFrame, contact_changes: pd.DataFrame):
+                   contact_clusters: pd.DataFrame, suppressed_records: pd.DataFrame, contact_changes: RunChanges):
     project = steward.project
     store = state.store(project)
-    stewardship = Stewardship.from_project(project, store)
+    ctx = state.run_context(steward, contact_changes, frames=("membership", "golden", "crosswalk", "lineage"))
     contacts, clusters = without_suppressed(normalised_contacts, contact_clusters, suppressed_records)
-    incremental = is_incremental(contact_changes)
-    snapshot = state.snapshot(project, "membership", "golden", "crosswalk", "lineage") if incremental else None
-    merged, touched = golden_for_run(contacts, clusters, project.survivorship(), stewardship, contact_changes,
-                                     snapshot, pd.Index(suppressed_records["contact_key"]))
+    merged, touched = golden_for_run(ctx, contact_changes, contacts, clusters, pd.Index(suppressed_records["contact_key"]))
     golden, crosswalk = merged.golden, merged.crosswalk
     # What the next run needs: this crosswalk (previous ids; the review job checks golden ids
     # against it), the id registry and the id events (merged_into / split_from / retired).
     store.replace(GOLDEN_CROSSWALK, crosswalk)
     store.replace(GOLDEN_IDS, merged.id_registry)
     store.append(GOLDEN_ID_EVENTS, merged.id_events)
-    consent = {c: golden[f"{c}_consent"].value_counts().to_dict() for c in stewardship.consent_rules.channels}
+    consent = {c: golden[f"{c}_consent"].value_counts().to_dict() for c in ctx.settings.consent.channels}
     events = merged.id_events["event"].value_counts().to_dict() if len(merged.id_events) else {}
     yield dg.Output(golden, output_name="golden_contacts", metadata=frame_metadata(
         golden, PREVIEW, consent=dg.MetadataValue.json(consent),
@@ -83,7 +80,7 @@ def golden_records(steward: StewardProject, state: StewardState, normalised_cont
     delta = pd.DataFrame({"golden_id": sorted(touched) if touched is not None else []}, dtype=object)
     yield dg.Output(delta, output_name="golden_delta", metadata={
         "dagster/row_count": len(delta),
-        "run": "incremental: only these ids are published" if incremental else "full rebuild: every id is published",
+        "run": "incremental: only these ids are published" if contact_changes.incremental else "full rebuild: every id is published",
         "golden_records": len(golden)})
 
 

@@ -9,8 +9,10 @@ import pandas as pd
 from assets._metadata import frame_metadata, progress_logged
 from assets.sources import raw_asset_key
 from pipelines.resources import StewardProject, StewardState
-from steward.privacy.erasure import load_erasure_list, scrub_quarantine
-from steward.run.pipeline import Stewardship, combine_sources, normalise_for_run
+from steward.privacy.erasure_list import load_erasure_list
+from steward.privacy.quarantine import scrub_quarantine
+from steward.run import combine_sources
+from steward.run.stages import normalise_for_run
 
 PREVIEW = ["contact_key", "email", "email_norm", "email_issue", "phone", "phone_e164", "phone_issue", "country_code"]
 
@@ -24,23 +26,19 @@ def normalise_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
         outs={
             "normalised_contacts": dg.AssetOut(kinds={"pandas"}, description=(
                 "Every usable source record, originals kept, with normalised values and issue codes.")),
-            "contact_changes": dg.AssetOut(kinds={"pandas"}, description=(
+            "contact_changes": dg.AssetOut(description=(
                 "What changed since the last successful run, per record: new / changed / unchanged / "
                 "removed, and whether it is matched again (nightly runs match only those).")),
         },
     )
     def normalised_contacts(context: dg.AssetExecutionContext, steward: StewardProject, state: StewardState,
                             **raw_sources):
-        project = steward.project
         records, _ = combine_sources(list(raw_sources.values()))
-        stewardship = Stewardship.from_project(project, state.store(project))
-        snapshot = None if state.full_rebuild else state.snapshot(project, "contacts", "membership", "oversized", "links")
+        ctx = state.run_context(steward, frames=("contacts", "membership", "oversized", "links"))
         with progress_logged(context) as progress:
-            contacts, changes, reason, why = normalise_for_run(
-                records, project.matching(), project.survivorship(), project.normalise_options(), stewardship,
-                snapshot, full_requested=state.full_rebuild)
-        if reason is not None:
-            context.log.info(f"full rebuild: {reason}")
+            contacts, changes = normalise_for_run(ctx, records)
+        if changes.reason is not None:
+            context.log.info(f"full rebuild: {changes.reason}")
         issues = {
             "invalid_emails": int((~contacts["email_issue"].isin(["", "missing"])).sum()),
             "invalid_phones": int((~contacts["phone_issue"].isin(["", "missing"])).sum()),
@@ -49,14 +47,14 @@ def normalise_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
         }
         yield dg.Output(contacts, output_name="normalised_contacts",
                         metadata=frame_metadata(contacts, PREVIEW, **issues, **progress.metadata()))
-        counts = changes["change"].value_counts().to_dict()
+        counts = changes.table["change"].value_counts().to_dict()
         yield dg.Output(changes, output_name="contact_changes", metadata={
             "dagster/row_count": len(changes),
-            "run": "incremental" if reason is None else f"full rebuild: {reason}",
+            "run": "incremental" if changes.incremental else f"full rebuild: {changes.reason}",
             "changes": dg.MetadataValue.json({str(k): int(v) for k, v in counts.items()}),
-            "rematched": int(changes["rematch"].sum()),
-            "why_rematched": dg.MetadataValue.json(why.get("rematched", {})),
-            "changed_without_updated_at": int(why.get("changed_without_updated_at", 0)),
+            "rematched": int(changes.table["rematch"].sum()),
+            "why_rematched": dg.MetadataValue.json(changes.why.get("rematched", {})),
+            "changed_without_updated_at": int(changes.why.get("changed_without_updated_at", 0)),
         })
 
     @dg.asset(group_name="normalise", ins=ins, kinds={"pandas"})
@@ -64,12 +62,11 @@ def normalise_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
         """Rows no stage could use (no id, duplicate id, malformed line, nothing identifying), with reasons.
         A row holding an erased person's identifier keeps its reason but loses its raw text."""
         _, quarantine = combine_sources(list(raw_sources.values()))
-        project = steward.project
-        erasure = project.erasure()
-        salt = erasure.salt()
+        settings = steward.settings
+        salt = settings.erasure.salt()
         quarantine, scrubbed = scrub_quarantine(
-            quarantine, load_erasure_list(erasure, project.root, salt=salt), salt=salt,
-            default_countries={name: cfg.default_country for name, cfg in project.sources().items()})
+            quarantine, load_erasure_list(settings.erasure, steward.project.root, salt=salt), salt=salt,
+            default_countries={name: cfg.default_country for name, cfg in settings.sources.items()})
         reasons = quarantine["reason"].str.split(" \\(").str[0].value_counts().to_dict() if len(quarantine) else {}
         return dg.Output(quarantine, metadata=frame_metadata(quarantine, ["source", "row", "field", "reason"],
                                                              reasons=dg.MetadataValue.json(reasons),

@@ -6,31 +6,32 @@ import dagster as dg
 import pandas as pd
 
 from pipelines.resources import CrmDatabase, StewardProject, StewardState
-from steward.match.model import MatchModel
-from steward.run.pipeline import Stewardship, is_incremental, snapshot_for_run
-from steward.publish.crm import CROSSWALK_TABLE, publish, read_table
+from steward.run.stages import MatchedRun, snapshot_for_run
+from steward.publish import CROSSWALK_TABLE, publish, read_table
+from steward.schema import contact_key
 from steward.state.store import GOLDEN_ID_EVENTS
 
 
-@dg.asset(group_name="publish", kinds={"sql"})
-def crm_golden_contacts(steward: StewardProject, crm: CrmDatabase, state: StewardState, golden_contacts: pd.DataFrame,
-                        golden_crosswalk: pd.DataFrame, golden_lineage: pd.DataFrame,
-                        suppressed_records: pd.DataFrame, golden_delta: pd.DataFrame,
-                        contact_changes: pd.DataFrame) -> dg.MaterializeResult:
+@dg.asset(group_name="publish", kinds={"sql"}, ins={name: dg.AssetIn(name) for name in (
+    "golden_contacts", "golden_crosswalk", "golden_lineage", "golden_delta", "suppressed_records", "contact_changes")})
+def crm_golden_contacts(steward: StewardProject, crm: CrmDatabase, state: StewardState,
+                        **merged: pd.DataFrame) -> dg.MaterializeResult:
     """The CRM's golden_contacts, golden_crosswalk and golden_lineage tables, upserted in one transaction:
     merged-away ids marked with their survivor, erased people deleted. A nightly incremental run writes
     only the golden ids it touched (golden_delta)."""
     url = crm.resolved_url(steward.project)
+    suppressed = merged["suppressed_records"]
     # Golden ids erased people had in the CRM: their rows are deleted, not marked retired.
     published = read_table(url, CROSSWALK_TABLE)
     erased_ids: set[str] = set()
-    if published is not None and len(suppressed_records):
-        keys = published["source"].astype(str) + ":" + published["record_id"].astype(str)
-        erased_ids = set(published.loc[keys.isin(set(suppressed_records["contact_key"])), "golden_id"])
+    if published is not None and len(suppressed):
+        keys = contact_key(published)
+        erased_ids = set(published.loc[keys.isin(set(suppressed["contact_key"])), "golden_id"])
     events = state.store(steward.project).read(GOLDEN_ID_EVENTS, ["golden_id", "event", "other_id", "at", "detail"])
-    incremental = is_incremental(contact_changes)
-    summary = publish(golden_contacts, golden_crosswalk, url, lineage=golden_lineage, id_events=events,
-                      erased_ids=erased_ids, only_ids=golden_delta["golden_id"] if incremental else None)
+    incremental = merged["contact_changes"].incremental
+    summary = publish(merged["golden_contacts"], merged["golden_crosswalk"], url, lineage=merged["golden_lineage"],
+                      id_events=events, erased_ids=erased_ids,
+                      only_ids=merged["golden_delta"]["golden_id"] if incremental else None)
     return dg.MaterializeResult(metadata={
         "dagster/row_count": summary.golden_rows,
         "published": "delta (golden ids this run touched)" if incremental else "everything (full rebuild)",
@@ -39,24 +40,22 @@ def crm_golden_contacts(steward: StewardProject, crm: CrmDatabase, state: Stewar
     })
 
 
-@dg.asset(group_name="publish", deps=["crm_golden_contacts"], kinds={"arrow"})
-def match_snapshot(steward: StewardProject, state: StewardState, normalised_contacts: pd.DataFrame,
-                   contact_changes: pd.DataFrame, scored_pairs: pd.DataFrame, contact_clusters: pd.DataFrame,
-                   oversized_blocking_keys: pd.DataFrame, suppressed_records: pd.DataFrame,
-                   golden_contacts: pd.DataFrame, golden_crosswalk: pd.DataFrame, golden_lineage: pd.DataFrame,
-                   merge_suggestions: pd.DataFrame, match_model: MatchModel) -> dg.MaterializeResult:
+@dg.asset(group_name="publish", deps=["crm_golden_contacts"], kinds={"arrow"}, ins={name: dg.AssetIn(name) for name in (
+    "normalised_contacts", "contact_changes", "scored_pairs", "contact_clusters", "oversized_blocking_keys",
+    "suppressed_records", "golden_contacts", "golden_crosswalk", "golden_lineage", "merge_suggestions", "match_model")})
+def match_snapshot(steward: StewardProject, state: StewardState, **run) -> dg.MaterializeResult:
     """What the next nightly run starts from: records with content hashes, scored pairs, clusters, golden
     records and the model. Written only after the CRM publish succeeded (a failed run is redone whole)."""
-    project = steward.project
-    stewardship = Stewardship.from_project(project, state.store(project))
+    changes = run["contact_changes"]
     # Nightly: the stored pairs the change did not reach are carried over from the last snapshot.
     # (Records stay Arrow: those still exact are taken over without conversion.)
-    previous = state.snapshot(project, "scored", "contacts") if is_incremental(contact_changes) else None
-    snapshot = snapshot_for_run(normalised_contacts, contact_changes, scored_pairs, contact_clusters,
-                                oversized_blocking_keys, suppressed_records, golden_contacts, golden_crosswalk,
-                                golden_lineage, merge_suggestions, match_model, project.matching(),
-                                project.survivorship(), project.normalise_options(), stewardship, previous)
-    path = state.snapshot_path(project)
+    ctx = state.run_context(steward, changes, frames=("scored", "contacts"))
+    snapshot = snapshot_for_run(ctx, changes, MatchedRun(
+        contacts=run["normalised_contacts"], scored=run["scored_pairs"], clusters=run["contact_clusters"],
+        oversized=run["oversized_blocking_keys"], suppressed=run["suppressed_records"],
+        golden=run["golden_contacts"], crosswalk=run["golden_crosswalk"], lineage=run["golden_lineage"],
+        queue=run["merge_suggestions"], model=run["match_model"]))
+    path = state.snapshot_path(steward.project)
     snapshot.save(path)
     size = sum(f.stat().st_size for f in path.iterdir())
     return dg.MaterializeResult(metadata={

@@ -7,7 +7,7 @@ import dagster as dg
 from assets._metadata import frame_metadata, table_preview
 from pipelines.resources import StewardProject
 from steward.config import Project, SourceConfig
-from steward.demo.generator import generate_demo_data
+from steward.demo import generate_demo_data
 from steward.sources.load import LoadedSource, load_source
 from steward.validate.expectations import validate_frame
 
@@ -46,8 +46,9 @@ def build_source_asset(cfg: SourceConfig, demo: bool) -> dg.AssetsDefinition:
                                        description="GX suite expectations/source_contacts.json (warns)")],
     )
     def _raw(context: dg.AssetExecutionContext, steward: StewardProject):
-        # Re-read the config at run time so edits to rules/ apply without reloading the code location.
-        current = steward.project.sources().get(cfg.name, cfg)
+        # The run's settings (read once per run), so edits to rules/ apply without reloading the code
+        # location, and never half-way through a run.
+        current = steward.settings.sources.get(cfg.name, cfg)
         loaded: LoadedSource = load_source(current)
         meta = frame_metadata(loaded.records, PREVIEW, location=current.location,
                               rows_read=loaded.raw_row_count, quarantined=len(loaded.quarantine))

@@ -13,9 +13,9 @@ into ``benchmarks/.cache/<name>/`` and reused (delete the directory to rebuild).
 * ``febrl4``: FEBRL 4's two files A and B (5,000 + 5,000 records, every record
   of A has exactly one partner in B) as sources ``febrl4a`` and ``febrl4b``;
   deduplicated together, the way a CRM would see two exports.
-* ``demo_10k`` / ``demo_100k`` / ``demo_1m``: ``steward.demo.generator`` at 10,000 / 100,000 / 515,000 entities
+* ``demo_10k`` / ``demo_100k`` / ``demo_1m``: ``steward.demo`` at 10,000 / 100,000 / 515,000 entities
   (~19k / ~194k / ~1M records),
-  seed 42, mapped to canonical CSVs with ``steward.demo.generator.write_canonical``.
+  seed 42, mapped to canonical CSVs with ``steward.demo.write_canonical``.
 
 FEBRL mapping (see steward/schema.py for the canonical columns):
 given_name -> first_name, surname -> last_name,
@@ -130,7 +130,7 @@ def _write_febrl(name: str, target: Path) -> None:
 
 
 def _write_demo(name: str, target: Path) -> None:
-    from steward.demo.generator import generate_demo_data, write_canonical
+    from steward.demo import generate_demo_data, write_canonical
 
     generate_demo_data(target, entities=DEMO[name], seed=DEMO_SEED)
     write_canonical(target)

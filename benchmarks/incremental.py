@@ -43,7 +43,8 @@ import pandas as pd  # noqa: E402
 from normalise_1m import cached_records  # noqa: E402
 from steward.config import load_project  # noqa: E402
 from steward.incremental.snapshot import SNAPSHOT_FORMAT, MatchSnapshot  # noqa: E402
-from steward.run.pipeline import Stewardship, dedupe_incremental  # noqa: E402
+from steward.config.settings import Settings  # noqa: E402
+from steward.run import RunContext, Stewardship, dedupe  # noqa: E402
 from steward.sources.load import empty_quarantine  # noqa: E402
 
 
@@ -105,9 +106,14 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="steward-incremental-"))
     snapshot_dir = work / "snapshot"
 
-    def stewardship(previous=None, registry=None, day="2026-11-24"):
-        return Stewardship(previous_crosswalk=previous, id_registry=registry, consent_rules=project.consent(),
-                           run_at=f"{day}T02:00:00Z")
+    settings = Settings.of(matching, survivorship, options, consent=project.consent())
+
+    def run(records, snapshot, previous=None, registry=None, day="2026-11-24"):
+        """(result, next snapshot) of a run starting from ``snapshot`` (None: a full run)."""
+        stewardship = Stewardship(previous_crosswalk=previous, id_registry=registry, run_at=f"{day}T02:00:00Z")
+        result = dedupe(RunContext(settings=settings, stewardship=stewardship, snapshot=snapshot), records,
+                        empty_quarantine())
+        return result, result.next_snapshot
 
     print(f"existing sources: {len(existing):,} records; tonight: {len(tonight):,} records")
     kept = args.cache_dir / f"existing_e{args.entities}_s{args.seed}_c{args.changes}_f{SNAPSHOT_FORMAT}"
@@ -119,8 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         del existing  # (a nightly process does not hold yesterday's export)
     else:
         started = time.perf_counter()
-        first, snapshot = dedupe_incremental(existing, empty_quarantine(), matching, survivorship, None,
-                                             normalise_options=options, stewardship=stewardship())
+        first, snapshot = run(existing, None)
         full_existing_s = time.perf_counter() - started
         snapshot.save(snapshot_dir)
         print(f"full run, existing data: {full_existing_s:,.1f} s -> {len(first.golden):,} golden records "
@@ -141,9 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     profiler = cProfile.Profile() if args.profile else None
     if profiler:
         profiler.enable()
-    night, next_snapshot = dedupe_incremental(tonight, empty_quarantine(), matching, survivorship, snapshot,
-                                              normalise_options=options,
-                                              stewardship=stewardship(previous, registry, "2026-11-25"))
+    night, next_snapshot = run(tonight, snapshot, previous, registry, "2026-11-25")
     if profiler:
         profiler.disable()
         profiler.dump_stats(args.profile)
@@ -168,9 +171,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.no_full:
         started = time.perf_counter()
-        full = dedupe_incremental(tonight, empty_quarantine(), matching, survivorship, None,
-                                  normalise_options=options,
-                                  stewardship=stewardship(previous, registry, "2026-11-25"))[0]
+        full = run(tonight, None, previous, registry, "2026-11-25")[0]
         full_s = time.perf_counter() - started
         same_clusters = partition(night.crosswalk) == partition(full.crosswalk)
         same_golden = as_text(night.golden).equals(as_text(full.golden))

@@ -49,7 +49,7 @@ def build_definitions(project_dir: str | None = None) -> dg.Definitions:
     project = load_project(project_dir)
     return dg.Definitions(
         # One process per run: the steps are a pandas chain that mostly runs in sequence, and a
-        # process per step would re-import pandas/GX/recordlinkage (seconds each) for every step.
+        # process per step would re-import pandas/GX/pyarrow (seconds each) for every step.
         executor=dg.in_process_executor,
         assets=build_assets(project),
         jobs=[nightly_clean, yearly_audit, review_merges],

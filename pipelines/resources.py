@@ -8,18 +8,27 @@ from pathlib import Path
 import dagster as dg
 
 from steward.config import Project, load_project
+from steward.config.settings import Settings, load_settings
+from steward.incremental.changes import RunChanges
 from steward.incremental.snapshot import MatchSnapshot
+from steward.run import RunContext, Stewardship
 from steward.state.store import StateStore, default_state_url
 
 
 class StewardProject(dg.ConfigurableResource):
-    """The project directory holding ``rules/`` and ``expectations/``."""
+    """The project directory holding ``rules/`` and ``expectations/``, and its settings: every
+    rules file read once, when the run first asks (the run's steps share this resource, so an
+    edit to rules/ during a run waits for the next run instead of splitting this one)."""
 
     project_dir: str = ""
 
     @cached_property
     def project(self) -> Project:
         return load_project(self.project_dir or None)
+
+    @cached_property
+    def settings(self) -> Settings:
+        return load_settings(self.project)
 
 
 class MatchEngine(dg.ConfigurableResource):
@@ -34,7 +43,7 @@ class MatchEngine(dg.ConfigurableResource):
 
     @cached_property
     def pair_engine(self):
-        from steward.match.engines.local import engine_named
+        from steward.match.engines import engine_named
 
         return engine_named(self.engine, self.spark_master or None, dict(self.spark_conf))
 
@@ -71,3 +80,15 @@ class StewardState(dg.ConfigurableResource):
 
     def snapshot(self, project: Project, *frames: str) -> MatchSnapshot | None:
         return MatchSnapshot.load(self.snapshot_path(project), frames=frames)
+
+    def run_context(self, steward: StewardProject, changes: RunChanges | None = None, frames: tuple[str, ...] = (),
+                    **options) -> RunContext:
+        """The run context a step works in: the run's settings, the state database's decisions and
+        golden ids, and the snapshot's ``frames`` when the run is incremental (``changes`` None: the
+        normalise step, which decides that; a full rebuild reads no snapshot)."""
+        project = steward.project
+        incremental = changes.incremental if changes is not None else not self.full_rebuild
+        snapshot = self.snapshot(project, *frames) if incremental else None
+        stewardship = Stewardship.from_project(project, self.store(project), erasure=steward.settings.erasure)
+        return RunContext(settings=steward.settings, stewardship=stewardship, snapshot=snapshot,
+                          full_rebuild=self.full_rebuild, **options)

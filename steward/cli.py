@@ -111,8 +111,7 @@ def dedupe(
 ) -> None:
     """Deduplicate canonical CSVs: writes crosswalk.csv, golden_records.csv, quarantine.csv, merge_suggestions.csv."""
     _setup_logging(verbose)
-    from steward.run.pipeline import Stewardship, load_all
-    from steward.run.pipeline import dedupe as run_dedupe
+    from steward.run import RunContext, dedupe as run_dedupe, load_all
     from steward.sources.load import canonical_csv_sources
 
     started = time.perf_counter()
@@ -120,18 +119,18 @@ def dedupe(
         with _progress_shown():
             proj = load_project(project)
             configs = canonical_csv_sources(input)
-            from steward.match.engines.local import engine_named
+            from steward.match.engines import engine_named
 
             pair_engine = engine_named(engine, spark_master)  # (before the load: a wrong engine fails fast)
             records, quarantine = load_all({c.name: c for c in configs})
             if records.empty:
                 _fail("no usable records in the input files")
-            # Plain files: no run history (decisions, previous ids), but erasure requests and consent rules apply.
-            result = run_dedupe(records, quarantine, proj.matching(), proj.survivorship(), engine=pair_engine,
-                                progress=lambda stage: console.print(
-                                    f"[dim]{time.perf_counter() - started:6.1f}s[/] {stage} …"),
-                                normalise_options=proj.normalise_options(),
-                                stewardship=Stewardship.from_project(proj, store=None))
+            # Plain files: no run history (decisions, previous ids) and no next run to keep a
+            # snapshot for, but erasure requests and consent rules apply.
+            ctx = RunContext.for_project(
+                proj, store=None, engine=pair_engine, keep_snapshot=False,
+                progress=lambda stage: console.print(f"[dim]{time.perf_counter() - started:6.1f}s[/] {stage} …"))
+            result = run_dedupe(ctx, records, quarantine)
     except (ConfigError, SourceError, ValueError) as exc:
         _fail(str(exc))
     out.mkdir(parents=True, exist_ok=True)
@@ -220,16 +219,16 @@ def erase(
     """Add an erasure request to the suppression list (hashes only): the person is removed from the golden
     records and the CRM on the next run, and never comes back even if a source exports them again."""
     _setup_logging(False)
-    from steward.privacy.erasure import add_erasure_request
+    from steward.privacy.requests import ErasureRequest, add_erasure_request
 
     proj = load_project(project)
     try:
         config = proj.erasure()
         if config.list_path is None:
             _fail(f"{config.config_file}: the erasure list is a database table; add requests there")
-        rows = add_erasure_request(config.list_path, email=email, phone=phone, country=country, first_name=first_name,
-                                   last_name=last_name, date_of_birth=date_of_birth, reference=reference,
-                                   salt=config.salt())
+        request = ErasureRequest(email=email, phone=phone, country=country, first_name=first_name,
+                                 last_name=last_name, date_of_birth=date_of_birth, reference=reference)
+        rows = add_erasure_request(config.list_path, request, salt=config.salt())
     except (ConfigError, ValueError) as exc:
         _fail(str(exc))
     added = int(rows["added"].sum()) if "added" in rows else len(rows)
@@ -288,9 +287,9 @@ def audit(
 ) -> None:
     """The data-quality audit: scorecard per source and field, worst problems, duplicates, trend."""
     _setup_logging(verbose)
-    from steward.audit.scorecard import load_quality_config, run_audit
-    from steward.run.pipeline import Stewardship, load_all
-    from steward.run.pipeline import dedupe as run_dedupe
+    from steward.audit import load_quality_config, run_audit
+    from steward.run import RunContext, load_all
+    from steward.run import dedupe as run_dedupe
     from steward.audit.report import save_audit
     from steward.state.store import StateStore, default_state_url
     from steward.sources.load import canonical_csv_sources
@@ -308,10 +307,9 @@ def audit(
         if records.empty:
             _fail("no usable records in the sources")
         store = StateStore(default_state_url(proj.data_dir))
-        result = run_dedupe(records, quarantine, proj.matching(), proj.survivorship(),
-                            progress=lambda stage: console.print(f"{stage} …"),
-                            normalise_options=proj.normalise_options(),
-                            stewardship=Stewardship.from_project(proj, store))
+        ctx = RunContext.for_project(proj, store=store, keep_snapshot=False,
+                                     progress=lambda stage: console.print(f"{stage} …"))
+        result = run_dedupe(ctx, records, quarantine)
         expectations = validate_sources(result.contacts, proj.expectations_dir / "source_contacts.json")
         audit_result = run_audit(result.contacts, result.clusters, quarantine,
                                  load_quality_config(proj.rules_dir / "quality.yaml"), as_of=as_of,
@@ -328,7 +326,7 @@ def audit(
 
 
 def _ensure_demo(proj) -> None:
-    from steward.demo.generator import generate_demo_data
+    from steward.demo import generate_demo_data
 
     # Regenerated every time, like the Dagster demo asset: deterministic for a seed, cheap, and
     # never stale after the generator or rules/demo_sources.yaml changed.
@@ -359,7 +357,7 @@ def demo_data(
     seed: int = typer.Option(42, help="Random seed (same seed, same files)."),
 ) -> None:
     """Write four messy source exports, the same records in canonical columns, and a ground truth."""
-    from steward.demo.generator import generate_demo_data, write_canonical
+    from steward.demo import generate_demo_data, write_canonical
 
     files = generate_demo_data(out, entities=entities, seed=seed)
     canonical = write_canonical(out)

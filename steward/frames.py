@@ -66,3 +66,25 @@ def write_csv(frame: pd.DataFrame, path) -> None:
     with open(path, "wb") as out:
         out.write(header.getvalue().encode("utf-8"))
         pa_csv.write_csv(table, out, pa_csv.WriteOptions(include_header=False, quoting_style="needed"))
+
+
+def frame_to_arrow(frame: pd.DataFrame) -> pa.Table:
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        # Mixed Python types in an object column: written as text instead.
+        return pa.Table.from_pandas(for_arrow(frame), preserve_index=False)
+
+
+def for_arrow(frame: pd.DataFrame) -> pd.DataFrame:
+    """Object columns holding mixed Python values become text (Arrow needs one type per column)."""
+    out = frame
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            values = frame[column]
+            kinds = values.dropna().map(type).unique()
+            if len(kinds) > 1 or (len(kinds) == 1 and kinds[0] is not str):
+                if out is frame:
+                    out = frame.copy()
+                out[column] = values.where(values.isna(), values.astype(str))
+    return out

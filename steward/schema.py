@@ -6,6 +6,8 @@ validation suites agree on column names.
 
 from __future__ import annotations
 
+import pandas as pd
+
 CANONICAL_COLUMNS: list[str] = [
     "record_id",
     "source",
@@ -58,3 +60,12 @@ OPT_IN_VALUES: tuple[str, str, str] = ("yes", "no", "unknown")
 # Fields that make a record worth keeping: a row with none of them cannot be
 # matched or contacted and goes to quarantine instead.
 IDENTIFYING_COLUMNS: list[str] = ["first_name", "last_name", "email", "phone"]
+
+# A record's key across sources: "source:record_id". Record ids are unique within a source
+# only; the key is what pairs, clusters, the crosswalk and reviewer decisions refer to.
+KEY_SEPARATOR = ":"
+
+
+def contact_key(records) -> pd.Series:
+    """The contact key of every row of ``records`` (any frame with ``source`` and ``record_id``)."""
+    return records["source"].astype(str) + KEY_SEPARATOR + records["record_id"].astype(str)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from steward.publish.crm import GOLDEN_TABLE, read_table
+from steward.publish import GOLDEN_TABLE, read_table
 
 STEWARD = str(Path(sys.executable).with_name("steward"))
 

@@ -105,8 +105,8 @@ def test_records_prepared_twice_score_as_prepared_once(demo_dir, repo_root):
     from steward.config import load_project
     from steward.normalise.stage import normalise_contacts
     from steward.match.blocking import candidate_pairs, parse_rules
-    from steward.match.model import MatchModel, _records_for
-    from steward.run.pipeline import load_all
+    from steward.match.model import MatchModel, records_for
+    from steward.run import load_all
     from steward.sources.load import canonical_csv_sources
 
     project = load_project(repo_root)
@@ -115,6 +115,6 @@ def test_records_prepared_twice_score_as_prepared_once(demo_dir, repo_root):
     model = MatchModel.from_config(project.matching())
     pairs = candidate_pairs(contacts, *parse_rules(project.matching())).pairs
     once = model.predict(contacts, pairs)
-    twice = model.predict(_records_for(contacts, model), pairs)
+    twice = model.predict(records_for(contacts, model), pairs)
     assert (once["email_level"] == "missing").any()
     pd.testing.assert_frame_equal(twice, once)

@@ -25,3 +25,28 @@ def test_perfect_and_disjoint_inputs():
     assert evaluate(perfect, truth).f1 == 1.0
     with pytest.raises(ValueError, match="share no"):
         evaluate(pd.DataFrame({"source": "t", "record_id": ["z"], "golden_id": ["1"]}), truth)
+
+
+def test_pairwise_figures_agree_with_recordlinkage_measures():
+    """An independent check: recordlinkage's confusion-matrix measures over the explicit pairs
+    (fine for a small case; evaluate() counts pairs from cluster sizes so it scales)."""
+    from itertools import combinations
+
+    import numpy as np
+    import recordlinkage
+
+    rng = np.random.default_rng(11)
+    ids = [f"r{i}" for i in range(60)]
+    truth = pd.DataFrame({"source": "s", "record_id": ids, "entity_id": rng.integers(0, 25, 60).astype(str)})
+    crosswalk = pd.DataFrame({"source": "s", "record_id": ids, "golden_id": rng.integers(0, 20, 60).astype(str)})
+
+    def pairs(labels: pd.Series) -> pd.MultiIndex:
+        within = [(a, b) for _, group in labels.groupby(labels) for a, b in combinations(sorted(group.index), 2)]
+        return pd.MultiIndex.from_tuples(within, names=["a", "b"])
+
+    true_links = pairs(truth.set_index("record_id")["entity_id"])
+    links = pairs(crosswalk.set_index("record_id")["golden_id"])
+    ev = evaluate(crosswalk, truth)
+    assert ev.precision == pytest.approx(recordlinkage.precision(true_links, links))
+    assert ev.recall == pytest.approx(recordlinkage.recall(true_links, links))
+    assert ev.f1 == pytest.approx(recordlinkage.fscore(true_links, links))

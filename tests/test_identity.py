@@ -248,8 +248,8 @@ def test_every_previous_id_is_kept_once_merged_or_retired(rounds):
 @pytest.fixture(scope="module")
 def split_demo(tmp_path_factory, repo_root):
     from steward.config import load_project
-    from steward.demo.generator import demo_sources, generate_demo_data
-    from steward.run.pipeline import load_all
+    from steward.demo import demo_sources, generate_demo_data
+    from steward.run import load_all
 
     tmp = tmp_path_factory.mktemp("identity_demo")
     paths = generate_demo_data(tmp, entities=200, seed=11)
@@ -267,16 +267,17 @@ def split_demo(tmp_path_factory, repo_root):
 
 def test_new_source_with_only_new_people_keeps_every_existing_id(split_demo):
     from steward.merge.golden import Survivorship, build_golden_records
-    from steward.run.pipeline import dedupe
+    from .conftest import run_dedupe
 
     old, new, quarantine, project = split_demo
     rules = Survivorship(project.survivorship())
-    first = dedupe(old, quarantine.iloc[:0], project.matching(), project.survivorship())
+    first, _ = run_dedupe(old, quarantine.iloc[:0], project.matching(), project.survivorship(), keep_snapshot=False)
     run1 = build_golden_records(first.contacts, first.clusters, rules, run_at=T1)
     assert set(run1.id_registry["status"]) == {ACTIVE}
 
     both = pd.concat([old, new], ignore_index=True)
-    second = dedupe(both, quarantine.iloc[:0], project.matching(), project.survivorship())
+    second, _ = run_dedupe(both, quarantine.iloc[:0], project.matching(), project.survivorship(),
+                           keep_snapshot=False)
     run2 = build_golden_records(second.contacts, second.clusters, rules, previous=run1.crosswalk,
                                 registry=run1.id_registry, run_at=T2)
 

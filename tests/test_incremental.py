@@ -15,14 +15,16 @@ import pandas as pd
 import pytest
 
 from steward.config import load_project
-from steward.demo.generator import demo_sources, generate_demo_data
-from steward.privacy.erasure import erasure_request_rows
-from steward.incremental.snapshot import MatchSnapshot, detect_changes, with_stored_scores
+from steward.demo import demo_sources, generate_demo_data
+from steward.privacy.requests import ErasureRequest, erasure_request_rows
+from steward.incremental.changes import detect_changes
+from steward.incremental.region import with_stored_scores
+from steward.incremental.snapshot import MatchSnapshot
 from steward.match.blocking import block_codes, candidate_pairs, parse_rules
 from steward.match.incremental_blocking import pairs_touching
-from steward.run.pipeline import Stewardship, dedupe, dedupe_incremental, load_all
+from steward.run import Stewardship, load_all
 
-from .conftest import REPO
+from .conftest import NICKNAME_FILE, REPO, run_dedupe
 
 SALT = "test-salt-incremental"
 
@@ -41,8 +43,20 @@ def project():
 
 
 def _stewardship(project, previous=None, registry=None, day="2026-11-24", erasure=None, decisions=None):
-    return Stewardship(previous_crosswalk=previous, id_registry=registry, consent_rules=project.consent(),
-                       erasure_list=erasure, erasure_salt=SALT, decisions=decisions, run_at=f"{day}T02:00:00Z")
+    return Stewardship(previous_crosswalk=previous, id_registry=registry, erasure_list=erasure, erasure_salt=SALT,
+                       decisions=decisions, run_at=f"{day}T02:00:00Z")
+
+
+def dedupe_incremental(records, quarantine, matching, survivorship, snapshot, **options):
+    """A run starting from ``snapshot`` (incremental where it allows), with the project's consent rules."""
+    return run_dedupe(records, quarantine, matching, survivorship, snapshot,
+                      consent=load_project(REPO).consent(), **options)
+
+
+def dedupe(records, quarantine, matching, survivorship, **options):
+    """A full rebuild on the same records (no snapshot), with the project's consent rules."""
+    return run_dedupe(records, quarantine, matching, survivorship, None, consent=load_project(REPO).consent(),
+                      keep_snapshot=False, **options)[0]
 
 
 def _tonight(records: pd.DataFrame, rng) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -120,7 +134,7 @@ def test_incremental_run_equals_full_rebuild(demo_records, project, tmp_path, ma
 
     # Between the runs: someone asks to be erased, and a reviewer splits a merged pair apart.
     victim = first.contacts[first.contacts["email_key"].notna()].iloc[7]
-    erasure = erasure_request_rows(email=victim["email_key"], salt=SALT)
+    erasure = erasure_request_rows(ErasureRequest(email=victim["email_key"]), salt=SALT)
     merged = first.crosswalk[first.crosswalk.duplicated("golden_id", keep=False)].iloc[:2]
     a, b = sorted(merged["source"] + ":" + merged["record_id"])
     decisions = pd.DataFrame([{"decision_id": 1, "decided_at": "2026-11-24T12:00:00Z", "reviewer": "ann", "note": "",
@@ -195,7 +209,7 @@ def test_erased_people_leaving_the_sources(demo_records, project):
     other = records.index[(keys != victim["contact_key"]) & records["phone"].notna()][50]
     records.loc[other, "phone"] = records.loc[keys == victim["contact_key"], "phone"].iloc[0]
     other_key = keys[other]
-    erasure = erasure_request_rows(email=victim["email_key"], salt=SALT)
+    erasure = erasure_request_rows(ErasureRequest(email=victim["email_key"]), salt=SALT)
     first, snapshot = dedupe_incremental(records, quarantine, matching, survivorship, None,
                                          stewardship=_stewardship(project, erasure=erasure))
     erased = set(first.suppressed["contact_key"])
@@ -275,7 +289,7 @@ def test_change_detection_ignores_row_positions_and_sees_silent_edits(demo_recor
 def test_pairs_touching_records_are_the_full_runs_pairs(demo_records, project):
     from steward.normalise.stage import normalise_contacts
 
-    contacts = normalise_contacts(demo_records[0])
+    contacts = normalise_contacts(demo_records[0], nickname_file=NICKNAME_FILE)
     rules, max_block = parse_rules(project.matching())
     full = candidate_pairs(contacts, rules, max_block).pairs
     blocks = block_codes(contacts, rules)
@@ -302,7 +316,7 @@ def two_crms(request, tmp_path):
 
 
 def test_publishing_the_delta_leaves_the_crm_as_a_full_publish_would(demo_records, project, two_crms):
-    from steward.publish.crm import CROSSWALK_TABLE, GOLDEN_TABLE, LINEAGE_TABLE, publish, read_table
+    from steward.publish import CROSSWALK_TABLE, GOLDEN_TABLE, LINEAGE_TABLE, publish, read_table
 
     records, quarantine = demo_records
     matching = copy.deepcopy(project.matching())
@@ -312,7 +326,7 @@ def test_publishing_the_delta_leaves_the_crm_as_a_full_publish_would(demo_record
     first, snapshot = dedupe_incremental(existing, quarantine, matching, survivorship, None,
                                          stewardship=_stewardship(project))
     victim = first.contacts[first.contacts["email_key"].notna()].iloc[3]
-    erasure = erasure_request_rows(email=victim["email_key"], salt=SALT)
+    erasure = erasure_request_rows(ErasureRequest(email=victim["email_key"]), salt=SALT)
     night, _ = dedupe_incremental(tonight, quarantine, matching, survivorship, snapshot,
                                   stewardship=_stewardship(project, first.crosswalk, first.id_registry,
                                                            "2026-11-25", erasure))
@@ -342,7 +356,7 @@ def test_publishing_the_delta_leaves_the_crm_as_a_full_publish_would(demo_record
 def _own_demo_sources(root, entities=300, seed=4):
     import yaml
 
-    from steward.demo.generator import generate_demo_data
+    from steward.demo import generate_demo_data
 
     demo_dir = root / "data" / "demo"
     generate_demo_data(demo_dir, entities=entities, seed=seed)
@@ -382,7 +396,7 @@ def _metadata(result, asset):
 
 
 def test_nightly_clean_is_incremental_and_ends_where_a_full_rebuild_does(project_copy):
-    from steward.publish.crm import CROSSWALK_TABLE, GOLDEN_TABLE, read_table
+    from steward.publish import CROSSWALK_TABLE, GOLDEN_TABLE, read_table
 
     root = project_copy
     webshop = _own_demo_sources(root)
@@ -403,7 +417,8 @@ def test_nightly_clean_is_incremental_and_ends_where_a_full_rebuild_does(project
 
     night = _nightly(root)
     changes = night.output_for_node("normalised_contacts", "contact_changes")
-    counts = changes["change"].value_counts()
+    assert changes.incremental
+    counts = changes.table["change"].value_counts()
     assert counts["new"] == 4 and counts["removed"] == 3 and counts["changed"] == 5
     assert _metadata(night, "contact_changes")["run"].value == "incremental"
     assert len(night.output_for_node("candidate_pairs", "candidate_pairs")) < 2000
@@ -422,7 +437,7 @@ def test_nightly_clean_is_incremental_and_ends_where_a_full_rebuild_does(project
     export.to_csv(webshop, index=False)
     night = _nightly(root)
     assert _metadata(night, "contact_changes")["run"].value == "incremental"
-    assert night.output_for_node("normalised_contacts", "contact_changes")["change"].value_counts()["changed"] == 3
+    assert night.output_for_node("normalised_contacts", "contact_changes").table["change"].value_counts()["changed"] == 3
     assert len(json.loads((root / "data" / "steward_snapshot" / "meta.json").read_text())["contact_segments"]) == 3
     golden_now = night.output_for_node("golden_records", "golden_contacts")
     crm_after_night = {t: read_table(f"sqlite:///{root / 'crm.sqlite'}", t) for t in (GOLDEN_TABLE, CROSSWALK_TABLE)}
@@ -477,7 +492,7 @@ def test_merging_review_queues_keeps_queue_order():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from steward.run.pipeline import _queue_order, merge_queues
+    from steward.review.queue import merge_queues, queue_order as _queue_order
 
     row = st.tuples(st.sampled_from([0.95, 0.9, 0.9, 0.8, 0.5]), st.text("abc~", min_size=1, max_size=4))
 

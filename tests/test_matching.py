@@ -10,6 +10,8 @@ from steward.normalise.stage import normalise_contacts
 from steward.match.blocking import BlockingRule, candidate_pairs
 from steward.match.model import MatchModel, classify, explain_pair, score_pairs
 
+from .conftest import NICKNAME_FILE
+
 BASE = {c: None for c in ["first_name", "last_name", "email", "phone", "company", "job_title", "address_line1", "city",
                           "postcode", "region", "country", "date_of_birth", "created_at", "updated_at"]}
 
@@ -17,7 +19,7 @@ BASE = {c: None for c in ["first_name", "last_name", "email", "phone", "company"
 def _contacts(rows):
     frame = pd.DataFrame([{**BASE, "source": "s", "record_id": str(i), "email_opt_in": "unknown",
                            "source_default_country": "DE", **r} for i, r in enumerate(rows)])
-    return normalise_contacts(frame)
+    return normalise_contacts(frame, nickname_file=NICKNAME_FILE)
 
 
 def _levels(rows, repo_root):
@@ -162,9 +164,9 @@ def test_address_and_name_prefix_keys_find_records_whose_names_were_mangled(repo
     assert contacts["street_key"].tolist() == ["fiskencrescent", "fiskencrescent", "otherroad"]
     assert contacts["name_prefix_key"].tolist() == ["rub|dix", "rbu|dix", "rub|dix"]
     config = load_project(repo_root).matching()
-    from steward.run.pipeline import find_candidates
+    from steward.match.engines.local import LocalEngine
 
-    found = find_candidates(contacts, config).pairs
+    found = LocalEngine().candidate_pairs(contacts, config).pairs
     pairs = set(map(tuple, found[["left", "right"]].to_numpy()))
     assert (0, 1) in pairs  # same house number and street
     assert (0, 2) in pairs  # same first letters of both names, same town
@@ -173,16 +175,16 @@ def test_address_and_name_prefix_keys_find_records_whose_names_were_mangled(repo
         r for r in config["blocking"]["rules"]
         if r not in (["street_number", "street_prefix"], ["postcode_key", "street_prefix"],
                      ["postcode_key", "street_number"], ["name_prefix_key", "city_key"])]))
-    assert (0, 1) not in set(map(tuple, find_candidates(contacts, old).pairs[["left", "right"]].to_numpy()))
+    assert (0, 1) not in set(map(tuple, LocalEngine().candidate_pairs(contacts, old).pairs[["left", "right"]].to_numpy()))
 
 
 def test_explanations_for_a_whole_queue_say_what_each_pair_says(repo_root, demo_dir):
-    from steward.demo.generator import demo_sources
+    from steward.demo import demo_sources
     from steward.match.model import explanation_text, explanation_texts
-    from steward.run.pipeline import load_all
+    from steward.run import load_all
 
     records, _ = load_all(demo_sources(demo_dir))
-    contacts = normalise_contacts(records)
+    contacts = normalise_contacts(records, nickname_file=NICKNAME_FILE)
     matching = load_project(repo_root).matching()
     model = MatchModel.from_config(matching)
     scored = score_pairs(contacts, candidate_pairs(contacts, [BlockingRule(("last_name_folded",))], 60).pairs, model)

@@ -12,13 +12,15 @@ from steward.normalise.stage import normalise_contacts
 from steward.merge.golden import Survivorship, build_golden_records
 from steward.match.cluster import cluster_records, connected_clusters
 
+from .conftest import NICKNAME_FILE
+
 BASE = {c: None for c in ["first_name", "last_name", "email", "phone", "company", "job_title", "address_line1", "city",
                           "postcode", "region", "country", "date_of_birth", "created_at", "updated_at"]}
 
 
 def _records(rows):
     frame = pd.DataFrame([{**BASE, "email_opt_in": "unknown", "source_default_country": "DE", **r} for r in rows])
-    return normalise_contacts(frame)
+    return normalise_contacts(frame, nickname_file=NICKNAME_FILE)
 
 
 def _golden(contacts, clusters, config=None):

@@ -56,18 +56,18 @@ def test_handler_sends_first_last_and_at_most_one_line_per_interval():
 
 def test_the_engine_reports_its_long_stages(tmp_path):
     from steward.config import load_project
-    from steward.demo.generator import demo_sources, generate_demo_data
-    from steward.run.pipeline import dedupe, load_all
+    from steward.demo import demo_sources, generate_demo_data
+    from steward.run import load_all
 
-    from .conftest import REPO
+    from .conftest import REPO, run_dedupe
 
     generate_demo_data(tmp_path, entities=300, seed=4)
     project = load_project(REPO)
     lines = []
     with listening(lines.append, every=0.0):
         records, quarantine = load_all(demo_sources(tmp_path))
-        dedupe(records, quarantine, project.matching(), project.survivorship(),
-               normalise_options=project.normalise_options())
+        run_dedupe(records, quarantine, project.matching(), project.survivorship(),
+                   normalise_options=project.normalise_options(), keep_snapshot=False)
     finished = {line.stage for line in lines if line.finished}
     assert {"load sources", "normalise emails", "normalise phones", "block", "score pairs"} <= finished
     scored = [line for line in lines if line.stage == "score pairs"]

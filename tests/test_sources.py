@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from steward.config import ConfigError, parse_sources
 from steward.sources.load import SourceError, canonical_csv_sources, load_source
-from steward.run.pipeline import load_all
+from steward.run import load_all
 
 
 def _config(tmp_path, body: str):

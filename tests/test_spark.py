@@ -46,7 +46,7 @@ def spark():
 def demo_contacts(demo_dir, repo_root):
     from steward.config import load_project
     from steward.normalise.stage import normalise_contacts
-    from steward.run.pipeline import load_all
+    from steward.run import load_all
     from steward.sources.load import canonical_csv_sources
 
     project = load_project(repo_root)
@@ -120,13 +120,14 @@ def test_spark_engine_finds_scores_and_clusters_as_the_local_engine(spark, demo_
 
 
 def test_dedupe_on_spark_gives_the_local_golden_records(spark, demo_contacts):
-    from steward.run.pipeline import dedupe
+    from .conftest import run_dedupe
     from steward.match.engines.spark import SparkEngine
 
     project, records, quarantine, _ = demo_contacts
     args = (records, quarantine, project.matching(), project.survivorship())
-    local = dedupe(*args, normalise_options=project.normalise_options())
-    on_spark = dedupe(*args, normalise_options=project.normalise_options(), engine=SparkEngine(spark))
+    local, _ = run_dedupe(*args, normalise_options=project.normalise_options(), keep_snapshot=False)
+    on_spark, _ = run_dedupe(*args, normalise_options=project.normalise_options(), engine=SparkEngine(spark),
+                             keep_snapshot=False)
     assert np.array_equal(on_spark.clusters["cluster"].to_numpy(), local.clusters["cluster"].to_numpy())
     pd.testing.assert_frame_equal(on_spark.crosswalk, local.crosswalk)
     pd.testing.assert_frame_equal(on_spark.golden, local.golden)

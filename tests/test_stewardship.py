@@ -14,8 +14,8 @@ import yaml
 from pipelines.definitions import build_assets, build_resources
 from steward.config import load_project
 from steward.merge.consent import consent_violations
-from steward.demo.generator import generate_demo_data
-from steward.publish.crm import GOLDEN_TABLE, LINEAGE_TABLE, read_table
+from steward.demo import generate_demo_data
+from steward.publish import GOLDEN_TABLE, LINEAGE_TABLE, read_table
 
 from .conftest import REPO
 
@@ -103,7 +103,7 @@ def test_erased_person_stays_out_of_the_crm_when_sources_export_them_again(proje
     erased_keys = set(suppressed["contact_key"])
     assert not (set(suggestions["a_contact_key"]) | set(suggestions["b_contact_key"])) & erased_keys
     # The audit counts them.
-    from steward.audit.scorecard import run_audit
+    from steward.audit import run_audit
 
     audit = run_audit(second.output_for_node("normalised_contacts", "normalised_contacts"), None, quarantine, {}, suppressed=suppressed)
     assert audit.overall["suppressed_records"] == len(suppressed) and audit.overall["suppressed_people"] == 1

@@ -14,8 +14,9 @@ import yaml
 
 from steward.config import load_project
 from steward.match.evaluate import evaluate
+from steward.match.engines.local import LocalEngine
 from steward.match.model import MatchModel
-from steward.match.training import estimate_mode
+from steward.match.training import estimate_mode, fit_model
 
 from .conftest import REPO
 
@@ -106,21 +107,21 @@ def test_fitting_from_scored_pairs_equals_fitting_from_records(febrl1):
 
     from steward.normalise.stage import normalise_contacts
     from steward.match.model import reweighted
-    from steward.run.pipeline import find_candidates, load_all
+    from steward.run import load_all
     from steward.sources.load import canonical_csv_sources
 
     project = load_project(REPO)
     records, _ = load_all({c.name: c for c in canonical_csv_sources(sorted(febrl1.glob("*.csv")))
                            if c.name != "ground_truth"})
     contacts = normalise_contacts(records, **project.normalise_options())
-    pairs = find_candidates(contacts, project.matching()).pairs
+    pairs = LocalEngine().candidate_pairs(contacts, project.matching()).pairs
     configured = MatchModel.from_config(project.matching())
     # EM on a sample, as on big data (the sample's rows must be found in the scores too).
     configured = replace(configured, training=dict(configured.training, em_sample_pairs=len(pairs) // 2))
 
     scored = configured.predict(contacts, pairs)
-    from_records = configured.fit(contacts, pairs)
-    from_scores = configured.fit(contacts, pairs, scored=scored)
+    from_records = fit_model(configured, contacts, pairs)
+    from_scores = fit_model(configured, contacts, pairs, scored)
     assert from_records.fitted["guard"]["accepted"]  # FEBRL: the estimate is used, so scores change
     assert from_scores.fitted == from_records.fitted and from_scores.prior == from_records.prior
     for name in from_records.m:

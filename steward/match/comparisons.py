@@ -205,11 +205,12 @@ def _similarity(left: np.ndarray, right: np.ndarray, scorer, at_least: float | N
     return process.cpdist(list(left), list(right), scorer=scorer, dtype=np.float32, workers=1, score_cutoff=cutoff)
 
 
-def _similarity_where(left: pd.DataFrame, right: pd.DataFrame, column: str, left_codes: np.ndarray,
-                      right_codes: np.ndarray, needed: np.ndarray, scorer, at_least: float | None = None,
-                      scale: float = 1.0) -> np.ndarray:
+def _similarity_where(left: pd.DataFrame, right: pd.DataFrame, column: str, codes: tuple[np.ndarray, np.ndarray],
+                      needed: np.ndarray, scorer, at_least: float | None = None, scale: float = 1.0) -> np.ndarray:
     """``scorer`` of ``column`` for each pair where ``needed`` (0 elsewhere), computed once per distinct
-    pair of values (many pairs share them: the same two spellings of a town, a name and its typo)."""
+    pair of values (many pairs share them: the same two spellings of a town, a name and its typo);
+    ``codes``: the column's value codes on the left and on the right."""
+    left_codes, right_codes = codes
     sim = np.zeros(len(left_codes), dtype=np.float32)
     rows = np.flatnonzero(needed)
     if len(rows) == 0:
@@ -329,7 +330,7 @@ class NameComparison(Comparison):
         decided = missing.copy()
         for _, condition in conditions:
             decided |= condition
-        sim = _similarity_where(left, right, self.folded, folded_l, folded_r, ~decided,
+        sim = _similarity_where(left, right, self.folded, (folded_l, folded_r), ~decided,
                                 JaroWinkler.normalized_similarity, min(self.high, self.low))
         conditions += [("fuzzy_high", sim >= self.high), ("fuzzy_low", sim >= self.low)]
         return self._select(conditions, missing)
@@ -374,7 +375,8 @@ class EmailComparison(Comparison):
         exact = key_l == key_r
         same_local = (local_l == local_r) & (local_length >= 4) & (count_l > 0)
         near = ~(missing | exact | same_local) & (digits_l == digits_r)
-        sim = _similarity_where(left, right, self.key, key_l, key_r, near, Levenshtein.normalized_similarity, self.fuzzy)
+        sim = _similarity_where(left, right, self.key, (key_l, key_r), near, Levenshtein.normalized_similarity,
+                                self.fuzzy)
         return self._select([("exact", exact), ("same_local_part", same_local), ("fuzzy", sim >= self.fuzzy)], missing)
 
 
@@ -462,7 +464,7 @@ class FuzzyComparison(OneColumnComparison):
         # token_set_ratio scores 0-100, Jaro-Winkler 0-1
         scorer, scale = (fuzz.token_set_ratio, 100.0) if self.scorer == "token_set" \
             else (JaroWinkler.normalized_similarity, 1.0)
-        sim = _similarity_where(left, right, self.column, codes_l, codes_r, both & ~exact, scorer,
+        sim = _similarity_where(left, right, self.column, (codes_l, codes_r), both & ~exact, scorer,
                                 self.threshold * scale, scale) / scale
         return self._select([("exact", exact), ("fuzzy", sim >= self.threshold)], ~both)
 

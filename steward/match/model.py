@@ -116,14 +116,6 @@ class MatchModel:
         return math.log2(p / (1 - p))
 
     # -- scikit-learn style ----------------------------------------------------------------
-    def fit(self, contacts: pd.DataFrame, pairs: pd.DataFrame, scored: pd.DataFrame | None = None) -> "MatchModel":
-        """Re-estimate u (random pairs) and m + prior (EM over the candidate pairs), unsupervised.
-        ``scored``: ``pairs`` already scored by this model (their comparison levels are then
-        taken from it instead of comparing the records again)."""
-        from steward.match.training import fit_model
-
-        return fit_model(self, contacts, pairs, scored)
-
     def predict(self, contacts: pd.DataFrame, pairs: pd.DataFrame, chunk_size: int = 250_000) -> pd.DataFrame:
         return score_pairs(contacts, pairs, self, chunk_size)
 
@@ -254,7 +246,7 @@ def score_chunk(left: pd.DataFrame, right: pd.DataFrame, model: MatchModel) -> p
     return pd.DataFrame(out, copy=False)
 
 
-def _records_for(contacts: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
+def records_for(contacts: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
     base = model.needed_columns_base
     missing = [c for c in base if c not in contacts.columns]
     if missing:
@@ -274,7 +266,7 @@ def record_arrays(records: pd.DataFrame) -> dict[str, np.ndarray]:
 def score_pairs(contacts: pd.DataFrame, pairs: pd.DataFrame, model: MatchModel, chunk_size: int = 250_000) -> pd.DataFrame:
     """Score candidate pairs chunk by chunk into preallocated columns: memory is the result
     plus one chunk's working set (concatenating chunk frames would hold the result twice)."""
-    records = _records_for(contacts, model)
+    records = records_for(contacts, model)
     n = len(pairs)
     template = score_chunk(records.iloc[:0], records.iloc[:0], model)
     columns: dict[str, np.ndarray] = {}

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from steward.match.comparisons import MISSING
-from steward.match.model import PROB_FLOOR, MatchModel, _records_for, comparison_levels, reweighted
+from steward.match.model import PROB_FLOOR, MatchModel, records_for, comparison_levels, reweighted
 from steward.progress import report
 
 log = logging.getLogger("steward.matching")
@@ -213,7 +213,7 @@ def fit_model(model: MatchModel, contacts: pd.DataFrame, pairs: pd.DataFrame,
     if scored is not None:  # (levels do not depend on term frequencies: only the weights do)
         grouped = patterns_of(scored.iloc[em_rows], model)
     else:
-        grouped = pattern_counts(_records_for(contacts, model), left[em_rows], right[em_rows], model)
+        grouped = pattern_counts(records_for(contacts, model), left[em_rows], right[em_rows], model)
     guard_rows = np.flatnonzero(in_pair_sample(left, right, len(pairs), GUARD_SAMPLE_PAIRS, seed))
     return fit_from_patterns(model, contacts, len(pairs), grouped, pairs.iloc[guard_rows],
                              scored.iloc[guard_rows] if scored is not None else None)
@@ -231,7 +231,7 @@ def fit_from_patterns(model: MatchModel, contacts: pd.DataFrame, n_pairs: int, g
         # No candidate pairs: nothing to learn m from (and u from random pairs alone would
         # not fit the configured m and prior).
         return model
-    records = _records_for(contacts, model)
+    records = records_for(contacts, model)
     seed = int(settings.get("seed", 42))
     u_config = {name: values.copy() for name, values in model.u.items()}
     u, sampled = estimate_u(records, model, int(settings.get("u_sample_pairs", 100_000)), seed)

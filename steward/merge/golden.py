@@ -7,14 +7,13 @@ which rule supplied each golden value) and the golden-id bookkeeping
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import numpy as np
 import pandas as pd
 
-from steward.merge.consent import ConsentRules, golden_consent, protect_minors
+from steward.merge.consent import ConsentPolicy, golden_consent, protect_minors
 from steward.merge.identity import assign_golden_ids, golden_id_for
 from steward.schema import CANONICAL_COLUMNS
 
@@ -264,8 +263,7 @@ def _lineage(golden: pd.DataFrame, members: pd.DataFrame, picks: list[tuple[str,
 
 def build_golden_records(contacts: pd.DataFrame, clusters: pd.DataFrame, survivorship: Survivorship,
                          previous: pd.DataFrame | None = None, registry: pd.DataFrame | None = None,
-                         run_at: str | None = None, confirmed_sources: Iterable[str] = frozenset(),
-                         consent_rules: ConsentRules | None = None,
+                         run_at: str | None = None, consent: ConsentPolicy | None = None,
                          reserved_ids: pd.Index | None = None) -> GoldenResult:
     """Golden records, crosswalk, lineage and golden-id bookkeeping.
 
@@ -277,10 +275,11 @@ def build_golden_records(contacts: pd.DataFrame, clusters: pd.DataFrame, survivo
 
     Consent is not a survivorship choice (steward/merge/consent.py): per channel the most
     restrictive member status, opt-in only when confirmed (double opt-in, or a source in
-    ``confirmed_sources``), with the deciding record as evidence. Minors (under
-    ``consent_rules.minimum_age`` on the run date) keep only an age range: their date of
+    ``consent.confirmed_sources``), with the deciding record as evidence. Minors (under
+    ``consent.rules.minimum_age`` on the run date) keep only an age range: their date of
     birth is blanked in the golden record and in the lineage."""
-    consent_rules = consent_rules or ConsentRules()
+    consent = consent or ConsentPolicy()
+    consent_rules, confirmed_sources = consent.rules, consent.confirmed_sources
     run_at = run_at or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     members = contacts.reset_index(drop=True)
     members = members.assign(cluster=clusters["cluster"].to_numpy())
@@ -318,8 +317,8 @@ def build_golden_records(contacts: pd.DataFrame, clusters: pd.DataFrame, survivo
     for column, how in (("created_at", "min"), ("updated_at", "max")):
         stamps = pd.to_datetime(members[column], format="ISO8601", errors="coerce")
         golden[column] = stamps.groupby(members["cluster"]).agg(how).dt.strftime("%Y-%m-%dT%H:%M:%S")
-    consent = golden_consent(members, confirmed_sources=confirmed_sources, channels=consent_rules.channels)
-    golden[consent.columns] = consent
+    consent_columns = golden_consent(members, confirmed_sources=confirmed_sources, channels=consent_rules.channels)
+    golden[consent_columns.columns] = consent_columns
     golden["member_count"] = grouped.size()
     # The cluster's distinct sources, sorted, comma-joined (a crosstab + per-row join was
     # most of this function's time on 300k records).

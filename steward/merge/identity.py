@@ -35,6 +35,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from steward.schema import contact_key
+
 REGISTRY_COLUMNS = ["golden_id", "minted_at", "status", "merged_into", "split_from", "changed_at"]
 EVENT_COLUMNS = ["golden_id", "event", "other_id", "at", "detail"]
 ACTIVE, MERGED, RETIRED = "active", "merged", "retired"
@@ -72,7 +74,7 @@ def _previous_map(previous: pd.DataFrame | None) -> pd.DataFrame:
     if "contact_key" in previous.columns:
         keys = previous["contact_key"].astype(str)
     elif {"source", "record_id"} <= set(previous.columns):
-        keys = previous["source"].astype(str) + ":" + previous["record_id"].astype(str)
+        keys = contact_key(previous)
     else:
         raise ValueError("previous crosswalk needs contact_key or source + record_id, and golden_id")
     out = pd.DataFrame({"contact_key": keys.to_numpy(), "golden_id": previous["golden_id"].to_numpy()})

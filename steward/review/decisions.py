@@ -21,6 +21,8 @@ from datetime import datetime, timezone
 import numpy as np
 import pandas as pd
 
+from steward.errors import StewardError
+from steward.schema import contact_key
 from steward.state.store import REVIEW_DECISIONS, REVIEW_QUEUE, StateStore
 
 DECISION_COLUMNS = ["decision_id", "decided_at", "reviewer", "note", "action", "pair_id", "left_key", "right_key",
@@ -30,7 +32,7 @@ MUST_LINK_ACTIONS = ("approve", "confirm")
 CANNOT_LINK_ACTIONS = ("reject", "split")
 
 
-class ReviewError(ValueError):
+class ReviewError(StewardError, ValueError):
     """A review request that cannot be applied; nothing was stored."""
 
 
@@ -72,7 +74,7 @@ def decisions_for(request: ReviewRequest, queue: pd.DataFrame, crosswalk: pd.Dat
             problems.append(f"unknown or stale pair id {pid!r}: it is not in the current review queue "
                             f"({len(by_pair)} pairs; re-run the pipeline and pick ids from merge_suggestions)")
     if "contact_key" not in crosswalk.columns and len(crosswalk):
-        crosswalk = crosswalk.assign(contact_key=crosswalk["source"].astype(str) + ":" + crosswalk["record_id"].astype(str))
+        crosswalk = crosswalk.assign(contact_key=contact_key(crosswalk))
     members = crosswalk.groupby("golden_id")["contact_key"].apply(sorted).to_dict() if len(crosswalk) else {}
     for gid in request.confirm:
         if gid not in members:

@@ -17,7 +17,10 @@ import numpy as np
 import pandas as pd
 
 from steward.config import ColumnMapping, ConfigError, SourceConfig
-from steward.normalise.fields import normalise_opt_in, parse_dates, split_full_names
+from steward.errors import StewardError
+from steward.normalise.dates import parse_dates
+from steward.normalise.names import split_full_names
+from steward.normalise.opt_in import normalise_opt_in
 from steward.schema import (
     CANONICAL_COLUMNS,
     DATE_COLUMNS,
@@ -35,7 +38,7 @@ ISO_TIMESTAMP = "%Y-%m-%dT%H:%M:%S"
 ISO_DATE = "%Y-%m-%d"
 
 
-class SourceError(ValueError):
+class SourceError(StewardError, ValueError):
     """A source cannot be read at all (missing file, unmapped column ...)."""
 
 

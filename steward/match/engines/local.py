@@ -5,8 +5,8 @@ frames the rest of the pipeline reads (candidate pairs, scored pairs, cluster la
 review queue, erasure, golden records, Dagster assets and snapshots do not care where the
 pairs were compared. ``LocalEngine`` runs on this machine (numpy blocking, rapidfuzz scoring in
 chunks, scipy components); ``steward.match.engines.spark.SparkEngine`` runs the same comparison functions on
-Apache Spark. ``engine_named`` builds one from its name (the CLI's ``--engine``, the Dagster
-``match_engine`` resource).
+Apache Spark. ``steward.match.engines.engine_named`` builds one from its name (the CLI's
+``--engine``, the Dagster ``match_engine`` resource); ``PairEngine`` is the interface both keep.
 """
 
 from __future__ import annotations
@@ -17,9 +17,7 @@ import pandas as pd
 from steward.match.blocking import BlockingResult, candidate_pairs, parse_rules
 from steward.match.cluster import graph_components, safe_clusters
 from steward.match.model import MatchModel, predict_among, reweighted, same_parameters
-
-ENGINES = ("local", "spark")
-
+from steward.match.training import fit_model
 
 class LocalEngine:
     """The pair stages in this process."""
@@ -39,7 +37,7 @@ class LocalEngine:
         configured model: the fit (EM sample, guard) takes its comparison levels from those scores,
         and a model it re-estimates only weighs them again: levels depend on the comparisons,
         not on m, u or the prior."""
-        fitted = model.fit(contacts, pairs, scored=scored)
+        fitted = fit_model(model, contacts, pairs, scored)
         if not same_parameters(fitted, model):
             again = reweighted(scored, fitted)
             scored = again if again is not None else self.score(contacts, pairs, fitted)
@@ -60,19 +58,3 @@ class LocalEngine:
 
     def close(self) -> None:
         pass
-
-
-def engine_named(name: str | None, spark_master: str | None = None, spark_conf: dict | None = None):
-    """``local`` (default) or ``spark`` (``spark_master``: a Spark master URL such as ``local[*]``,
-    ``spark://host:7077`` or ``yarn``; None: the session spark-submit or a notebook provides,
-    else ``local[*]``)."""
-    name = (name or "local").lower()
-    if name == "local":
-        return LocalEngine()
-    if name == "spark":
-        try:
-            from steward.match.engines.spark import SparkEngine
-        except ImportError as exc:  # pyspark is an optional dependency
-            raise ValueError(f"engine spark needs pyspark (pip install 'crm-steward[spark]'): {exc}") from exc
-        return SparkEngine(master=spark_master, conf=spark_conf)
-    raise ValueError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")

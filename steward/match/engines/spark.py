@@ -3,8 +3,8 @@
 
 What runs where:
 
-- blocking: one Spark join per blocking rule (records sharing the rule's key, keys shared by
-  more than ``max_block_size`` records skipped and reported, as on one machine); pairs found
+- blocking: one Spark join over all the rules' keys (one row per record and rule; keys shared
+  by more than ``max_block_size`` records skipped and reported, as on one machine); pairs found
   by several rules are kept once, under the first rule that found them;
 - scoring: the candidate pairs joined to both records and compared by the very functions the
   local engine uses (``score_chunk``: the Splink-style comparison levels, rapidfuzz's ``cpdist``)
@@ -37,7 +37,7 @@ from pyspark.sql import types as T
 from steward.match.blocking import BlockingResult, parse_rules
 from steward.match.cluster import safe_clusters
 from steward.match.engines.local import LocalEngine
-from steward.match.model import MatchModel, _records_for, score_chunk
+from steward.match.model import MatchModel, records_for, score_chunk
 from steward.progress import report
 
 log = logging.getLogger("steward.match.engines.spark")
@@ -191,9 +191,9 @@ class SparkEngine(LocalEngine):
         return records
 
     def _model_records(self, contacts: pd.DataFrame, model: MatchModel) -> DataFrame:
-        """The records as the comparisons read them (``_records_for``: codes, per-record features and
+        """The records as the comparisons read them (``records_for``: codes, per-record features and
         term frequencies counted over all records here: a Spark task sees only some of them)."""
-        return self._records(contacts, ("model", id(model)), lambda frame: _records_for(frame, model))
+        return self._records(contacts, ("model", id(model)), lambda frame: records_for(frame, model))
 
     def _pairs(self, pairs: pd.DataFrame) -> DataFrame:
         if self._pairs_cache is not None and self._pairs_cache[0] is pairs:
