@@ -28,6 +28,11 @@ CANONICAL_COLUMNS: list[str] = [
     "email_opt_in",
 ]
 
+# The fields a golden record takes from its members by survivorship (ids, timestamps and consent
+# are decided otherwise).
+GOLDEN_FIELDS: list[str] = [c for c in CANONICAL_COLUMNS
+                            if c not in ("record_id", "source", "created_at", "updated_at", "email_opt_in")]
+
 # Consent per channel (steward/merge/consent.py decides the golden status from them):
 #   phone_opt_in         yes/no/unknown, mapped like email_opt_in
 #   email_double_opt_in  yes/no/unknown: the opt-in was confirmed (double opt-in:

@@ -5,25 +5,27 @@ split it between two configurations); the next run picks the edit up."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping
 
 from steward.config.consent import ConsentRules
 from steward.config.erasure import ErasureConfig
+from steward.config.matching import MatchingSettings, parse_matching
+from steward.config.normalise import NormaliseOptions
 from steward.config.project import Project
 from steward.config.sources import SourceConfig, confirmed_sources
+from steward.config.survivorship import Survivorship
 
 
 @dataclass(frozen=True)
 class Settings:
-    """``matching``/``survivorship``: rules/matching.yaml and rules/survivorship.yaml as
-    validated mappings (the stages parse them into their own objects: MatchModel,
-    BlockingRule, Survivorship); ``normalise``: options for the normalise stage;
-    ``consent``/``erasure``: the consent rules and the erasure list's settings;
-    ``sources``: the configured sources (or the demo's)."""
+    """``matching``: rules/matching.yaml (blocking, comparisons, thresholds, training);
+    ``survivorship``: rules/survivorship.yaml; ``normalise``: options for the normalise stage;
+    ``consent``/``erasure``: the consent rules and the erasure list's settings; ``sources``: the
+    configured sources (or the demo's). Each parsed and checked when read."""
 
-    matching: dict[str, Any]
-    survivorship: dict[str, Any]
-    normalise: dict[str, Any]
+    matching: MatchingSettings
+    survivorship: Survivorship
+    normalise: NormaliseOptions
     consent: ConsentRules | None
     erasure: ErasureConfig | None
     sources: dict[str, SourceConfig]
@@ -34,15 +36,17 @@ class Settings:
         return confirmed_sources(self.sources)
 
     @classmethod
-    def of(cls, matching: dict, survivorship: dict, normalise: dict | None = None,
-           consent: ConsentRules | None = None, erasure: ErasureConfig | None = None) -> "Settings":
-        """Settings from mappings (tests, notebooks, ``steward dedupe`` on plain files): no sources."""
-        return cls(matching=matching, survivorship=survivorship, normalise=dict(normalise or {}), consent=consent,
-                   erasure=erasure, sources={})
+    def of(cls, matching: MatchingSettings | Mapping, survivorship: Survivorship | Mapping,
+           normalise: NormaliseOptions | Mapping | None = None, consent: ConsentRules | None = None,
+           erasure: ErasureConfig | None = None) -> "Settings":
+        """Settings from mappings or parsed settings (tests, notebooks, ``steward dedupe`` on plain
+        files): no sources."""
+        return cls(matching=parse_matching(matching), survivorship=Survivorship.of(survivorship),
+                   normalise=NormaliseOptions.of(normalise), consent=consent, erasure=erasure, sources={})
 
 
 def load_settings(project: Project) -> Settings:
     """Every rules file of ``project``, read now (ConfigError names the file and key if one is wrong)."""
-    return Settings(matching=project.matching(), survivorship=project.survivorship(),
-                    normalise=project.normalise_options(), consent=project.consent(), erasure=project.erasure(),
-                    sources=project.sources())
+    return Settings(matching=parse_matching(project.matching()), survivorship=Survivorship(project.survivorship()),
+                    normalise=NormaliseOptions.of(project.normalise_options()), consent=project.consent(),
+                    erasure=project.erasure(), sources=project.sources())

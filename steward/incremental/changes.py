@@ -11,6 +11,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from steward.config.matching import MatchingSettings
 from steward.match.blocking import block_codes, parse_rules
 from steward.match.incremental_blocking import flipped_members
 from steward.match.model import MatchModel
@@ -181,7 +182,7 @@ def _differs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def rematch_mask(contacts: pd.DataFrame, changes: Changes, recomputed: np.ndarray, snapshot: MatchSnapshot,
-                 matching: dict, model: MatchModel, links: pd.DataFrame,
+                 matching: MatchingSettings, model: MatchModel, links: pd.DataFrame,
                  blocks: list | None = None) -> tuple[np.ndarray, dict]:
     """Records whose pairs must be built and scored again, and why (counts)."""
     rules, max_block = parse_rules(matching)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from steward.config.matching import MatchingSettings
 from steward.frames import renumbered
 from steward.match.blocking import block_codes, oversized_keys, parse_rules
 from steward.match.cluster import cluster_records, graph_components, safe_clusters
@@ -17,7 +18,7 @@ from steward.match.model import MatchModel, level_scores
 from steward.incremental.changes import RunChanges
 from steward.incremental.snapshot import MatchSnapshot
 
-def fresh_pairs(contacts: pd.DataFrame, rematch: np.ndarray, matching: dict,
+def fresh_pairs(contacts: pd.DataFrame, rematch: np.ndarray, matching: MatchingSettings,
                 blocks: list | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(candidate pairs touching a rematched record, blocking keys skipped in this run)."""
     rules, max_block = parse_rules(matching)

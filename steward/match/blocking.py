@@ -8,11 +8,13 @@ evidence; such keys are skipped and reported instead of silently exploding.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from steward.config.matching import MatchingSettings, parse_matching
 from steward.progress import report
 
 log = logging.getLogger("steward.matching")
@@ -33,12 +35,10 @@ class BlockingResult:
     skipped_keys: pd.DataFrame  # rule, key, records
 
 
-def parse_rules(config: dict) -> tuple[list[BlockingRule], int]:
-    blocking = config.get("blocking") or {}
-    rules = [BlockingRule(tuple([r] if isinstance(r, str) else r)) for r in blocking.get("rules", [])]
-    if not rules:
-        raise ValueError("rules/matching.yaml: blocking.rules must list at least one rule")
-    return rules, int(blocking.get("max_block_size", 100))
+def parse_rules(config: MatchingSettings | Mapping) -> tuple[list[BlockingRule], int]:
+    """(the blocking rules, the largest block compared) of rules/matching.yaml's settings."""
+    blocking = parse_matching(config).blocking
+    return [BlockingRule(columns) for columns in blocking.rules], blocking.max_block_size
 
 
 @dataclass

@@ -22,11 +22,13 @@ from __future__ import annotations
 import json
 import logging
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
+from steward.config.matching import MatchingSettings, parse_matching
 from steward.frames import renumbered
 from steward.progress import report
 from steward.match.comparisons import MISSING, Comparison, PairSide, build_comparison, prepare_text
@@ -52,40 +54,33 @@ class MatchModel:
     fitted: dict = field(default_factory=dict)  # what fit() did, for the UI and model.json
 
     @classmethod
-    def from_config(cls, config: dict) -> "MatchModel":
+    def from_config(cls, config: MatchingSettings | Mapping) -> "MatchModel":
+        """The configured model: rules/matching.yaml's settings (or the file's mapping)."""
+        settings = parse_matching(config)
         comparisons, m_all, u_all, tf = [], {}, {}, {}
-        for spec in config.get("comparisons") or []:
-            spec = dict(spec)
-            tf_flag = bool(spec.pop("term_frequency", False))
-            comparison = build_comparison(spec)
-            m, u = spec.get("m") or {}, spec.get("u") or {}
+        for spec in settings.comparisons:
+            comparison = build_comparison({"name": spec.name, "kind": spec.kind, **spec.options})
             m_levels, u_levels = [], []
             for level in comparison.levels:
                 if level == MISSING:
                     m_levels.append(1.0)  # placeholder: the missing level always weighs 0
                     u_levels.append(1.0)
                     continue
-                if level not in m or level not in u:
+                if level not in spec.m or level not in spec.u:
                     raise ValueError(
                         f"rules/matching.yaml: comparison {comparison.name!r} needs m and u for level {level!r}"
                     )
-                m_levels.append(float(m[level]))
-                u_levels.append(float(u[level]))
+                m_levels.append(float(spec.m[level]))
+                u_levels.append(float(spec.u[level]))
             comparisons.append(comparison)
             m_all[comparison.name] = np.array(m_levels, dtype=np.float64)
             u_all[comparison.name] = np.array(u_levels, dtype=np.float64)
-            if tf_flag:
+            if spec.term_frequency:
                 tf[comparison.name] = comparison.columns()[0]
-        if not comparisons:
-            raise ValueError("rules/matching.yaml: at least one comparison is required")
-        thresholds = config.get("thresholds") or {}
-        match_t = float(thresholds.get("match", 0.95))
-        review_t = float(thresholds.get("review", 0.5))
-        if not 0 < review_t <= match_t < 1:
-            raise ValueError("rules/matching.yaml: need 0 < thresholds.review <= thresholds.match < 1")
         return cls(
-            comparisons, m_all, u_all, float(config.get("prior_match_probability", 0.01)), match_t, review_t,
-            term_frequency=tf, training=dict(config.get("training") or {}), clustering=dict(config.get("clustering") or {}),
+            comparisons, m_all, u_all, float(settings.prior_match_probability), settings.thresholds.match,
+            settings.thresholds.review, term_frequency=tf, training=dict(settings.training),
+            clustering=dict(settings.clustering),
         )
 
     # -- weights ---------------------------------------------------------------------------

@@ -13,13 +13,11 @@ from datetime import datetime, timezone
 import numpy as np
 import pandas as pd
 
+from steward.config.survivorship import RULES, Survivorship
 from steward.merge.consent import ConsentPolicy, golden_consent, protect_minors
 from steward.merge.identity import assign_golden_ids, golden_id_for
-from steward.schema import CANONICAL_COLUMNS
 
 log = logging.getLogger("steward.merge")
-
-RULES = ("valid_first", "source_priority", "most_recent", "most_complete", "most_frequent")
 
 # Golden fields take the normalised value where one exists (E.164 phone, ISO country ...).
 VALUE_COLUMN = {
@@ -28,8 +26,6 @@ VALUE_COLUMN = {
     "country": "country_code",
     "date_of_birth": "dob",
 }
-
-GOLDEN_FIELDS = [c for c in CANONICAL_COLUMNS if c not in ("record_id", "source", "created_at", "updated_at", "email_opt_in")]
 
 # Every other distinct value of the members, so a merge never throws a contact point away.
 SECONDARY = {"secondary_emails": ("email", "email_norm"), "secondary_phones": ("phone", "phone_e164")}
@@ -62,32 +58,6 @@ def _tidy_name(value):
     if value.isupper() or value.islower():
         return value.title()
     return value
-
-
-class Survivorship:
-    def __init__(self, config: dict):
-        self.source_priority: list[str] = list(config.get("source_priority") or [])
-        self.default: list[str] = list(config.get("default") or ["valid_first", "most_recent", "source_priority"])
-        self.groups: dict[str, list[str]] = {k: list(v) for k, v in (config.get("groups") or {}).items()}
-        self.fields: dict[str, list[str]] = {k: list(v) for k, v in (config.get("fields") or {}).items()}
-        for name, rules in [("default", self.default), *self.fields.items()]:
-            unknown = [r for r in rules if r not in RULES]
-            if unknown:
-                raise ValueError(f"rules/survivorship.yaml: {name}: unknown rule(s) {unknown}; use {list(RULES)}")
-        grouped = {f for members in self.groups.values() for f in members}
-        unknown_fields = [f for f in grouped | set(self.fields) if f not in GOLDEN_FIELDS and f not in self.groups]
-        if unknown_fields:
-            raise ValueError(f"rules/survivorship.yaml: unknown field(s) {unknown_fields}; fields are {GOLDEN_FIELDS}")
-
-    def rules_for(self, field: str) -> list[str]:
-        return self.fields.get(field, self.default)
-
-    def units(self, extra_fields: list[str]) -> list[tuple[str, list[str]]]:
-        """(unit name, fields) chosen together: address parts come from one record."""
-        grouped = {f for members in self.groups.values() for f in members}
-        units = [(name, members) for name, members in self.groups.items()]
-        units += [(f, [f]) for f in GOLDEN_FIELDS + extra_fields if f not in grouped]
-        return units
 
 
 def _field_values(members: pd.DataFrame, field: str) -> pd.Series:

@@ -31,7 +31,7 @@ from steward.match.cluster import cluster_records
 from steward.match.model import MatchModel
 from steward.config import ConsentRules
 from steward.merge.consent import ConsentPolicy
-from steward.merge.golden import Survivorship, build_golden_records
+from steward.merge.golden import build_golden_records
 from steward.merge.identity import now_utc
 from steward.normalise.stage import normalise_contacts
 from steward.privacy.suppression import SUPPRESSED_COLUMNS, apply_erasure
@@ -47,11 +47,12 @@ log = logging.getLogger("steward.run")
 def run_fingerprint(ctx: RunContext) -> str:
     """What must be the same as in the snapshot's run for its stored work to hold."""
     settings = ctx.settings
-    options = dict(settings.normalise)
+    options = settings.normalise.as_kwargs()
     nicknames = options.get("nickname_file")
     if nicknames and Path(nicknames).exists():
         options["nickname_file"] = hashlib.sha256(Path(nicknames).read_bytes()).hexdigest()
-    return rules_fingerprint(settings.matching, settings.survivorship, options, sorted(settings.confirmed_sources),
+    return rules_fingerprint(settings.matching.source, settings.survivorship.mapping, options,
+                             sorted(settings.confirmed_sources),
                              repr(settings.consent))
 
 
@@ -75,7 +76,7 @@ def snapshot_reason(ctx: RunContext) -> str | None:
         return "the rules changed since the snapshot's run"
     if snapshot.meta.get("hash") != HASH_METHOD:
         return "the snapshot's content hashes were made another way (DuckDB upgraded?)"
-    if any(spec.get("term_frequency") for spec in ctx.settings.matching.get("comparisons") or []):
+    if ctx.settings.matching.uses_term_frequencies:
         # Term frequencies move with every new record, so stored scores would drift.
         return "term-frequency adjustment is on"
     return None
@@ -91,7 +92,7 @@ def normalise_for_run(ctx: RunContext, records: pd.DataFrame) -> tuple[pd.DataFr
         records = records.reset_index(drop=True)  # (a copy of every record: only when needed)
     reason = snapshot_reason(ctx)
     if reason is not None:
-        contacts = normalise_contacts(records, **ctx.settings.normalise)
+        contacts = normalise_contacts(records, **ctx.settings.normalise.as_kwargs())
         # Content hashes are for the next run's change detection: none without a snapshot to keep.
         hashes = content_hashes(records) if ctx.keep_snapshot else np.zeros(len(records), dtype=np.uint64)
         table = pd.DataFrame({"contact_key": contacts["contact_key"].to_numpy(), "change": "new", "rematch": True,
@@ -99,7 +100,7 @@ def normalise_for_run(ctx: RunContext, records: pd.DataFrame) -> tuple[pd.DataFr
         return contacts, RunChanges(table, incremental=False, reason=reason)
     snapshot = ctx.snapshot
     detected = detect_changes(records, snapshot)
-    contacts, recomputed = normalise_incremental(records, detected, snapshot, ctx.settings.normalise)
+    contacts, recomputed = normalise_incremental(records, detected, snapshot, ctx.settings.normalise.as_kwargs())
     model = with_parameters(MatchModel.from_config(ctx.settings.matching), snapshot.model)
     blocks = block_codes(contacts, parse_rules(ctx.settings.matching)[0])
     ctx.cache["blocks"] = blocks
@@ -291,7 +292,7 @@ def golden_for_run(ctx: RunContext, changes: RunChanges, contacts: pd.DataFrame,
                    suppressed_keys: pd.Index | None = None):
     """(GoldenResult-like, golden ids written: None = all). ``contacts``/``clusters`` without erased
     people; ``suppressed_keys``: the erased people's records of this run."""
-    rules = Survivorship(ctx.settings.survivorship)
+    rules = ctx.settings.survivorship
     stewardship, settings = ctx.stewardship, ctx.settings
     consent = ConsentPolicy(settings.consent or ConsentRules(), settings.confirmed_sources)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from steward.config.matching import MatchingSettings
 from steward.match.blocking import BlockingResult, candidate_pairs, parse_rules
 from steward.match.cluster import graph_components, safe_clusters
 from steward.match.model import MatchModel, predict_among, reweighted, same_parameters
@@ -24,7 +25,7 @@ class LocalEngine:
 
     name = "local"
 
-    def candidate_pairs(self, contacts: pd.DataFrame, matching: dict) -> BlockingResult:
+    def candidate_pairs(self, contacts: pd.DataFrame, matching: MatchingSettings) -> BlockingResult:
         rules, max_block = parse_rules(matching)
         return candidate_pairs(contacts, rules, max_block)
 

@@ -8,6 +8,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from steward.config.matching import MatchingSettings
 from steward.match.blocking import BlockingResult
 from steward.match.model import MatchModel
 
@@ -15,7 +16,7 @@ from steward.match.model import MatchModel
 class PairEngine(Protocol):
     """The stages that grow with the number of pairs: block -> score -> fit -> cluster."""
 
-    def candidate_pairs(self, contacts: pd.DataFrame, matching: dict) -> BlockingResult:
+    def candidate_pairs(self, contacts: pd.DataFrame, matching: MatchingSettings) -> BlockingResult:
         """Pairs of records sharing a blocking key (``left``/``right``: rows of ``contacts``)."""
 
     def score(self, contacts: pd.DataFrame, pairs: pd.DataFrame, model: MatchModel) -> pd.DataFrame:

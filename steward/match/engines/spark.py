@@ -34,6 +34,7 @@ from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
+from steward.config.matching import MatchingSettings
 from steward.match.blocking import BlockingResult, parse_rules
 from steward.match.cluster import safe_clusters
 from steward.match.engines.local import LocalEngine
@@ -220,7 +221,7 @@ class SparkEngine(LocalEngine):
         return self.spark.createDataFrame(frame, schema=schema)
 
     # -- block ---------------------------------------------------------------------------------------
-    def candidate_pairs(self, contacts: pd.DataFrame, matching: dict) -> BlockingResult:
+    def candidate_pairs(self, contacts: pd.DataFrame, matching: MatchingSettings) -> BlockingResult:
         rules, max_block = parse_rules(matching)
         columns = list(dict.fromkeys(c for rule in rules for c in rule.columns))
         missing = [c for c in columns if c not in contacts.columns]
