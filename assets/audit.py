@@ -9,9 +9,9 @@ import pandas as pd
 
 from assets._metadata import table_preview
 from pipelines.resources import StewardProject
-from steward.audit import load_quality_config, run_audit, save_audit
+from steward.audit import run_audit, save_audit
 from steward.validate.expectations import validate_sources
-from steward.run.stages import without_suppressed
+from steward.privacy.suppression import without_suppressed
 
 # One partition per calendar year; end_offset=1 makes the current year available
 # (an audit of the year so far); the schedule audits the year that just ended,
@@ -34,7 +34,7 @@ def data_quality_audit(context: dg.AssetExecutionContext, steward: StewardProjec
     contacts, clusters = without_suppressed(normalised_contacts, contact_clusters, suppressed_records)
     expectations = validate_sources(contacts, project.expectations_dir / "source_contacts.json")
     result = run_audit(contacts, clusters, quarantined_records,
-                       load_quality_config(project.rules_dir / "quality.yaml"), as_of=as_of, expectations=expectations,
+                       steward.settings.quality, as_of=as_of, expectations=expectations,
                        suppressed=suppressed_records)
     paths = save_audit(result, project.root / "reports")
     overall = result.overall

@@ -9,7 +9,7 @@ from assets._metadata import frame_metadata, progress_logged, table_preview
 from pipelines.resources import MatchEngine, StewardProject, StewardState
 from steward.incremental.changes import RunChanges
 from steward.match.model import MatchModel, classify
-from steward.review.decisions import QUEUE_COLUMNS, links_for
+from steward.review.decisions import QUEUE_COLUMNS
 from steward.run.stages import cluster_for_run, pairs_for_run, score_for_run, suggestions_for_run
 from steward.state.store import REVIEW_QUEUE
 
@@ -95,7 +95,7 @@ def contact_clusters(match_model: MatchModel, normalised_contacts: pd.DataFrame,
     Nightly: only the graph components around changed records are clustered again."""
     ctx = state.run_context(steward, contact_changes, frames=("membership",), engine=match_engine.pair_engine)
     clusters, refused = cluster_for_run(ctx, contact_changes, normalised_contacts, scored_pairs, match_model)
-    must_link, cannot_link = links_for(ctx.stewardship.decisions, normalised_contacts)
+    must_link, cannot_link = ctx.stewardship.links_for(normalised_contacts)
     sizes = clusters.drop_duplicates("cluster")["cluster_size"].value_counts().sort_index()
     return dg.Output(clusters, metadata={
         "dagster/row_count": len(clusters),
@@ -104,8 +104,8 @@ def contact_clusters(match_model: MatchModel, normalised_contacts: pd.DataFrame,
         "cluster_sizes": dg.MetadataValue.json({str(k): int(v) for k, v in sizes.items()}),
         "largest_clusters": table_preview(clusters.sort_values(["cluster_size", "cluster"], ascending=False), rows=10),
         "links_refused": len(refused),
-        "reviewer_must_links": len(must_link),
-        "reviewer_cannot_links": len(cannot_link),
+        "reviewer_must_links": len(must_link) if must_link is not None else 0,
+        "reviewer_cannot_links": len(cannot_link) if cannot_link is not None else 0,
     })
 
 

@@ -11,7 +11,8 @@ from assets._metadata import frame_metadata, table_preview
 from pipelines.resources import StewardProject, StewardState
 from steward.privacy.suppression import erasure_summary
 from steward.incremental.changes import RunChanges
-from steward.run.stages import erase_for_run, golden_for_run, without_suppressed
+from steward.privacy.suppression import without_suppressed
+from steward.run.stages import erase_for_run, golden_for_run
 from steward.state.store import GOLDEN_CROSSWALK, GOLDEN_ID_EVENTS, GOLDEN_IDS
 from steward.validate.expectations import validate_frame
 
@@ -57,7 +58,8 @@ def golden_records(steward: StewardProject, state: StewardState, normalised_cont
     store = state.store(project)
     ctx = state.run_context(steward, contact_changes, frames=("membership", "golden", "crosswalk", "lineage"))
     contacts, clusters = without_suppressed(normalised_contacts, contact_clusters, suppressed_records)
-    merged, touched = golden_for_run(ctx, contact_changes, contacts, clusters, pd.Index(suppressed_records["contact_key"]))
+    merged = golden_for_run(ctx, contact_changes, contacts, clusters, pd.Index(suppressed_records["contact_key"]))
+    touched = merged.touched_ids
     golden, crosswalk = merged.golden, merged.crosswalk
     # What the next run needs: this crosswalk (previous ids; the review job checks golden ids
     # against it), the id registry and the id events (merged_into / split_from / retired).

@@ -9,10 +9,8 @@ import pandas as pd
 from assets._metadata import frame_metadata, progress_logged
 from assets.sources import raw_asset_key
 from pipelines.resources import StewardProject, StewardState
-from steward.privacy.erasure_list import load_erasure_list
-from steward.privacy.quarantine import scrub_quarantine
 from steward.run import combine_sources
-from steward.run.stages import normalise_for_run
+from steward.run.stages import normalise_for_run, quarantine_for_run
 
 PREVIEW = ["contact_key", "email", "email_norm", "email_issue", "phone", "phone_e164", "phone_issue", "country_code"]
 
@@ -58,15 +56,11 @@ def normalise_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
         })
 
     @dg.asset(group_name="normalise", ins=ins, kinds={"pandas"})
-    def quarantined_records(steward: StewardProject, **raw_sources) -> dg.Output[pd.DataFrame]:
+    def quarantined_records(steward: StewardProject, state: StewardState, **raw_sources) -> dg.Output[pd.DataFrame]:
         """Rows no stage could use (no id, duplicate id, malformed line, nothing identifying), with reasons.
         A row holding an erased person's identifier keeps its reason but loses its raw text."""
         _, quarantine = combine_sources(list(raw_sources.values()))
-        settings = steward.settings
-        salt = settings.erasure.salt()
-        quarantine, scrubbed = scrub_quarantine(
-            quarantine, load_erasure_list(settings.erasure, steward.project.root, salt=salt), salt=salt,
-            default_countries={name: cfg.default_country for name, cfg in settings.sources.items()})
+        quarantine, scrubbed = quarantine_for_run(state.run_context(steward, frames=()), quarantine)
         reasons = quarantine["reason"].str.split(" \\(").str[0].value_counts().to_dict() if len(quarantine) else {}
         return dg.Output(quarantine, metadata=frame_metadata(quarantine, ["source", "row", "field", "reason"],
                                                              reasons=dg.MetadataValue.json(reasons),

@@ -6,7 +6,8 @@ import dagster as dg
 import pandas as pd
 
 from pipelines.resources import CrmDatabase, StewardProject, StewardState
-from steward.run.stages import MatchedRun, snapshot_for_run
+from steward.incremental.snapshot import FinishedRun
+from steward.run.stages import snapshot_for_run
 from steward.publish import CROSSWALK_TABLE, publish, read_table
 from steward.schema import contact_key
 from steward.state.store import GOLDEN_ID_EVENTS
@@ -50,11 +51,11 @@ def match_snapshot(steward: StewardProject, state: StewardState, **run) -> dg.Ma
     # Nightly: the stored pairs the change did not reach are carried over from the last snapshot.
     # (Records stay Arrow: those still exact are taken over without conversion.)
     ctx = state.run_context(steward, changes, frames=("scored", "contacts"))
-    snapshot = snapshot_for_run(ctx, changes, MatchedRun(
+    snapshot = snapshot_for_run(ctx, changes, FinishedRun(
         contacts=run["normalised_contacts"], scored=run["scored_pairs"], clusters=run["contact_clusters"],
         oversized=run["oversized_blocking_keys"], suppressed=run["suppressed_records"],
         golden=run["golden_contacts"], crosswalk=run["golden_crosswalk"], lineage=run["golden_lineage"],
-        queue=run["merge_suggestions"], model=run["match_model"]))
+        suggestions=run["merge_suggestions"], model=run["match_model"]))
     path = state.snapshot_path(steward.project)
     snapshot.save(path)
     size = sum(f.stat().st_size for f in path.iterdir())

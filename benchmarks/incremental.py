@@ -111,8 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     def run(records, snapshot, previous=None, registry=None, day="2026-11-24"):
         """(result, next snapshot) of a run starting from ``snapshot`` (None: a full run)."""
         stewardship = Stewardship(previous_crosswalk=previous, id_registry=registry, run_at=f"{day}T02:00:00Z")
-        result = dedupe(RunContext(settings=settings, stewardship=stewardship, snapshot=snapshot), records,
-                        empty_quarantine())
+        result = dedupe(RunContext(settings=settings, stewardship=stewardship, snapshot=snapshot, keep_snapshot=True),
+                        records, empty_quarantine())
         return result, result.next_snapshot
 
     print(f"existing sources: {len(existing):,} records; tonight: {len(tonight):,} records")
@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nincremental run ({night.mode}): {incremental_s:,.1f} s")
     for name, seconds in {**stage, **{f"  {k}": v for k, v in night.timings.items()}}.items():
         print(f"  {name:<22} {seconds:8.1f} s")
-    print(f"  changes: {night.changes}")
+    print(f"  changes: {night.change_counts}")
     print(f"  golden ids written: {len(night.touched_ids):,} of {len(night.golden):,}")
     print(f"  (then, outside the run: golden records, crosswalk, lineage and review queue read as pandas "
           f"({', '.join(f'{n:,}' for n in frames.values())} rows) in {convert_s:,.1f} s)")

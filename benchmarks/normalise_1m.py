@@ -162,18 +162,18 @@ def contacts_breakdown(contacts: pd.DataFrame) -> list[tuple[str, float]]:
     (they are private helpers of steward.normalise.stage; skipped if they change)."""
     try:
         from steward.normalise.stage import SHARED_IDENTIFIER_MIN_PEOPLE as MIN_PEOPLE
-        from steward.normalise.stage import _household_values, _shared_values
+        from steward.normalise.stage import household_values, shared_values
     except ImportError:
         return []
     c = contacts
     res: list[tuple[str, float]] = []
     person = c["first_name_folded"].fillna("") + " " + c["last_name_folded"].fillna("")
     person = person.where(person.str.strip() != "")
-    _timed("_shared_values(phone_e164)", lambda: _shared_values(c["phone_e164"], person, MIN_PEOPLE), res)
-    _timed("_shared_values(email_key)", lambda: _shared_values(c["email_key"], person, MIN_PEOPLE), res)
+    _timed("shared_values(phone_e164)", lambda: shared_values(c["phone_e164"], person, MIN_PEOPLE), res)
+    _timed("shared_values(email_key)", lambda: shared_values(c["email_key"], person, MIN_PEOPLE), res)
     given, last = c["given_name_canonical"], c["last_name_folded"]
-    _timed("_household_values(email_key)", lambda: _household_values(c["email_key"], given, last), res)
-    _timed("_household_values(phone_e164)", lambda: _household_values(c["phone_e164"], given, last), res)
+    _timed("household_values(email_key)", lambda: household_values(c["email_key"], given, last), res)
+    _timed("household_values(phone_e164)", lambda: household_values(c["phone_e164"], given, last), res)
     return res
 
 

@@ -11,6 +11,7 @@ from steward.config import Project, load_project
 from steward.config.settings import Settings, load_settings
 from steward.incremental.changes import RunChanges
 from steward.incremental.snapshot import MatchSnapshot
+from steward.match.engines import LocalEngine, PairEngine, engine_named
 from steward.run import RunContext, Stewardship
 from steward.state.store import StateStore, default_state_url
 
@@ -42,9 +43,7 @@ class MatchEngine(dg.ConfigurableResource):
     spark_conf: dict[str, str] = {}
 
     @cached_property
-    def pair_engine(self):
-        from steward.match.engines import engine_named
-
+    def pair_engine(self) -> PairEngine:
         return engine_named(self.engine, self.spark_master or None, dict(self.spark_conf))
 
 
@@ -81,14 +80,27 @@ class StewardState(dg.ConfigurableResource):
     def snapshot(self, project: Project, *frames: str) -> MatchSnapshot | None:
         return MatchSnapshot.load(self.snapshot_path(project), frames=frames)
 
+    @cached_property
+    def stewardship_by_project(self) -> dict[Path, Stewardship]:
+        return {}
+
+    def stewardship(self, steward: StewardProject) -> Stewardship:
+        """Decisions, previous golden ids and the erasure list, read from the state database once per
+        run (the run's steps share this resource): every step works from the same decisions, and
+        the crosswalk of a million golden records is not read again by each step."""
+        project = steward.project
+        if project.root not in self.stewardship_by_project:
+            self.stewardship_by_project[project.root] = Stewardship.from_project(
+                project, self.store(project), erasure=steward.settings.erasure)
+        return self.stewardship_by_project[project.root]
+
     def run_context(self, steward: StewardProject, changes: RunChanges | None = None, frames: tuple[str, ...] = (),
-                    **options) -> RunContext:
-        """The run context a step works in: the run's settings, the state database's decisions and
-        golden ids, and the snapshot's ``frames`` when the run is incremental (``changes`` None: the
-        normalise step, which decides that; a full rebuild reads no snapshot)."""
+                    engine=None) -> RunContext:
+        """The run context a step works in: the run's settings and stewardship, the snapshot's
+        ``frames`` when the run is incremental (``changes`` None: the normalise step, which decides
+        that; a full rebuild reads no snapshot) and where the pair stages run (``engine``)."""
         project = steward.project
         incremental = changes.incremental if changes is not None else not self.full_rebuild
         snapshot = self.snapshot(project, *frames) if incremental else None
-        stewardship = Stewardship.from_project(project, self.store(project), erasure=steward.settings.erasure)
-        return RunContext(settings=steward.settings, stewardship=stewardship, snapshot=snapshot,
-                          full_rebuild=self.full_rebuild, **options)
+        return RunContext(settings=steward.settings, stewardship=self.stewardship(steward), snapshot=snapshot,
+                          full_rebuild=self.full_rebuild, engine=engine or LocalEngine(), keep_snapshot=True)

@@ -30,7 +30,7 @@ _API = {
     "Stewardship": "steward.run",
     "dedupe": "steward.run",
     "DedupeResult": "steward.run",
-    "load_all": "steward.run",
+    "load_all": "steward.sources",
     "LocalEngine": "steward.match.engines",
     "PairEngine": "steward.match.engines",
     "engine_named": "steward.match.engines",

@@ -16,6 +16,7 @@ from rich.logging import RichHandler
 
 from steward.config import ConfigError, load_project
 from steward.match.evaluate import evaluate as evaluate_crosswalk
+from steward.schema import contact_key
 from steward.sources.load import SourceError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="crm-steward: audit, deduplicate and publish CRM contacts.")
@@ -263,7 +264,7 @@ def explain(
     row = model.predict(contacts, pd.DataFrame({"left": [positions[0]], "right": [positions[1]]})).iloc[0]
     decision = classify(row.to_frame().T, model).iloc[0]
     cw = pd.read_csv(crosswalk, dtype=str, keep_default_na=False)
-    golden = {f"{s}:{r}": g for s, r, g in cw[["source", "record_id", "golden_id"]].itertuples(index=False)}
+    golden = dict(zip(contact_key(cw), cw["golden_id"]))
     same = golden.get(record_a) is not None and golden.get(record_a) == golden.get(record_b)
     verdict = {"match": "a match", "review": "doubtful: a merge suggestion for review", "non_match": "not a match"}[decision]
     typer.echo(f"{record_a}  vs  {record_b}")
@@ -287,7 +288,7 @@ def audit(
 ) -> None:
     """The data-quality audit: scorecard per source and field, worst problems, duplicates, trend."""
     _setup_logging(verbose)
-    from steward.audit import load_quality_config, run_audit
+    from steward.audit import run_audit
     from steward.run import RunContext, load_all
     from steward.run import dedupe as run_dedupe
     from steward.audit.report import save_audit
@@ -312,7 +313,7 @@ def audit(
         result = run_dedupe(ctx, records, quarantine)
         expectations = validate_sources(result.contacts, proj.expectations_dir / "source_contacts.json")
         audit_result = run_audit(result.contacts, result.clusters, quarantine,
-                                 load_quality_config(proj.rules_dir / "quality.yaml"), as_of=as_of,
+                                 ctx.settings.quality, as_of=as_of,
                                  expectations=expectations, suppressed=result.suppressed)
     except (ConfigError, SourceError, ValueError) as exc:
         _fail(str(exc))

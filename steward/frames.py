@@ -88,3 +88,15 @@ def for_arrow(frame: pd.DataFrame) -> pd.DataFrame:
                     out = frame.copy()
                 out[column] = values.where(values.isna(), values.astype(str))
     return out
+
+
+def pairs_within(pairs: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """The pairs (``left``/``right``: row positions) whose two records ``keep`` (bool per record)
+    holds, renumbered to positions among the kept records."""
+    position = np.full(len(keep), -1, dtype=np.int64)
+    position[keep] = np.arange(int(keep.sum()))
+    both = keep[pairs["left"].to_numpy()] & keep[pairs["right"].to_numpy()]
+    out = pairs[both].copy()
+    out["left"] = position[out["left"].to_numpy()]
+    out["right"] = position[out["right"].to_numpy()]
+    return out.reset_index(drop=True)

@@ -46,7 +46,7 @@ def project_copy(tmp_path) -> Path:
 
 def run_dedupe(records, quarantine, matching, survivorship, snapshot=None, *, normalise_options=None,
                stewardship=None, consent=None, engine=None, progress=None, keep_snapshot=True):
-    """``steward.run.dedupe`` with settings given as mappings: (result, the snapshot it leaves).
+    """``steward.run.flow.dedupe`` with settings given as mappings: (result, the snapshot it leaves).
     A ``snapshot`` makes it incremental where the snapshot allows."""
     from steward.config.settings import Settings
     from steward.match.engines import LocalEngine

@@ -194,14 +194,19 @@ def test_a_full_rebuild_compares_every_candidate_pair_once_in_dagster_as_in_the_
 
 
 def test_a_run_reads_the_rules_once(project_copy, monkeypatch):
-    """Every step takes its settings from the run's StewardProject resource: rules/ is read once per
-    run, so an edit made while a run is going waits for the next run instead of splitting this one."""
+    """Every step takes its settings from the run's StewardProject resource and its stewardship from
+    StewardState: rules/ and the state database are read once per run, so an edit made while a run
+    is going waits for the next run instead of splitting this one."""
     import pipelines.resources as resources
 
-    reads = []
+    reads, state_reads = [], []
     load_settings = resources.load_settings
     monkeypatch.setattr(resources, "load_settings", lambda project: reads.append(project) or load_settings(project))
+    # Decisions, previous golden ids and the erasure list: read from the state database once per run too.
+    from_project = resources.Stewardship.from_project
+    monkeypatch.setattr(resources.Stewardship, "from_project",
+                        lambda *args, **kwargs: state_reads.append(args) or from_project(*args, **kwargs))
     root = _small_demo_project(project_copy, entities=60)
     result = _materialize(root, f"sqlite:///{root / 'crm.sqlite'}")
     assert result.success
-    assert len(reads) == 1
+    assert len(reads) == 1 and len(state_reads) == 1

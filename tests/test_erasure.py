@@ -379,3 +379,28 @@ def test_quarantined_rows_of_erased_people_lose_their_values(tmp_path):
     assert scrubbed["raw"].tolist() == ["", "", "6,Jane,Roe,jane@example.org,extra"]
     assert scrubbed.loc[1, "reason"] == "malformed CSV line [values removed: erasure request T-1]"
     assert len(scrubbed) == len(quarantine)  # the rows stay accounted for
+
+
+def test_dedupe_scrubs_the_quarantine_as_the_pipeline_does(tmp_path, repo_root):
+    """``steward dedupe`` and the Dagster assets take one path: a quarantined raw line holding an
+    erased person's identifier loses its text in both (quarantine_for_run)."""
+    from steward.run import Stewardship
+    from steward.sources.load import empty_quarantine
+
+    from .conftest import run_dedupe
+
+    project = Project(repo_root)
+    erasure_list = load_erasure_list(_config(_list_file(tmp_path, email="john.doe@gmail.com", reference="T-9")),
+                                     salt=SALT)
+    quarantine = pd.concat([empty_quarantine(), pd.DataFrame([
+        {"source": "shop", "location": "shop.csv", "row": 12, "field": "", "reason": "malformed CSV line",
+         "raw": "5,John,Doe,john.doe@gmail.com,extra"},
+        {"source": "shop", "location": "shop.csv", "row": 13, "field": "", "reason": "malformed CSV line",
+         "raw": "6,Jane,Roe,jane@example.org,extra"}])], ignore_index=True)
+    records = pd.DataFrame([_record(source="shop", record_id="7", first_name="Jane", last_name="Roe",
+                                    email="jane@example.org")])
+    result, _ = run_dedupe(records, quarantine, project.matching(), project.survivorship(), keep_snapshot=False,
+                           stewardship=Stewardship(erasure_list=erasure_list, erasure_salt=SALT))
+    raw = result.quarantine.set_index("row")["raw"]
+    assert raw[12] == "" and raw[13] == "6,Jane,Roe,jane@example.org,extra"
+    assert "erasure request T-9" in result.quarantine.set_index("row").loc[12, "reason"]

@@ -47,13 +47,13 @@ def _stewardship(project, previous=None, registry=None, day="2026-11-24", erasur
                        decisions=decisions, run_at=f"{day}T02:00:00Z")
 
 
-def dedupe_incremental(records, quarantine, matching, survivorship, snapshot, **options):
+def run_from(records, quarantine, matching, survivorship, snapshot, **options):
     """A run starting from ``snapshot`` (incremental where it allows), with the project's consent rules."""
     return run_dedupe(records, quarantine, matching, survivorship, snapshot,
                       consent=load_project(REPO).consent(), **options)
 
 
-def dedupe(records, quarantine, matching, survivorship, **options):
+def full_rebuild(records, quarantine, matching, survivorship, **options):
     """A full rebuild on the same records (no snapshot), with the project's consent rules."""
     return run_dedupe(records, quarantine, matching, survivorship, None, consent=load_project(REPO).consent(),
                       keep_snapshot=False, **options)[0]
@@ -126,7 +126,7 @@ def test_incremental_run_equals_full_rebuild(demo_records, project, tmp_path, ma
     records.loc[records.index[:10], "date_of_birth"] = "2010-11-25"
     existing, tonight = _tonight(records, np.random.default_rng(max_block_size))
 
-    first, snapshot = dedupe_incremental(existing, quarantine, matching, survivorship, None,
+    first, snapshot = run_from(existing, quarantine, matching, survivorship, None,
                                          normalise_options=options, stewardship=_stewardship(project))
     assert first.mode.startswith("full") and first.touched_ids is None
     snapshot.save(tmp_path / "snapshot")
@@ -142,9 +142,9 @@ def test_incremental_run_equals_full_rebuild(demo_records, project, tmp_path, ma
                                "golden_id": None, "match_probability": 0.99, "explanation": ""}])
     tonight_stewardship = _stewardship(project, first.crosswalk, first.id_registry, "2026-11-25", erasure, decisions)
 
-    night, next_snapshot = dedupe_incremental(tonight, quarantine, matching, survivorship, snapshot,
+    night, next_snapshot = run_from(tonight, quarantine, matching, survivorship, snapshot,
                                               normalise_options=options, stewardship=tonight_stewardship)
-    full = dedupe(tonight, quarantine, matching, survivorship, normalise_options=options,
+    full = full_rebuild(tonight, quarantine, matching, survivorship, normalise_options=options,
                   stewardship=tonight_stewardship)
     assert night.mode == "incremental"
     _assert_same(night, full)
@@ -152,7 +152,7 @@ def test_incremental_run_equals_full_rebuild(demo_records, project, tmp_path, ma
     # full rebuild's would: every pair with the same levels (pairs the change did not reach were
     # carried over untouched), the same components' members and the same queue.
     assert list(night.suggestions["pair_id"]) == list(full.suggestions["pair_id"])
-    _, full_snapshot = dedupe_incremental(tonight, quarantine, matching, survivorship, None,
+    _, full_snapshot = run_from(tonight, quarantine, matching, survivorship, None,
                                           normalise_options=options, stewardship=tonight_stewardship)
     assert _snapshot_pairs(next_snapshot).equals(_snapshot_pairs(full_snapshot))
     assert _snapshot_groups(next_snapshot, "component") == _snapshot_groups(full_snapshot, "component")
@@ -171,11 +171,11 @@ def test_incremental_run_equals_full_rebuild(demo_records, project, tmp_path, ma
                                   full.all_contacts.astype(object).where(full.all_contacts.notna(), None))
     assert (night.all_contacts.dtypes == full.all_contacts.dtypes).all()
     # It did less: only the changed records and their neighbourhoods were matched again.
-    assert night.changes["new"] == 120 and night.changes["removed"] == 25 and night.changes["changed"] >= 50
-    assert night.changes["changed_without_updated_at"] >= 1
-    assert night.changes["rematched"]["reviewer_decisions"] + night.changes["rematched"]["new_or_changed"] > 0
+    assert night.change_counts["new"] == 120 and night.change_counts["removed"] == 25 and night.change_counts["changed"] >= 50
+    assert night.change_counts["changed_without_updated_at"] >= 1
+    assert night.change_counts["rematched"]["reviewer_decisions"] + night.change_counts["rematched"]["new_or_changed"] > 0
     assert len(night.blocking.pairs) < len(full.scored) / 3
-    assert night.changes["reclustered"] < len(night.all_contacts)
+    assert night.change_counts["reclustered"] < len(night.all_contacts)
     assert len(night.touched_ids) < len(night.golden)
     # Birthdays since the last run rebuilt those golden records: adults now, as in the full rebuild.
     def sixteen_today(result):
@@ -200,7 +200,7 @@ def test_erased_people_leaving_the_sources(demo_records, project):
     records, quarantine = demo_records
     matching, survivorship = copy.deepcopy(project.matching()), project.survivorship()
     matching["training"]["estimate"] = False  # the model held fixed, as in the test above
-    plain, _ = dedupe_incremental(records, quarantine, matching, survivorship, None, stewardship=_stewardship(project))
+    plain, _ = run_from(records, quarantine, matching, survivorship, None, stewardship=_stewardship(project))
     holders = plain.contacts[plain.contacts["email_key"].notna() & plain.contacts["phone_e164"].notna()]
     victim = holders.iloc[3]
     # Someone else shares the victim's phone: a household phone, blanked as a match key.
@@ -210,7 +210,7 @@ def test_erased_people_leaving_the_sources(demo_records, project):
     records.loc[other, "phone"] = records.loc[keys == victim["contact_key"], "phone"].iloc[0]
     other_key = keys[other]
     erasure = erasure_request_rows(ErasureRequest(email=victim["email_key"]), salt=SALT)
-    first, snapshot = dedupe_incremental(records, quarantine, matching, survivorship, None,
+    first, snapshot = run_from(records, quarantine, matching, survivorship, None,
                                          stewardship=_stewardship(project, erasure=erasure))
     erased = set(first.suppressed["contact_key"])
     assert victim["contact_key"] in erased and other_key not in erased
@@ -218,30 +218,30 @@ def test_erased_people_leaving_the_sources(demo_records, project):
     assert not erased & set(snapshot.contacts["contact_key"])  # never stored, ids only
     tonight = records[~(records["source"] + ":" + records["record_id"]).isin(erased)]
     stewardship = _stewardship(project, first.crosswalk, first.id_registry, "2026-11-25", erasure)
-    night, _ = dedupe_incremental(tonight, quarantine, matching, survivorship, snapshot, stewardship=stewardship)
-    full = dedupe(tonight, quarantine, matching, survivorship, stewardship=stewardship)
-    assert night.mode == "incremental" and night.changes["removed"] == len(erased)
+    night, _ = run_from(tonight, quarantine, matching, survivorship, snapshot, stewardship=stewardship)
+    full = full_rebuild(tonight, quarantine, matching, survivorship, stewardship=stewardship)
+    assert night.mode == "incremental" and night.change_counts["removed"] == len(erased)
     _assert_same(night, full)
     pd.testing.assert_frame_equal(night.all_contacts.astype(object).where(night.all_contacts.notna(), None),
                                   full.all_contacts.astype(object).where(full.all_contacts.notna(), None))
     # The phone is nobody else's now: a match key again, and the record was matched again for it.
     assert not night.all_contacts.set_index("contact_key").loc[other_key, "phone_shared"]
-    assert night.changes["rematched"]["match_keys_moved"] >= 1
+    assert night.change_counts["rematched"]["match_keys_moved"] >= 1
 
 
 def test_nothing_changed_writes_nothing(demo_records, project):
     records, quarantine = demo_records
     matching, survivorship = project.matching(), project.survivorship()
-    first, snapshot = dedupe_incremental(records, quarantine, matching, survivorship, None,
+    first, snapshot = run_from(records, quarantine, matching, survivorship, None,
                                          stewardship=_stewardship(project))
-    again, _ = dedupe_incremental(records.sample(frac=1.0, random_state=1), quarantine, matching, survivorship,
+    again, _ = run_from(records.sample(frac=1.0, random_state=1), quarantine, matching, survivorship,
                                   snapshot, stewardship=_stewardship(project, first.crosswalk, first.id_registry))
     assert again.mode == "incremental"
-    assert again.changes["unchanged"] == len(records) and again.changes["rematched"]["total"] == 0
+    assert again.change_counts["unchanged"] == len(records) and again.change_counts["rematched"]["total"] == 0
     assert len(again.blocking.pairs) == 0 and again.touched_ids == set()
     assert _partition(again.crosswalk) == _partition(first.crosswalk)
     # Nothing changed, so no region: no pair was scored or re-weighted, the review queue is the stored one.
-    assert len(again.all_scored) == 0 and again.changes["reclustered"] == 0
+    assert len(again.all_scored) == 0 and again.change_counts["reclustered"] == 0
     assert list(again.suggestions["pair_id"]) == list(first.suggestions["pair_id"])
     # Stored pairs keep only their levels; weights and probabilities recomputed from them are the
     # very same numbers (records were shuffled, so compare by contact keys): every stored pair
@@ -265,18 +265,18 @@ def test_nothing_changed_writes_nothing(demo_records, project):
 def test_rule_change_falls_back_to_full_rebuild(demo_records, project):
     records, quarantine = demo_records
     matching, survivorship = project.matching(), project.survivorship()
-    _, snapshot = dedupe_incremental(records.iloc[:500], quarantine, matching, survivorship, None,
+    _, snapshot = run_from(records.iloc[:500], quarantine, matching, survivorship, None,
                                      stewardship=_stewardship(project))
     stricter = copy.deepcopy(matching)
     stricter["thresholds"]["match"] = 0.999
-    result, _ = dedupe_incremental(records.iloc[:500], quarantine, stricter, survivorship, snapshot,
+    result, _ = run_from(records.iloc[:500], quarantine, stricter, survivorship, snapshot,
                                    stewardship=_stewardship(project))
     assert result.mode == "full (the rules changed since the snapshot's run)"
 
 
 def test_change_detection_ignores_row_positions_and_sees_silent_edits(demo_records, project):
     records, quarantine = demo_records
-    _, snapshot = dedupe_incremental(records, quarantine, project.matching(), project.survivorship(), None,
+    _, snapshot = run_from(records, quarantine, project.matching(), project.survivorship(), None,
                                      stewardship=_stewardship(project))
     moved = records.iloc[::-1].reset_index(drop=True)
     moved["source_row"] = np.arange(len(moved))  # every row sits elsewhere in the new export
@@ -323,11 +323,11 @@ def test_publishing_the_delta_leaves_the_crm_as_a_full_publish_would(demo_record
     matching["training"]["estimate"] = False
     survivorship = project.survivorship()
     existing, tonight = _tonight(records.iloc[:1200].reset_index(drop=True), np.random.default_rng(5))
-    first, snapshot = dedupe_incremental(existing, quarantine, matching, survivorship, None,
+    first, snapshot = run_from(existing, quarantine, matching, survivorship, None,
                                          stewardship=_stewardship(project))
     victim = first.contacts[first.contacts["email_key"].notna()].iloc[3]
     erasure = erasure_request_rows(ErasureRequest(email=victim["email_key"]), salt=SALT)
-    night, _ = dedupe_incremental(tonight, quarantine, matching, survivorship, snapshot,
+    night, _ = run_from(tonight, quarantine, matching, survivorship, snapshot,
                                   stewardship=_stewardship(project, first.crosswalk, first.id_registry,
                                                            "2026-11-25", erasure))
     assert night.mode == "incremental" and 0 < len(night.touched_ids) < len(night.golden)
@@ -522,7 +522,7 @@ def test_snapshot_records_are_appended_then_compacted(demo_records, project, tmp
     where = tmp_path / "snapshot"
 
     def night(frame, snapshot, day):
-        result, following = dedupe_incremental(frame, quarantine, matching, survivorship, snapshot,
+        result, following = run_from(frame, quarantine, matching, survivorship, snapshot,
                                                stewardship=_stewardship(project, day=day))
         following.save(where)
         return result, MatchSnapshot.load(where)
@@ -536,7 +536,7 @@ def test_snapshot_records_are_appended_then_compacted(demo_records, project, tmp
     assert len(segments) == 2 and os.stat(where / segments[0]["file"]).st_ino == inode  # linked, not rewritten
     assert segments[1]["rows"] < len(tonight) / 3  # only what the night converted
     assert len(snapshot.contacts_table) > snapshot.kept_records  # edited records' old rows are garbage now
-    full = dedupe_incremental(tonight, quarantine, matching, survivorship, None,
+    full = run_from(tonight, quarantine, matching, survivorship, None,
                               stewardship=_stewardship(project, day="2026-11-25"))[1]
     pd.testing.assert_frame_equal(_text(snapshot.contacts, ["contact_key"]), _text(full.contacts, ["contact_key"]))
     assert list(snapshot.membership["contact_key"].iloc[:snapshot.kept_records]) == list(snapshot.contacts["contact_key"])
@@ -549,6 +549,6 @@ def test_snapshot_records_are_appended_then_compacted(demo_records, project, tmp
     assert result.mode == "incremental"
     assert len(snapshot.meta["contact_segments"]) == 1 and snapshot.contact_rows is None
     assert len(snapshot.contacts_table) == snapshot.kept_records
-    full = dedupe_incremental(later, quarantine, matching, survivorship, None,
+    full = run_from(later, quarantine, matching, survivorship, None,
                               stewardship=_stewardship(project, day="2026-11-26"))[1]
     pd.testing.assert_frame_equal(_text(snapshot.contacts, ["contact_key"]), _text(full.contacts, ["contact_key"]))

@@ -2,7 +2,7 @@
 
 The rooms, in the order an audit goes through them:
 
-* ``quality_rules``: dimensions, scored fields and the defaults rules/quality.yaml overlays
+* rules/quality.yaml (dimensions, scored fields, defaults) is read by ``steward.config.quality``
 * ``values``: columns factorised once, per-distinct-value work lifted back to records
 * ``issues``: value checks (free text, dates, phone regions, postcodes)
 * ``checks``: per field, which records are present, valid, unique, consistent, fresh
@@ -12,7 +12,7 @@ The rooms, in the order an audit goes through them:
 * ``report``: audit.json, report.html and the history for the trend
 """
 
-from steward.audit.quality_rules import load_quality_config
+from steward.config.quality import load_quality_config
 from steward.audit.report import save_audit
 from steward.audit.result import AuditResult
 from steward.audit.scorecard import run_audit

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from steward.audit.issues import date_issue_codes, parse_timestamps, phone_regions_of, postcode_issues, text_issues
-from steward.audit.quality_rules import DATE_FIELDS, NAME_FIELDS, RECORD, TEXT_FIELDS
+from steward.config.quality import DATE_FIELDS, NAME_FIELDS, RECORD, TEXT_FIELDS
 from steward.audit.values import Columns, fill_missing_keys, lift, stripped_text
 
 

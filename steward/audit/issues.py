@@ -9,7 +9,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from steward.audit.quality_rules import DATE_FIELDS
+from steward.config.quality import DATE_FIELDS
 from steward.audit.values import distinct, lift, stripped_text
 
 _LETTER = r"[^\W\d_]"

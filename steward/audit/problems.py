@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from steward.audit.checks import FieldCheck
-from steward.audit.quality_rules import DIMENSIONS
+from steward.config.quality import DIMENSIONS
 from steward.audit.result import PROBLEM_COLUMNS, RATE_DIGITS
 from steward.audit.values import SourceIndex, column
 

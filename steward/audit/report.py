@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from steward.audit.quality_rules import ALL, DIMENSIONS, RECORD
+from steward.config.quality import ALL, DIMENSIONS, RECORD
 from steward.audit.result import AuditResult
 
 log = logging.getLogger("steward.audit.report")

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from steward.audit.quality_rules import DIMENSIONS
+from steward.config.quality import DIMENSIONS
 
 FIELD_COLUMNS = ["source", "field", "weight", "records", "collected", "present", "completeness", "valid", "validity",
                  "unique", "uniqueness", "consistency_checked", "consistent", "consistency", "fresh", "timeliness",

@@ -106,7 +106,7 @@ from scipy.sparse.csgraph import connected_components
 
 from steward.audit.checks import FieldCheck, field_checks
 from steward.audit.problems import top_problems, worst_cell
-from steward.audit.quality_rules import ALL, DIMENSIONS, RECORD, resolve_config
+from steward.config.quality import ALL, DIMENSIONS, RECORD, resolve_config
 from steward.audit.result import (EXPECTATION_COLUMNS, FIELD_COLUMNS, INT_FIELD_COLUMNS, RATE_DIGITS, SOURCE_COLUMNS,
                                   AuditResult, json_scalar)
 from steward.audit.values import SourceIndex, column

@@ -4,14 +4,16 @@ split it between two configurations); the next run picks the edit up."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from steward.config.consent import ConsentRules
 from steward.config.erasure import ErasureConfig
 from steward.config.matching import MatchingSettings, parse_matching
 from steward.config.normalise import NormaliseOptions
 from steward.config.project import Project
+from steward.config.quality import load_quality_config, resolve_config
 from steward.config.sources import SourceConfig, confirmed_sources
 from steward.config.survivorship import Survivorship
 
@@ -21,14 +23,16 @@ class Settings:
     """``matching``: rules/matching.yaml (blocking, comparisons, thresholds, training);
     ``survivorship``: rules/survivorship.yaml; ``normalise``: options for the normalise stage;
     ``consent``/``erasure``: the consent rules and the erasure list's settings; ``sources``: the
-    configured sources (or the demo's). Each parsed and checked when read."""
+    configured sources (or the demo's); ``quality``: rules/quality.yaml over the audit's defaults.
+    Each parsed and checked when read."""
 
     matching: MatchingSettings
     survivorship: Survivorship
     normalise: NormaliseOptions
-    consent: ConsentRules | None
+    consent: ConsentRules
     erasure: ErasureConfig | None
     sources: dict[str, SourceConfig]
+    quality: Mapping[str, Any] = field(default_factory=lambda: resolve_config({}))
 
     @property
     def confirmed_sources(self) -> frozenset[str]:
@@ -42,11 +46,13 @@ class Settings:
         """Settings from mappings or parsed settings (tests, notebooks, ``steward dedupe`` on plain
         files): no sources."""
         return cls(matching=parse_matching(matching), survivorship=Survivorship.of(survivorship),
-                   normalise=NormaliseOptions.of(normalise), consent=consent, erasure=erasure, sources={})
+                   normalise=NormaliseOptions.of(normalise), consent=consent or ConsentRules(), erasure=erasure,
+                   sources={})
 
 
 def load_settings(project: Project) -> Settings:
     """Every rules file of ``project``, read now (ConfigError names the file and key if one is wrong)."""
     return Settings(matching=parse_matching(project.matching()), survivorship=Survivorship(project.survivorship()),
                     normalise=NormaliseOptions.of(project.normalise_options()), consent=project.consent(),
-                    erasure=project.erasure(), sources=project.sources())
+                    erasure=project.erasure(), sources=project.sources(),
+                    quality=load_quality_config(project.rules_dir))

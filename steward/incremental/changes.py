@@ -238,6 +238,7 @@ class RunChanges:
     incremental: bool
     reason: str | None = None
     why: dict = field(default_factory=dict)  # counts: changes, and why records are rematched
+    hashed: bool = True  # ``record_hash`` holds content hashes (a run keeping no snapshot skips them)
 
     def present(self) -> pd.DataFrame:
         """The rows aligned with this run's contacts (removed records left out)."""

@@ -11,12 +11,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from steward.frames import renumbered, stacked
+from steward.frames import frame_to_arrow, renumbered, stacked
 from steward.incremental.arrow import arrow_backed
-from steward.frames import frame_to_arrow
 from steward.incremental.snapshot import MatchSnapshot
 from steward.merge.identity import ACTIVE, REGISTRY_COLUMNS
-from steward.schema import contact_key
+from steward.schema import KEY_SEPARATOR, contact_key
 
 log = logging.getLogger("steward.incremental")
 
@@ -53,8 +52,9 @@ def _ids_of_records(crosswalk: pd.DataFrame | pa.Table, keys: pd.Index) -> set[s
     if not len(crosswalk) or not len(keys):
         return set()
     wanted = set(keys.astype(str))
-    # Every text after a ':' of a key could be its record id (a source name holding ':' too).
-    record_ids = list({key.split(":", i)[-1] for key in wanted for i in range(1, key.count(":") + 1)})
+    # Every text after a separator of a key could be its record id (a source name holding one too).
+    record_ids = list({key.split(KEY_SEPARATOR, i)[-1] for key in wanted
+                       for i in range(1, key.count(KEY_SEPARATOR) + 1)})
     if isinstance(crosswalk, pa.Table):
         hit = pc.is_in(crosswalk.column("record_id").cast(pa.string()), value_set=pa.array(record_ids, pa.string()))
         crosswalk = crosswalk.filter(hit).to_pandas()

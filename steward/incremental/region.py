@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from steward.config.matching import MatchingSettings
-from steward.frames import renumbered
+from steward.frames import pairs_within, renumbered
 from steward.match.blocking import block_codes, oversized_keys, parse_rules
 from steward.match.cluster import cluster_records, graph_components, safe_clusters
 from steward.match.incremental_blocking import pairs_touching
@@ -144,11 +144,7 @@ def incremental_clusters(contacts: pd.DataFrame, scored: pd.DataFrame, model: Ma
     # The sub-problem: the affected region, renumbered 0..len(members)-1.
     local = np.full(n, -1, dtype=np.int64)
     local[members] = np.arange(len(members))
-    inside = region[scored["left"].to_numpy()] & region[scored["right"].to_numpy()]
-    sub_scored = scored[inside].copy()
-    sub_scored["left"] = local[sub_scored["left"].to_numpy()]
-    sub_scored["right"] = local[sub_scored["right"].to_numpy()]
-    sub_scored = sub_scored.reset_index(drop=True)
+    sub_scored = pairs_within(scored, region)
 
     def _local_links(links):
         if links is None or not len(links):

@@ -276,24 +276,24 @@ def _segment_number(path: Path) -> int:
 
 @dataclass
 class FinishedRun:
-    """What a finished run hands to its snapshot. ``contacts``/``clusters``/``components`` cover
-    every record of the run (erased ones too); the snapshot keeps erased people's ids and labels
-    only. ``scored``: the pairs of this run (all of them, or an incremental run's region)."""
+    """What a run made, for its snapshot. ``contacts``/``clusters`` (with each record's graph
+    ``component``) cover every record of the run, erased ones too: the snapshot keeps erased
+    people's ids and labels only (``suppressed``: their records). ``scored``: the pairs of this
+    run (all of them, or an incremental run's region). Golden records, crosswalk, lineage and the
+    review queue as built (Arrow or DataFrames); ``queue_positions``: each suggestion's two
+    records as positions in ``contacts`` (None: looked up by key)."""
 
     contacts: pd.DataFrame
-    hashes: np.ndarray  # content hash per record
     scored: pd.DataFrame
     clusters: pd.DataFrame
-    components: np.ndarray
     oversized: pd.DataFrame
-    suppressed_keys: pd.Index
+    suppressed: pd.DataFrame
     golden: pd.DataFrame | pa.Table
     crosswalk: pd.DataFrame | pa.Table
     lineage: pd.DataFrame | pa.Table
-    links: pd.DataFrame
     suggestions: pd.DataFrame | pa.Table
     model: MatchModel
-    meta: dict
+    queue_positions: tuple[np.ndarray, np.ndarray] | None = None
 
 
 @dataclass
@@ -305,20 +305,20 @@ class Carryover:
     positions of records whose stored row is still exact, those records' rows in it): their
     stored rows are kept as they are (append-only: only the other records are converted and
     added after them, see ``MatchSnapshot.contact_rows``); they come first in the new snapshot,
-    the rest after. ``queue_positions``: the suggestions' two records as positions in the run's
-    contacts (else looked up by key)."""
+    the rest after."""
 
     carried: dict[str, np.ndarray] | None = None
     reuse: tuple[MatchSnapshot, np.ndarray, np.ndarray] | None = None
-    queue_positions: tuple[np.ndarray, np.ndarray] | None = None
 
 
-def build_snapshot(run: FinishedRun, carry: Carryover | None = None) -> MatchSnapshot:
-    """The snapshot of ``run`` (see FinishedRun), with what ``carry`` takes over unchanged."""
+def build_snapshot(run: FinishedRun, hashes: np.ndarray, links: pd.DataFrame, meta: dict,
+                   carry: Carryover | None = None) -> MatchSnapshot:
+    """The snapshot of ``run`` (see FinishedRun) with each record's content ``hashes``, the reviewer
+    ``links`` it honoured and ``meta`` (fingerprints, counts), and what ``carry`` takes over unchanged."""
     carry = carry or Carryover()
-    contacts, hashes, scored, clusters = run.contacts, run.hashes, run.scored, run.clusters
-    suggestions, carried, reuse, queue_positions = run.suggestions, carry.carried, carry.reuse, carry.queue_positions
-    keep = ~contacts["contact_key"].isin(run.suppressed_keys).to_numpy()
+    contacts, scored, clusters = run.contacts, run.scored, run.clusters
+    suggestions, carried, reuse, queue_positions = run.suggestions, carry.carried, carry.reuse, run.queue_positions
+    keep = ~contacts["contact_key"].isin(pd.Index(run.suppressed["contact_key"])).to_numpy()
     table = contact_rows = None
     segments: list = []
     kept_order = np.flatnonzero(keep)
@@ -374,7 +374,7 @@ def build_snapshot(run: FinishedRun, carry: Carryover | None = None) -> MatchSna
     order = np.concatenate([kept_order, np.flatnonzero(~keep)])
     keys = contacts["contact_key"].to_numpy()
     membership = pd.DataFrame({"contact_key": keys[order],
-                               "component": np.asarray(run.components, dtype=np.int64)[order],
+                               "component": clusters["component"].to_numpy(dtype=np.int64)[order],
                                "cluster": clusters["cluster"].to_numpy(dtype=np.int64)[order]})
     if queue_positions is not None:
         left, right = position[queue_positions[0]], position[queue_positions[1]]
@@ -389,12 +389,11 @@ def build_snapshot(run: FinishedRun, carry: Carryover | None = None) -> MatchSna
         queue = suggestions.copy(deep=False)  # (the queue is a million rows: no copy of its text)
         queue["_left"], queue["_right"] = left, right
     link_columns = ["left_key", "right_key", "action"]
-    links = run.links
     return MatchSnapshot(kept_contacts, stored, membership, run.oversized.reset_index(drop=True),
                          run.golden, run.crosswalk, run.lineage,
                          links[link_columns].astype(str) if len(links) else pd.DataFrame(columns=link_columns),
                          queue, model_parameters(run.model),
-                         {**run.meta, "kept_records": len(kept_order),
+                         {**meta, "kept_records": len(kept_order),
                           "written_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
                          contact_rows=contact_rows, contact_segments=segments)
 

@@ -17,7 +17,7 @@ import pandas as pd
 from steward.config.matching import MatchingSettings, parse_matching
 from steward.progress import report
 
-log = logging.getLogger("steward.matching")
+log = logging.getLogger("steward.match")
 
 
 @dataclass(frozen=True)

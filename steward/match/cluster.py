@@ -21,7 +21,7 @@ from scipy.sparse.csgraph import connected_components
 
 from steward.match.blocking import pairs_within_groups
 
-log = logging.getLogger("steward.matching")
+log = logging.getLogger("steward.match")
 
 # Two records contradict each other when their own comparison says they are
 # almost surely different people (e.g. different first names and dates of birth,

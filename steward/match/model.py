@@ -33,7 +33,7 @@ from steward.frames import renumbered
 from steward.progress import report
 from steward.match.comparisons import MISSING, Comparison, PairSide, build_comparison, prepare_text
 
-log = logging.getLogger("steward.matching")
+log = logging.getLogger("steward.match")
 
 PROB_FLOOR = 1e-6  # m and u are clipped into [floor, 1 - floor]: log2 of 0 is no evidence anyone can explain
 TF_SUFFIX = "__tf"

@@ -34,7 +34,7 @@ from steward.match.comparisons import MISSING
 from steward.match.model import PROB_FLOOR, MatchModel, records_for, comparison_levels, reweighted
 from steward.progress import report
 
-log = logging.getLogger("steward.matching")
+log = logging.getLogger("steward.match")
 
 
 def _level_chunks(records: pd.DataFrame, left_idx: np.ndarray, right_idx: np.ndarray, model: MatchModel,

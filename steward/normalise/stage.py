@@ -32,7 +32,7 @@ HOUSEHOLD_NAME_SIMILARITY = 0.8
 HOUSEHOLD_MAX_HOLDERS = 12
 
 
-def _shared_values(values: pd.Series, people: pd.Series, min_people: int) -> pd.Series:
+def shared_values(values: pd.Series, people: pd.Series, min_people: int) -> pd.Series:
     """Boolean mask: the value is held by at least ``min_people`` distinct people."""
     present = values.notna() & people.notna()
     distinct = (
@@ -45,7 +45,7 @@ def _shared_values(values: pd.Series, people: pd.Series, min_people: int) -> pd.
     return values.isin(shared) & values.notna()
 
 
-def _household_values(values: pd.Series, given_names: pd.Series, last_names: pd.Series,
+def household_values(values: pd.Series, given_names: pd.Series, last_names: pd.Series,
                       births: pd.Series | None = None) -> pd.Series:
     """Boolean mask: the value is held by people with clearly different first names.
 
@@ -145,14 +145,14 @@ def _person(frame: pd.DataFrame) -> pd.Series:
 
 def _phone_keys(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """(phone_shared, phone_match_key): a phone held by several people or a household is no match key."""
-    shared = _shared_values(frame["phone_e164"], _person(frame), SHARED_IDENTIFIER_MIN_PEOPLE) | _household_values(
+    shared = shared_values(frame["phone_e164"], _person(frame), SHARED_IDENTIFIER_MIN_PEOPLE) | household_values(
         frame["phone_e164"], frame["given_name_canonical"], frame["last_name_folded"], frame["dob"])
     return shared, frame["phone_e164"].where(~shared)
 
 
 def _email_keys(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(email_shared, email_match_key, email_local_part): only personal, unshared addresses match."""
-    shared = _shared_values(frame["email_key"], _person(frame), SHARED_IDENTIFIER_MIN_PEOPLE) | _household_values(
+    shared = shared_values(frame["email_key"], _person(frame), SHARED_IDENTIFIER_MIN_PEOPLE) | household_values(
         frame["email_key"], frame["given_name_canonical"], frame["last_name_folded"], frame["dob"])
     match_key = frame["email_key"].where(frame["email_is_personal"] & ~shared)
     return shared, match_key, match_key.str.split("@").str[0]
@@ -161,7 +161,7 @@ def _email_keys(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
 def _address_match_key(frame: pd.DataFrame) -> pd.Series:
     # A street address shared by people with different first names is a household:
     # living together is not being the same person.
-    household = _household_values(frame["address_key"], frame["given_name_canonical"], frame["last_name_folded"],
+    household = household_values(frame["address_key"], frame["given_name_canonical"], frame["last_name_folded"],
                                   frame["dob"])
     return frame["address_key"].where(~household)
 

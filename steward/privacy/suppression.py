@@ -11,17 +11,19 @@ under new ids is caught again.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from steward.config.erasure import KINDS
+from steward.frames import pairs_within
 from steward.privacy.hashing import HASH_COLUMNS, identifier_hashes
 from steward.schema import contact_key
 
-__all__ = ["SUPPRESSED_COLUMNS", "apply_erasure", "erased_records", "erasure_matches", "erasure_summary",
-           "join_sorted", "suppress"]
+__all__ = ["SUPPRESSED_COLUMNS", "ErasureList", "apply_erasure", "drop_erased", "empty_suppressed",
+           "erased_records", "erasure_matches", "erasure_summary", "join_sorted", "suppress", "without_suppressed"]
 
 # Every erasure module logs under the name the single module had, so log filters keep working.
 log = logging.getLogger("steward.privacy.erasure")
@@ -152,3 +154,53 @@ def erasure_summary(suppressed: pd.DataFrame, erasure_list: pd.DataFrame | None 
         "matched_through_cluster": len(suppressed) - direct,
         "by_source": {str(k): int(v) for k, v in suppressed["source"].value_counts().sort_index().items()},
     }
+
+
+# -- a run's erasure stage ---------------------------------------------------------------------------------
+
+def empty_suppressed() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in SUPPRESSED_COLUMNS})
+
+
+def without_suppressed(contacts: pd.DataFrame, clusters: pd.DataFrame,
+                       suppressed: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Contacts and their aligned clusters without the records ``drop_erased`` suppressed."""
+    keep = ~contacts["contact_key"].isin(suppressed["contact_key"]).to_numpy()
+    return contacts[keep].reset_index(drop=True), clusters[keep].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class ErasureList:
+    """The erasure list as a run holds it: the hashed identifiers and the salt they were made with."""
+
+    entries: pd.DataFrame | None
+    salt: str = ""
+
+
+def drop_erased(contacts: pd.DataFrame, clusters: pd.DataFrame, erasure: ErasureList,
+                scored: pd.DataFrame | None = None, scope: np.ndarray | None = None):
+    """Remove erased people (every record clustered with an erased identifier).
+
+    Returns (contacts, clusters, scored, suppressed); ``scored`` pair positions are
+    renumbered to the kept contacts. ``suppressed`` holds ids and reasons only.
+    ``scope`` (bool per record, whole clusters): look only there (an incremental run
+    whose erasure list did not change: the other clusters were checked before)."""
+    erasure_list = erasure.entries
+    if erasure_list is None or erasure_list.empty:
+        return contacts, clusters, scored, empty_suppressed()
+    if scope is None:
+        kept, suppressed = apply_erasure(contacts, clusters, erasure_list, salt=erasure.salt)
+        keep = kept.to_numpy()
+    else:
+        rows = np.flatnonzero(scope)
+        kept, suppressed = apply_erasure(contacts.iloc[rows].reset_index(drop=True),
+                                         clusters.iloc[rows].reset_index(drop=True), erasure_list,
+                                         salt=erasure.salt)
+        keep = np.ones(len(contacts), dtype=bool)
+        keep[rows] = kept.to_numpy()
+    if keep.all():
+        return contacts, clusters, scored, suppressed
+    if scored is not None:
+        scored = pairs_within(scored, keep)
+    log.info("erasure requests: %d record(s) of %d people suppressed", len(suppressed), suppressed["cluster"].nunique())
+    return (contacts[keep].reset_index(drop=True), clusters[keep].reset_index(drop=True), scored, suppressed)

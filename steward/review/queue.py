@@ -5,6 +5,8 @@ suggestions into the carried queue without sorting a million pair ids again."""
 from __future__ import annotations
 
 import bisect
+import logging
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -13,6 +15,8 @@ import pyarrow.compute as pc
 
 from steward.frames import column_values, frame_to_arrow, renumbered, stacked
 from steward.match.model import MatchModel, classify, explanation_texts
+
+log = logging.getLogger("steward.review")
 
 SIDE_BY_SIDE = ["contact_key", "first_name", "last_name", "email", "phone", "company", "city", "date_of_birth"]
 
@@ -127,3 +131,62 @@ def merged_order(p1: np.ndarray, ids1, p2: np.ndarray, ids2: np.ndarray) -> np.n
     ahead = np.searchsorted(slot, np.arange(n1), "right")
     order[np.arange(n1) + ahead] = np.arange(n1)
     return order
+
+
+@dataclass
+class ReviewQueue:
+    """The review queue (``suggestions``: a DataFrame, or Arrow when carried over as Arrow) and each
+    suggestion's two records as rows of the run's contacts (for the next snapshot)."""
+
+    suggestions: pd.DataFrame | pa.Table
+    positions: tuple[np.ndarray, np.ndarray]
+
+    def frame(self) -> pd.DataFrame:
+        return self.suggestions.to_pandas() if isinstance(self.suggestions, pa.Table) else self.suggestions
+
+
+@dataclass
+class CarriedQueue:
+    """The stored queue (``_left``/``_right``: rows of the last snapshot's records) and which of its
+    suggestions a run keeps with their records' positions in the run: (keep, a_pos, b_pos)."""
+
+    stored: pd.DataFrame | pa.Table
+    kept: tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def assemble_queue(fresh: pd.DataFrame, carried: CarriedQueue | None = None, decided: set[str] | None = None,
+                   erased: pd.Index | None = None) -> ReviewQueue:
+    """The run's queue: ``fresh`` suggestions (``merge_suggestions(..., positions=True)``) and the
+    ``carried`` stored ones in queue order, without ``decided`` pairs and pairs touching
+    ``erased`` records (erased people never reach a reviewer's screen).
+
+    The queue stays Arrow when the stored one was (carried, merged and filtered as Arrow: a
+    million suggestions are not turned into Python objects unless someone reads them)."""
+    out = fresh
+    if carried is not None:
+        stored = carried.stored
+        keep, a_pos, b_pos = carried.kept
+        if isinstance(stored, pa.Table):
+            try:
+                out = carry_queue_as_arrow(stored, keep, a_pos, b_pos, fresh, decided)
+            except (pa.ArrowTypeError, pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+                log.info("review queue carried as pandas (%s)", exc)
+                stored = stored.to_pandas()
+        if not isinstance(stored, pa.Table):
+            kept = renumbered(stored.loc[keep, [c for c in fresh.columns if not c.endswith("_pos")]])
+            kept["_a_pos"], kept["_b_pos"] = a_pos, b_pos
+            if decided:
+                kept = kept[~kept["pair_id"].isin(decided)]
+            out = merge_queues(kept, fresh)
+    if erased is not None and len(erased):
+        if isinstance(out, pa.Table):
+            keys = pa.array(list(erased), pa.string())
+            out = out.filter(pc.invert(pc.or_(pc.is_in(out["a_contact_key"], value_set=keys),
+                                              pc.is_in(out["b_contact_key"], value_set=keys))))
+        else:
+            out = renumbered(out[~(out["a_contact_key"].isin(erased) | out["b_contact_key"].isin(erased))])
+    if isinstance(out, pa.Table):
+        at = (queue_positions(out, "_a_pos"), queue_positions(out, "_b_pos"))
+        return ReviewQueue(out.drop_columns(["_a_pos", "_b_pos"]), at)
+    at = (out.pop("_a_pos").to_numpy(), out.pop("_b_pos").to_numpy())
+    return ReviewQueue(out, at)

@@ -1,7 +1,9 @@
-"""One way through the pipeline: the run context and ``dedupe(ctx, records, quarantine)``, used by
-the CLI, the tests and the benchmarks; the Dagster assets call the same stages one per asset."""
+"""One way through the pipeline: the run context and ``dedupe(ctx, records, quarantine)``
+(``flow.py``), used by the CLI, the tests and the benchmarks; the Dagster assets call the same
+stage functions (``stages.py``) one per asset."""
 
 from steward.run.context import RunContext, Stewardship
-from steward.run.dedupe import DedupeResult, combine_sources, dedupe, load_all
+from steward.run.flow import DedupeResult, dedupe
+from steward.sources import combine_sources, load_all
 
 __all__ = ["DedupeResult", "RunContext", "Stewardship", "combine_sources", "dedupe", "load_all"]

@@ -15,9 +15,9 @@ from steward.config import Project
 from steward.config.settings import Settings, load_settings
 from steward.incremental.golden import IdHistory
 from steward.incremental.snapshot import MatchSnapshot
-from steward.match.engines.local import LocalEngine
+from steward.match.engines import LocalEngine, PairEngine
 from steward.privacy.erasure_list import load_erasure_list
-from steward.review.decisions import current_links, load_decisions
+from steward.review.decisions import current_links, decided_pair_ids, links_for, load_decisions
 from steward.state.store import GOLDEN_CROSSWALK, GOLDEN_IDS, StateStore
 
 
@@ -53,6 +53,15 @@ class Stewardship:
     def id_history(self) -> IdHistory:
         return IdHistory(self.previous_crosswalk, self.id_registry)
 
+    def links_for(self, contacts: pd.DataFrame) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+        """(must-links, cannot-links) between rows of ``contacts`` from the reviewer decisions;
+        (None, None) without decisions."""
+        return links_for(self.decisions, contacts) if self.decisions is not None else (None, None)
+
+    def decided_pair_ids(self) -> set[str] | None:
+        """Pair ids a reviewer decided (they leave the review queue); None without decisions."""
+        return decided_pair_ids(self.decisions) if self.decisions is not None else None
+
     def decision_links(self) -> pd.DataFrame:
         """The reviewer links in force (left_key, right_key, action); empty without decisions."""
         if self.decisions is None:
@@ -68,8 +77,8 @@ class RunContext:
     ``full_rebuild`` it is ignored and everything is matched again (the model re-estimated).
     ``engine``: where blocking, scoring and clustering of a full rebuild run (default this
     process; nightly incremental runs are a few thousand records and stay local).
-    ``keep_snapshot``: build the snapshot the next run starts from (``steward dedupe`` on plain
-    files has no next run). ``progress(stage)`` hears when each stage starts. ``cache``: work
+    ``keep_snapshot``: build the snapshot the next run starts from (content hashes, and
+    ``DedupeResult.next_snapshot``); off for a one-off run (``steward dedupe`` on plain files). ``progress(stage)`` hears when each stage starts. ``cache``: work
     one stage hands the next in the same process (block codes computed while deciding what to
     match again), never needed for correctness."""
 
@@ -77,9 +86,9 @@ class RunContext:
     stewardship: Stewardship = field(default_factory=Stewardship)
     snapshot: MatchSnapshot | None = None
     full_rebuild: bool = False
-    engine: object = field(default_factory=LocalEngine)
+    engine: PairEngine = field(default_factory=LocalEngine)
     progress: Callable[[str], None] | None = None
-    keep_snapshot: bool = True
+    keep_snapshot: bool = False
     cache: dict = field(default_factory=dict, repr=False)
 
     @classmethod

@@ -13,35 +13,17 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from steward.config import SourceConfig
 from steward.incremental.arrow import arrow_backed
-from steward.incremental.snapshot import MatchSnapshot
+from steward.incremental.snapshot import FinishedRun, MatchSnapshot
 from steward.match.blocking import BlockingResult
 from steward.match.model import MatchModel
 from steward.privacy.quarantine import to_quarantine
-from steward.progress import report
 from steward.run.context import RunContext, StageTimer
-from steward.run.stages import (MatchedRun, cluster_for_run, erase_for_run, golden_for_run, normalise_for_run,
+from steward.run.stages import (cluster_for_run, erase_for_run, golden_for_run, normalise_for_run,
+                                quarantine_for_run,
                                 pairs_for_run, score_for_run, snapshot_for_run, suggestions_for_run)
-from steward.sources.load import LoadedSource, empty_quarantine, load_source
 
 log = logging.getLogger("steward.run")
-
-
-def combine_sources(loaded: list[LoadedSource]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    records = [item.records for item in loaded if not item.records.empty]
-    quarantine = [item.quarantine for item in loaded if not item.quarantine.empty]
-    all_records = pd.concat(records, ignore_index=True) if records else pd.DataFrame()
-    all_quarantine = pd.concat(quarantine, ignore_index=True) if quarantine else empty_quarantine()
-    return all_records, all_quarantine
-
-
-def load_all(sources: dict[str, SourceConfig]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    loaded = []
-    for cfg in sources.values():
-        loaded.append(load_source(cfg))
-        report("load sources", len(loaded), len(sources), "sources")
-    return combine_sources(loaded)
 
 
 @dataclass
@@ -68,11 +50,10 @@ class DedupeResult:
     all_contacts: pd.DataFrame
     all_scored: pd.DataFrame
     all_clusters: pd.DataFrame
-    links: pd.DataFrame
-    # "incremental" or "full (why)"; an incremental run's counts of what changed and the golden
-    # ids it wrote (None: a full rebuild, all of them).
+    # "incremental" or "full (why)"; an incremental run's counts of what changed (and why records
+    # were matched again) and the golden ids it wrote (None: a full rebuild, all of them).
     mode: str = "full"
-    changes: dict | None = None
+    change_counts: dict | None = None
     touched_ids: set[str] | None = None
     timings: dict[str, float] = field(default_factory=dict)
     next_snapshot: MatchSnapshot | None = None
@@ -117,6 +98,7 @@ def dedupe(ctx: RunContext, records: pd.DataFrame, quarantine: pd.DataFrame) -> 
     clusters, _refused = cluster_for_run(ctx, changes, contacts, scored, model)
     done("cluster")
     kept_contacts, kept_clusters, kept_scored, suppressed = erase_for_run(ctx, changes, contacts, clusters, scored)
+    quarantine, _scrubbed = quarantine_for_run(ctx, quarantine)
     if len(suppressed):
         quarantine = pd.concat([quarantine, to_quarantine(suppressed)], ignore_index=True)
     suppressed_keys = pd.Index(suppressed["contact_key"])
@@ -124,21 +106,20 @@ def dedupe(ctx: RunContext, records: pd.DataFrame, quarantine: pd.DataFrame) -> 
     queue = suggestions_for_run(ctx, changes, contacts, scored, clusters, model, suppressed_keys)
     done("suggest")
     stage("merge")
-    merged, touched = golden_for_run(ctx, changes, kept_contacts, kept_clusters, suppressed_keys)
+    merged = golden_for_run(ctx, changes, kept_contacts, kept_clusters, suppressed_keys)
     done("merge")
     # Golden records, crosswalk and lineage as they are (Arrow after an incremental run: converted
     # to pandas only if the caller reads them; the next snapshot takes them as Arrow).
-    golden, crosswalk, lineage = (getattr(merged, f"{name}_data", None) for name in ("golden", "crosswalk", "lineage"))
-    if golden is None:  # a full rebuild's GoldenResult holds DataFrames
-        golden, crosswalk, lineage = merged.golden, merged.crosswalk, merged.lineage
+    golden, crosswalk, lineage, touched = merged.golden_data, merged.crosswalk_data, merged.lineage_data, \
+        merged.touched_ids
     result = DedupeResult(
         records=records, quarantine=quarantine, contacts=kept_contacts, blocking=blocking, scored=kept_scored,
         clusters=kept_clusters, model=model, suggestions_data=queue.suggestions, golden_data=golden,
         crosswalk_data=crosswalk, lineage_data=lineage, id_events=merged.id_events, id_registry=merged.id_registry,
         suppressed=suppressed, all_contacts=contacts, all_scored=scored, all_clusters=clusters,
-        links=ctx.stewardship.decision_links(), timings=timer.timings,
+        timings=timer.timings,
         mode="incremental" if changes.incremental else f"full ({changes.reason})",
-        changes={**changes.why, "reclustered": int(clusters["reclustered"].sum()),
+        change_counts={**changes.why, "reclustered": int(clusters["reclustered"].sum()),
                  "pairs_scored": len(blocking.pairs)} if changes.incremental else None,
         touched_ids=touched)
     if changes.incremental:
@@ -146,8 +127,9 @@ def dedupe(ctx: RunContext, records: pd.DataFrame, quarantine: pd.DataFrame) -> 
                  changes.why, len(blocking.pairs), int(clusters["reclustered"].sum()), len(touched))
     if ctx.keep_snapshot:
         stage("snapshot")
-        result.next_snapshot = snapshot_for_run(ctx, changes, MatchedRun(
+        result.next_snapshot = snapshot_for_run(ctx, changes, FinishedRun(
             contacts=contacts, scored=scored, clusters=clusters, oversized=blocking.skipped_keys,
-            suppressed=suppressed, golden=golden, crosswalk=crosswalk, lineage=lineage, queue=queue, model=model))
+            suppressed=suppressed, golden=golden, crosswalk=crosswalk, lineage=lineage,
+            suggestions=queue.suggestions, model=model, queue_positions=queue.positions))
         done("snapshot")
     return result

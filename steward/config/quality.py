@@ -1,6 +1,5 @@
-"""The audit's rules: the dimensions, the fields it scores and the defaults that
-``rules/quality.yaml`` overlays (weights, freshness, plausible ages, placeholders,
-postcode patterns)."""
+"""rules/quality.yaml: the audit's rules. The dimensions, the fields it scores and the defaults
+the file overlays (weights, freshness, plausible ages, placeholders, postcode patterns)."""
 
 from __future__ import annotations
 
@@ -8,7 +7,8 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from steward.config import read_yaml
+from steward.config.project import read_yaml
+from steward.errors import ConfigError
 
 DIMENSIONS = ("completeness", "validity", "uniqueness", "consistency", "timeliness")
 ALL = "ALL"
@@ -61,10 +61,10 @@ def resolve_config(config: dict | None) -> dict:
     cfg = _merge(DEFAULT_CONFIG, config or {})
     unknown = [f for f in cfg["field_weights"] if f not in KNOWN_FIELDS]
     if unknown:
-        raise ValueError(f"quality config: field_weights has unknown field(s) {unknown}; known: {list(KNOWN_FIELDS)}")
+        raise ConfigError(f"rules/quality.yaml: field_weights has unknown field(s) {unknown}; known: {list(KNOWN_FIELDS)}")
     bad = [d for d in cfg["dimension_weights"] if d not in DIMENSIONS]
     if bad:
-        raise ValueError(f"quality config: dimension_weights has unknown dimension(s) {bad}")
+        raise ConfigError(f"rules/quality.yaml: dimension_weights has unknown dimension(s) {bad}")
     return cfg
 
 

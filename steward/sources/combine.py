@@ -1,0 +1,25 @@
+"""All configured sources loaded into one table of records and one quarantine."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from steward.config import SourceConfig
+from steward.progress import report
+from steward.sources.load import LoadedSource, empty_quarantine, load_source
+
+
+def combine_sources(loaded: list[LoadedSource]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    records = [item.records for item in loaded if not item.records.empty]
+    quarantine = [item.quarantine for item in loaded if not item.quarantine.empty]
+    all_records = pd.concat(records, ignore_index=True) if records else pd.DataFrame()
+    all_quarantine = pd.concat(quarantine, ignore_index=True) if quarantine else empty_quarantine()
+    return all_records, all_quarantine
+
+
+def load_all(sources: dict[str, SourceConfig]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    loaded = []
+    for cfg in sources.values():
+        loaded.append(load_source(cfg))
+        report("load sources", len(loaded), len(sources), "sources")
+    return combine_sources(loaded)
