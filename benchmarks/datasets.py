@@ -16,6 +16,10 @@ into ``benchmarks/.cache/<name>/`` and reused (delete the directory to rebuild).
 * ``demo_10k`` / ``demo_100k`` / ``demo_1m``: ``steward.demo`` at 10,000 / 100,000 / 515,000 entities
   (~19k / ~194k / ~1M records),
   seed 42, mapped to canonical CSVs with ``steward.demo.write_canonical``.
+* ``indep_10k`` / ``indep_100k`` / ``indep_1m``: ``benchmarks/independent_crm`` (issue 16's independent
+  generator, written without reading the matcher) at 10,000 / 100,000 / 450,000 people (~22k / ~223k /
+  ~1M records), seed 16: five sources (crm, webshop, events, support, billing) as canonical CSVs, the
+  ground truth beside them, its error labels in ``meta/errors.csv``. Never tune on it; use it only to check.
 
 FEBRL mapping (see steward/schema.py for the canonical columns):
 given_name -> first_name, surname -> last_name,
@@ -47,8 +51,10 @@ from steward.schema import CANONICAL_COLUMNS  # noqa: E402
 CACHE_DIR = Path(__file__).resolve().parent / ".cache"
 FEBRL = ("febrl1", "febrl2", "febrl3", "febrl4")
 DEMO = {"demo_10k": 10_000, "demo_100k": 100_000, "demo_1m": 515_000}  # demo_1m: ~1M records (issue 7)
-DATASETS = list(FEBRL) + list(DEMO)
+INDEP = {"indep_10k": 10_000, "indep_100k": 100_000, "indep_1m": 450_000}  # people; indep_1m: ~1M records
+DATASETS = list(FEBRL) + list(DEMO) + list(INDEP)
 DEMO_SEED = 42
+INDEP_SEED = 16
 TRUTH_COLUMNS = ["source", "record_id", "entity_id"]
 _REC_ID = re.compile(r"^rec-(\d+)-(?:org|dup-\d+)$")
 _DONE = ".complete"
@@ -136,7 +142,17 @@ def _write_demo(name: str, target: Path) -> None:
     write_canonical(target)
 
 
+def _write_indep(name: str, target: Path) -> None:
+    from benchmarks.independent_crm import generate
+
+    generate(target, people=INDEP[name], seed=INDEP_SEED)
+
+
 def _inputs(name: str, target: Path) -> list[Path]:
+    if name in INDEP:
+        from benchmarks.independent_crm import SOURCES
+
+        return [target / f"{source}.csv" for source in SOURCES]
     if name in DEMO:
         return sorted((target / "canonical").glob("*.csv"))
     return sorted(p for p in target.glob("*.csv") if p.name != "ground_truth.csv")
@@ -152,6 +168,8 @@ def prepare(name: str, cache_dir: Path = CACHE_DIR, echo=print) -> Dataset:
         started = datetime.now()
         if name in DEMO:
             _write_demo(name, target)
+        elif name in INDEP:
+            _write_indep(name, target)
         else:
             _write_febrl(name, target)
         (target / _DONE).touch()
