@@ -229,3 +229,64 @@ def test_dates_are_written_as_strftime_writes_them():
     stamps = pd.Series(pd.to_datetime(["2020-01-02 03:04:05", None, "1905-12-31 23:59:59", "2026-02-28 00:00:00"]))
     for fmt in (ISO_DATE, ISO_TIMESTAMP, "%d.%m.%Y %H:%M"):
         assert list(_written(stamps, fmt)) == [ts.strftime(fmt) if pd.notna(ts) else None for ts in stamps]
+
+
+# -- dates in a source's own format, not declared ---------------------------------------------------
+
+@pytest.mark.parametrize("values, expected", [
+    # a day above 12 settles day first ...
+    (["25/09/1988", "03/04/1990"], ["1988-09-25", "1990-04-03"]),
+    # ... or month first
+    (["06/24/1969", "03/04/1990"], ["1969-06-24", "1990-03-04"]),
+    # dotted dates are day first; ISO values stay as they are beside them
+    (["19.07.1994", "01.02.1980", "1975-05-06"], ["1994-07-19", "1980-02-01", "1975-05-06"]),
+    (["12-31-1999", "01-02-2000"], ["1999-12-31", "2000-01-02"]),
+])
+def test_undeclared_date_formats_are_read_when_the_values_settle_them(tmp_path, values, expected):
+    path = tmp_path / "people.csv"
+    pd.DataFrame({"record_id": [str(i) for i in range(len(values))], "first_name": "Ann",
+                  "date_of_birth": values}).to_csv(path, index=False)
+    records, _ = load_all({c.name: c for c in canonical_csv_sources([path])})
+    assert records["date_of_birth"].tolist() == expected
+    assert (records["date_issues"] == "").all()
+
+
+def test_undecidable_day_month_order_is_reported_not_guessed(tmp_path, caplog):
+    path = tmp_path / "people.csv"
+    pd.DataFrame({"record_id": ["1", "2", "3"], "first_name": "Ann",
+                  "date_of_birth": ["03/04/1990", "01/02/1980", "1975-05-06"]}).to_csv(path, index=False)
+    with caplog.at_level("WARNING", logger="steward.sources"):
+        records, _ = load_all({c.name: c for c in canonical_csv_sources([path])})
+    assert records["date_of_birth"].tolist()[2] == "1975-05-06"
+    assert records["date_of_birth"].iloc[:2].isna().all()
+    # Nothing is lost: the value stays in the record's date issues, and the warning names source and examples.
+    assert records["date_issues"].iloc[0] == "date_of_birth:ambiguous_date(03/04/1990)"
+    assert "declare date_format" in caplog.text and "03/04/1990" in caplog.text and "'people'" in caplog.text
+
+
+def test_each_source_in_one_file_keeps_its_own_date_convention(tmp_path):
+    path = tmp_path / "all.csv"
+    pd.DataFrame({"record_id": ["1", "2", "3", "4"], "source": ["uk", "uk", "us", "us"], "first_name": "Ann",
+                  "date_of_birth": ["25/09/1988", "03/04/1990", "06/24/1969", "03/04/1990"]}).to_csv(path, index=False)
+    records, _ = load_all({c.name: c for c in canonical_csv_sources([path])})
+    assert records["date_of_birth"].tolist() == ["1988-09-25", "1990-04-03", "1969-06-24", "1990-03-04"]
+
+
+def test_a_declared_date_format_still_wins(tmp_path):
+    (tmp_path / "people.csv").write_text("id,first,dob\n1,Ann,03/04/1990\n2,Bo,25/09/1988\n")
+    config = tmp_path / "sources.yaml"
+    config.write_text(textwrap.dedent("""
+        sources:
+          people:
+            kind: csv
+            path: people.csv
+            date_format: "%m/%d/%Y"
+            columns: {record_id: id, first_name: first, date_of_birth: dob}
+    """))
+    import yaml
+
+    sources = parse_sources(yaml.safe_load(config.read_text()), tmp_path, config)
+    records, _ = load_all(sources)
+    assert records["date_of_birth"].tolist()[0] == "1990-03-04"  # month first, as declared
+    assert records["date_of_birth"].isna().tolist()[1]  # 25 is no month: invalid, not re-guessed
+    assert "impossible_date" in records["date_issues"].iloc[1] or "unparseable_date" in records["date_issues"].iloc[1]

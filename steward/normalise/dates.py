@@ -1,16 +1,20 @@
-"""Dates: parsed with the source's explicit format, never guessed.
+"""Dates: parsed with the source's explicit format, or one the values themselves settle.
 
 A room of its own because a date column is parsed as a whole (pandas, one
 vectorised call per group of strings) with the format the source declares
 (ISO 8601 when none), and a value that fails is told apart: missing,
 unparseable (not the format's shape) or impossible (31/02, the future, before
-1900). Day/month order is never guessed.
+1900). Day/month order is never guessed: ``infer_date_format`` proposes a format
+only when the values decide it (a day above 12 settles day-first against
+month-first; dots, slashes and dashes are read as written), and says when they
+do not (every value fits both orders).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -171,3 +175,48 @@ def parse_dates(values: pd.Series, fmt: str | None) -> pd.DataFrame:
     if col.dtype == object:
         col = col.astype("datetime64[ns]")
     return pd.DataFrame({"value": col, "issue": pd.Series(issues, index=s.index, dtype=object)})
+
+
+# The formats a date column without a declared format may be written in. Four-digit years only:
+# for a two-digit year the century would be a guess. Dotted dates are day first (where they are
+# written, month-first dots are not).
+INFERABLE_FORMATS = ("%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%m-%d-%Y", "%Y/%m/%d", "%Y.%m.%d")
+# A format is taken only when it reads at least this share of the values ISO 8601 does not
+# (the rest are reported as invalid dates, as with a declared format).
+INFER_MIN_SHARE = 0.9
+
+
+@dataclass(frozen=True)
+class DateFormatGuess:
+    """What the values of one date column say about their format. ``fmt``: the format to read the
+    values ISO 8601 does not (None: they need none, or no format reads enough of them, or the
+    values do not decide between ``tied`` formats: day/month order undecidable). ``read``: how
+    many of the ``candidates`` (distinct non-ISO values) ``fmt`` or the best tied format reads."""
+
+    fmt: str | None
+    read: int = 0
+    candidates: int = 0
+    tied: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.tied) > 1
+
+
+def infer_date_format(values: pd.Series) -> DateFormatGuess:
+    """The format the non-ISO values of one source's date column are written in, when they settle it."""
+    text = as_series(values).dropna().astype(str).str.strip()
+    distinct = pd.Series(text[text != ""].unique(), dtype=object)
+    if distinct.empty:
+        return DateFormatGuess(None)
+    other = distinct[(parse_dates(distinct, None)["issue"] != "").to_numpy()].reset_index(drop=True)
+    if other.empty:
+        return DateFormatGuess(None)
+    examples = tuple(other.head(3))
+    read = {fmt: int((parse_dates(other, fmt)["issue"] == "").sum()) for fmt in INFERABLE_FORMATS}
+    best = max(read.values())
+    if best < INFER_MIN_SHARE * len(other):
+        return DateFormatGuess(None, best, len(other), examples=examples)
+    tied = tuple(fmt for fmt, count in read.items() if count == best)
+    return DateFormatGuess(tied[0] if len(tied) == 1 else None, best, len(other), tied, examples)

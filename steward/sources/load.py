@@ -18,7 +18,7 @@ import pandas as pd
 
 from steward.config import ColumnMapping, ConfigError, SourceConfig
 from steward.errors import StewardError
-from steward.normalise.dates import parse_dates
+from steward.normalise.dates import infer_date_format, parse_dates
 from steward.normalise.names import split_full_names
 from steward.normalise.opt_in import normalise_opt_in
 from steward.schema import (
@@ -181,6 +181,34 @@ def _format_dates(values: pd.Series, fmt: str | None, out_format: str) -> tuple[
             pd.Series(issue[codes], index=values.index, dtype=object))
 
 
+def _read_undeclared_dates(out: pd.DataFrame, column: str, original: pd.Series, issue: pd.Series,
+                           cfg: SourceConfig) -> pd.Series:
+    """Dates of a source that declares no ``date_format``: the values ISO 8601 did not read are read
+    with the format they settle (``infer_date_format``), per source (one canonical file may hold
+    several, each with its own convention). Values whose day/month order nothing settles are
+    marked ``ambiguous_date`` and reported; their text stays in the record's ``date_issues``."""
+    issue = issue.copy()
+    failed = ~issue.isin(["", "missing"])
+    if not failed.any():
+        return issue
+    for source, rows in out.index[failed.to_numpy()].groupby(out.loc[failed, "source"].astype(str)).items():
+        guess = infer_date_format(original[rows])
+        if guess.fmt is not None:
+            text, fixed = _format_dates(original[rows], guess.fmt, ISO_DATE)
+            good = (fixed == "").to_numpy()
+            out.loc[rows[good], column] = text[good].to_numpy()
+            issue.loc[rows[good]] = ""
+            log.info("%s: source %r declares no date_format; %s read as %s (%d of %d distinct values)",
+                     cfg.location, source, column, guess.fmt, guess.read, guess.candidates)
+        elif guess.ambiguous:
+            _, fits = _format_dates(original[rows], guess.tied[0], ISO_DATE)
+            issue.loc[rows[(fits == "").to_numpy()]] = "ambiguous_date"
+            log.warning("%s: source %r: %d distinct %s values fit both %s (e.g. %s); they are kept as "
+                        "invalid dates: declare date_format for this source", cfg.location, source,
+                        guess.candidates, column, " and ".join(guess.tied), ", ".join(guess.examples))
+    return issue
+
+
 def map_to_canonical(raw: pd.DataFrame, cfg: SourceConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rename mapped columns, split full names, parse dates, map consent values."""
     location = cfg.location
@@ -224,6 +252,8 @@ def map_to_canonical(raw: pd.DataFrame, cfg: SourceConfig) -> tuple[pd.DataFrame
             out_fmt = ISO_DATE if column in DATE_COLUMNS else ISO_TIMESTAMP
             original = out[column]
             out[column], issue = _format_dates(original, fmt, out_fmt)
+            if column in DATE_COLUMNS and fmt is None:
+                issue = _read_undeclared_dates(out, column, original, issue, cfg)
             bad = (issue != "") & (issue != "missing")
             # Keep the original text inside the issue so nothing is lost.
             note = column + ":" + issue.astype(str) + "(" + original.astype(str) + ")"
