@@ -258,3 +258,24 @@ class RunChanges:
 
     def __len__(self) -> int:
         return len(self.table)
+
+    @classmethod
+    def everything_new(cls, keys: np.ndarray, hashes: np.ndarray, reason: str, hashed: bool) -> "RunChanges":
+        """A full rebuild (``reason`` why): every record new and matched."""
+        table = pd.DataFrame({"contact_key": keys, "change": NEW, "rematch": True, "record_hash": hashes,
+                              "snapshot_row": -1, "recounted": True}, columns=CHANGE_COLUMNS)
+        return cls(table, incremental=False, reason=reason, hashed=hashed)
+
+    @classmethod
+    def since_snapshot(cls, keys: np.ndarray, detected: Changes, rematch: np.ndarray, recomputed: np.ndarray,
+                       why: dict) -> "RunChanges":
+        """An incremental run: ``detected`` per record (``keys``: this run's contacts), then one row
+        per record of the snapshot no longer in the sources; ``why``: rematch reasons, counted."""
+        table = pd.concat([
+            pd.DataFrame({"contact_key": keys, "change": detected.status, "rematch": rematch,
+                          "record_hash": detected.hashes, "snapshot_row": detected.rows, "recounted": recomputed}),
+            pd.DataFrame({"contact_key": detected.removed.to_numpy(dtype=object), "change": REMOVED, "rematch": False,
+                          "record_hash": np.zeros(len(detected.removed), dtype=np.uint64),
+                          "snapshot_row": detected.removed_rows, "recounted": False}),
+        ], ignore_index=True)
+        return cls(table, incremental=True, why={**detected.counts(), "rematched": why})

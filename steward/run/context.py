@@ -78,9 +78,10 @@ class RunContext:
     ``engine``: where blocking, scoring and clustering of a full rebuild run (default this
     process; nightly incremental runs are a few thousand records and stay local).
     ``keep_snapshot``: build the snapshot the next run starts from (content hashes, and
-    ``DedupeResult.next_snapshot``); off for a one-off run (``steward dedupe`` on plain files). ``progress(stage)`` hears when each stage starts. ``cache``: work
-    one stage hands the next in the same process (block codes computed while deciding what to
-    match again), never needed for correctness."""
+    ``DedupeResult.next_snapshot``); off for a one-off run (``steward dedupe`` on plain files).
+    ``progress(stage)`` hears when each stage starts. ``cache``: work one stage hands the next in
+    the same process (block codes computed while deciding what to match again), never needed
+    for correctness."""
 
     settings: Settings
     stewardship: Stewardship = field(default_factory=Stewardship)

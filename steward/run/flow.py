@@ -19,9 +19,8 @@ from steward.match.blocking import BlockingResult
 from steward.match.model import MatchModel
 from steward.privacy.quarantine import to_quarantine
 from steward.run.context import RunContext, StageTimer
-from steward.run.stages import (cluster_for_run, erase_for_run, golden_for_run, normalise_for_run,
-                                quarantine_for_run,
-                                pairs_for_run, score_for_run, snapshot_for_run, suggestions_for_run)
+from steward.run.stages import (cluster_for_run, erase_for_run, golden_for_run, normalise_for_run, pairs_for_run,
+                                quarantine_for_run, score_for_run, snapshot_for_run, suggestions_for_run)
 
 log = logging.getLogger("steward.run")
 
@@ -120,7 +119,7 @@ def dedupe(ctx: RunContext, records: pd.DataFrame, quarantine: pd.DataFrame) -> 
         timings=timer.timings,
         mode="incremental" if changes.incremental else f"full ({changes.reason})",
         change_counts={**changes.why, "reclustered": int(clusters["reclustered"].sum()),
-                 "pairs_scored": len(blocking.pairs)} if changes.incremental else None,
+                       "pairs_scored": len(blocking.pairs)} if changes.incremental else None,
         touched_ids=touched)
     if changes.incremental:
         log.info("incremental run: %s; %d pairs scored, %d records clustered again, %d golden ids written",

@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from steward.incremental.changes import (HASH_METHOD, REMOVED, UNCHANGED, RunChanges, content_hashes,
-                                         detect_changes, normalise_incremental, rematch_mask)
-from steward.incremental.golden import birthdays_between, incremental_golden
+from steward.incremental.changes import (HASH_METHOD, UNCHANGED, RunChanges, content_hashes, detect_changes,
+                                         normalise_incremental, rematch_mask)
+from steward.incremental.golden import GoldenUpdate, birthdays_between, incremental_golden
 from steward.incremental.region import affected_region, carried_pairs, fresh_pairs, incremental_clusters, \
     with_stored_scores
 from steward.incremental.snapshot import (SNAPSHOT_FORMAT, Carryover, FinishedRun, MatchSnapshot, build_snapshot,
@@ -25,7 +25,6 @@ from steward.incremental.snapshot import (SNAPSHOT_FORMAT, Carryover, FinishedRu
 from steward.match.blocking import BlockingResult, block_codes, parse_rules
 from steward.match.cluster import cluster_records
 from steward.match.model import MatchModel
-from steward.incremental.golden import GoldenUpdate
 from steward.merge.consent import ConsentPolicy
 from steward.merge.golden import build_golden_records
 from steward.merge.identity import now_utc
@@ -48,8 +47,7 @@ def run_fingerprint(ctx: RunContext) -> str:
     if nicknames and Path(nicknames).exists():
         options["nickname_file"] = hashlib.sha256(Path(nicknames).read_bytes()).hexdigest()
     return rules_fingerprint(settings.matching.source, settings.survivorship.mapping, options,
-                             sorted(settings.confirmed_sources),
-                             repr(settings.consent))
+                             sorted(settings.confirmed_sources), repr(settings.consent))
 
 
 def erasure_fingerprint(stewardship: Stewardship) -> str:
@@ -91,9 +89,8 @@ def normalise_for_run(ctx: RunContext, records: pd.DataFrame) -> tuple[pd.DataFr
         contacts = normalise_contacts(records, **ctx.settings.normalise.as_kwargs())
         # Content hashes are for the next run's change detection: none without a snapshot to keep.
         hashes = content_hashes(records) if ctx.keep_snapshot else np.zeros(len(records), dtype=np.uint64)
-        table = pd.DataFrame({"contact_key": contacts["contact_key"].to_numpy(), "change": "new", "rematch": True,
-                              "record_hash": hashes, "snapshot_row": -1, "recounted": True})
-        return contacts, RunChanges(table, incremental=False, reason=reason, hashed=ctx.keep_snapshot)
+        return contacts, RunChanges.everything_new(contacts["contact_key"].to_numpy(), hashes, reason,
+                                                   hashed=ctx.keep_snapshot)
     snapshot = ctx.snapshot
     detected = detect_changes(records, snapshot)
     contacts, recomputed = normalise_incremental(records, detected, snapshot, ctx.settings.normalise.as_kwargs())
@@ -102,14 +99,7 @@ def normalise_for_run(ctx: RunContext, records: pd.DataFrame) -> tuple[pd.DataFr
     ctx.cache["blocks"] = blocks
     rematch, why = rematch_mask(contacts, detected, recomputed, snapshot, ctx.settings.matching, model,
                                 ctx.stewardship.decision_links(), blocks)
-    table = pd.concat([
-        pd.DataFrame({"contact_key": contacts["contact_key"].to_numpy(), "change": detected.status, "rematch": rematch,
-                      "record_hash": detected.hashes, "snapshot_row": detected.rows, "recounted": recomputed}),
-        pd.DataFrame({"contact_key": detected.removed.to_numpy(dtype=object), "change": REMOVED, "rematch": False,
-                      "record_hash": np.zeros(len(detected.removed), dtype=np.uint64),
-                      "snapshot_row": detected.removed_rows, "recounted": False}),
-    ], ignore_index=True)
-    return contacts, RunChanges(table, incremental=True, why={**detected.counts(), "rematched": why})
+    return contacts, RunChanges.since_snapshot(contacts["contact_key"].to_numpy(), detected, rematch, recomputed, why)
 
 
 # -- match -------------------------------------------------------------------------------------------------
@@ -168,9 +158,9 @@ def erase_for_run(ctx: RunContext, changes: RunChanges, contacts: pd.DataFrame, 
                   scored: pd.DataFrame | None = None):
     """``drop_erased``; an incremental run with the same erasure list as the snapshot's looks only
     at the clusters it rebuilt (the others were checked against that list before)."""
-    meta = ctx.snapshot.meta if ctx.snapshot is not None else {}
-    same = changes.incremental and meta.get("erasure") == erasure_fingerprint(ctx.stewardship)
     stewardship = ctx.stewardship
+    meta = ctx.snapshot.meta if ctx.snapshot is not None else {}
+    same = changes.incremental and meta.get("erasure") == erasure_fingerprint(stewardship)
     return drop_erased(contacts, clusters, ErasureList(stewardship.erasure_list, stewardship.erasure_salt), scored,
                        scope=clusters["reclustered"].to_numpy(dtype=bool) if same else None)
 
