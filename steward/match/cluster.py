@@ -155,6 +155,12 @@ def safe_clusters(
     labels = graph_components(n_records, scored, match_threshold, must_link, cannot_link)
     sizes = np.bincount(labels) if len(labels) else np.zeros(0, dtype=np.int64)
     suspicious = np.flatnonzero(sizes >= 3)
+    # A link that is itself a contradiction (a household: same inbox, different first names) is
+    # refused wherever it is, two-record components included.
+    strong_pairs = scored[scored["match_probability"].to_numpy() >= match_threshold]
+    direct = contradictions(strong_pairs, rules)
+    if direct.any():
+        suspicious = np.union1d(suspicious, labels[strong_pairs["left"].to_numpy(np.int64)[direct]])
     # Components touched by a reviewer's cannot-link must be rebuilt too.
     for a, b in banned:
         if labels[a] == labels[b]:

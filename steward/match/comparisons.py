@@ -239,6 +239,10 @@ class Comparison:
         """What ``prepare_text`` derives per record for this comparison (beyond value codes)."""
         return []
 
+    def number_columns(self) -> list[str]:
+        """Columns read as numbers, not text (``prepare_text`` leaves them alone)."""
+        return []
+
     def compute(self, left: pd.DataFrame, right: pd.DataFrame) -> np.ndarray:
         """Level index (into ``self.levels``) for every pair; both frames are aligned row by row."""
         raise NotImplementedError
@@ -248,7 +252,8 @@ class Comparison:
         # The first condition that holds decides: assigned last to first, so earlier ones win.
         out = np.full(len(missing), index[DIFFERENT], dtype=np.int8)
         for level, condition in reversed([(MISSING, missing)] + list(conditions)):
-            out[condition] = index[level]
+            if level in index:  # (a level this comparison was built without, e.g. "shared")
+                out[condition] = index[level]
         return out
 
     def explain(self, level: str) -> str:
@@ -265,6 +270,18 @@ class OneColumnComparison(Comparison):
 
     def both_present(self, left: pd.DataFrame, right: pd.DataFrame) -> np.ndarray:
         return _present(left, self.column) & _present(right, self.column)
+
+
+def _shared(left: pd.DataFrame, right: pd.DataFrame, holders: str | None, exact: np.ndarray) -> np.ndarray:
+    """Exact agreement on a value several different people hold (``holders``: how many people
+    hold each record's value, from steward/normalise/holders.py)."""
+    if holders is None or holders not in left.columns:
+        return np.zeros(len(exact), dtype=bool)
+    count = np.maximum(np.asarray(left[holders], dtype=np.int64), np.asarray(right[holders], dtype=np.int64))
+    return exact & (count > 1)
+
+
+SHARED_EXPLANATION = "{what} is the same, but several different people hold it ({examples}): it counts for little"
 
 
 class NameComparison(Comparison):
@@ -319,7 +336,16 @@ class NameComparison(Comparison):
             lsp = _present(left, self.swap_with)[open_rows]
             rsp = _present(right, self.swap_with)[open_rows]
             swapped = np.zeros(len(missing), dtype=bool)
-            swapped[open_rows] = ((lf == rs) & rsp) | ((rf == ls) & lsp)
+            # One part crossed exactly and the other crossed too, give or take a typo (Shepherdson
+            # Jacob / Jacob Shephsrdson), or missing: Weiss Michael / Sophie Weiss shares a surname
+            # and nothing else; it is not a swap.
+            cross_l, cross_r = (lf == rs) & rsp, (rf == ls) & lsp
+            one = np.flatnonzero(cross_l ^ cross_r)
+            other = np.where(cross_l[one], rf[one], lf[one]), np.where(cross_l[one], ls[one], rs[one])
+            close = (other[0] == "") | (other[1] == "")
+            close |= _similarity(other[0], other[1], JaroWinkler.normalized_similarity, 0.8) >= 0.8 - 1e-5
+            swapped[open_rows] = cross_l & cross_r
+            swapped[open_rows[one]] = close
             conditions.append(("swapped", swapped))
         # An initial ("j" from "J.") agrees with any name starting with that letter.
         length, first = self.features()
@@ -337,22 +363,27 @@ class NameComparison(Comparison):
 
 
 class EmailComparison(Comparison):
-    def __init__(self, name: str, key: str, local_part: str, fuzzy: float = 0.9):
+    def __init__(self, name: str, key: str, local_part: str, fuzzy: float = 0.9, holders: str | None = None):
+        levels = ("exact",) + (("shared",) if holders else ()) + ("same_local_part", "fuzzy", DIFFERENT, MISSING)
         super().__init__(
             name,
-            ("exact", "same_local_part", "fuzzy", DIFFERENT, MISSING),
+            levels,
             {
                 "exact": "same email address (after removing dots/+tags where the provider ignores them)",
+                "shared": SHARED_EXPLANATION.format(what="email address", examples="a family inbox"),
                 "same_local_part": "same email name, with the same digits, at a different domain",
                 "fuzzy": "email addresses differ by a typo (their digits agree)",
                 DIFFERENT: "different email addresses",
                 MISSING: "email missing, or a shared/role address that does not identify a person",
             },
         )
-        self.key, self.local_part, self.fuzzy = key, local_part, fuzzy
+        self.key, self.local_part, self.fuzzy, self.holders = key, local_part, fuzzy, holders
 
     def columns(self):
         return [self.key, self.local_part]
+
+    def number_columns(self) -> list[str]:
+        return [self.holders] if self.holders else []
 
     def features(self) -> list[Feature]:
         return [Feature(self.local_part, "length", len, "number"),
@@ -377,31 +408,38 @@ class EmailComparison(Comparison):
         near = ~(missing | exact | same_local) & (digits_l == digits_r)
         sim = _similarity_where(left, right, self.key, (key_l, key_r), near, Levenshtein.normalized_similarity,
                                 self.fuzzy)
-        return self._select([("exact", exact), ("same_local_part", same_local), ("fuzzy", sim >= self.fuzzy)], missing)
+        return self._select([("shared", _shared(left, right, self.holders, exact)), ("exact", exact),
+                             ("same_local_part", same_local), ("fuzzy", sim >= self.fuzzy)], missing)
 
 
 class PhoneComparison(OneColumnComparison):
-    def __init__(self, name: str, column: str, last_digits: int = 8):
+    def __init__(self, name: str, column: str, last_digits: int = 8, holders: str | None = None):
         super().__init__(
             name,
-            ("exact", "last_digits", DIFFERENT, MISSING),
+            ("exact",) + (("shared",) if holders else ()) + ("last_digits", DIFFERENT, MISSING),
             {
                 "exact": "same phone number",
+                "shared": SHARED_EXPLANATION.format(what="phone number", examples="a household line, a switchboard"),
                 "last_digits": f"phone numbers share the last {last_digits} digits",
                 DIFFERENT: "different phone numbers",
                 MISSING: "phone missing, or a shared switchboard/household line",
             },
         )
-        self.column, self.last_digits = column, last_digits
+        self.column, self.last_digits, self.holders = column, last_digits, holders
 
     def features(self) -> list[Feature]:
         return [Feature(self.column, f"last{self.last_digits}", partial(_tail, digits=self.last_digits))]
+
+    def number_columns(self) -> list[str]:
+        return [self.holders] if self.holders else []
 
     def compute(self, left, right):
         both = self.both_present(left, right)
         codes_l, codes_r = _sides(left, right, self.column)
         tail_l, tail_r = _sides(left, right, self.column, self.features()[0])
-        return self._select([("exact", codes_l == codes_r), ("last_digits", tail_l == tail_r)], ~both)
+        exact = codes_l == codes_r
+        return self._select([("shared", _shared(left, right, self.holders, exact)), ("exact", exact),
+                             ("last_digits", tail_l == tail_r)], ~both)
 
 
 class DateComparison(OneColumnComparison):
@@ -443,19 +481,24 @@ class DateComparison(OneColumnComparison):
 class FuzzyComparison(OneColumnComparison):
     """Any text column: exact, then fuzzy at a threshold (token-set ratio or Jaro-Winkler)."""
 
-    def __init__(self, name: str, column: str, threshold: float = 0.9, scorer: str = "token_set"):
+    def __init__(self, name: str, column: str, threshold: float = 0.9, scorer: str = "token_set",
+                 holders: str | None = None):
         label = name.replace("_", " ")
         super().__init__(
             name,
-            ("exact", "fuzzy", DIFFERENT, MISSING),
+            ("exact",) + (("shared",) if holders else ()) + ("fuzzy", DIFFERENT, MISSING),
             {
                 "exact": f"same {label}",
+                "shared": SHARED_EXPLANATION.format(what=label, examples="a household"),
                 "fuzzy": f"similar {label}",
                 DIFFERENT: f"different {label}",
                 MISSING: f"{label} missing on one side",
             },
         )
-        self.column, self.threshold, self.scorer = column, threshold, scorer
+        self.column, self.threshold, self.scorer, self.holders = column, threshold, scorer, holders
+
+    def number_columns(self) -> list[str]:
+        return [self.holders] if self.holders else []
 
     def compute(self, left, right):
         both = self.both_present(left, right)
@@ -466,7 +509,8 @@ class FuzzyComparison(OneColumnComparison):
             else (JaroWinkler.normalized_similarity, 1.0)
         sim = _similarity_where(left, right, self.column, (codes_l, codes_r), both & ~exact, scorer,
                                 self.threshold * scale, scale) / scale
-        return self._select([("exact", exact), ("fuzzy", sim >= self.threshold)], ~both)
+        return self._select([("shared", _shared(left, right, self.holders, exact)), ("exact", exact),
+                             ("fuzzy", sim >= self.threshold)], ~both)
 
 
 class ExactComparison(OneColumnComparison):

@@ -96,7 +96,7 @@ class MatchModel:
     def needed_columns(self) -> list[str]:
         cols: list[str] = []
         for comparison in self.comparisons:
-            cols += [c for c in comparison.columns() if c not in cols]
+            cols += [c for c in comparison.columns() + comparison.number_columns() if c not in cols]
         cols += [column + TF_SUFFIX for column in dict.fromkeys(self.term_frequency.values())]
         return cols
 
@@ -251,7 +251,9 @@ def records_for(contacts: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
     # for a missing value, and only ``__present`` still tells the two apart.
     prepared = [c for c in contacts.columns if "__" in c and c.split("__", 1)[0] in base and c not in counted]
     records = add_term_frequencies(renumbered(contacts[base + counted + prepared]), model)
-    return prepare_text(records, base, [f for c in model.comparisons for f in c.features()])
+    numbers = {c for comparison in model.comparisons for c in comparison.number_columns()}
+    return prepare_text(records, [c for c in base if c not in numbers],
+                        [f for c in model.comparisons for f in c.features()])
 
 
 def record_arrays(records: pd.DataFrame) -> dict[str, np.ndarray]:

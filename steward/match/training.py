@@ -112,9 +112,14 @@ def estimate_u(records: pd.DataFrame, model: MatchModel, n_pairs: int, seed: int
 
 
 def estimate_m_em(patterns: pd.DataFrame, counts: np.ndarray, model: MatchModel, u: dict,
-                  max_iterations: int = 40, tolerance: float = 1e-5) -> tuple[dict, float, int]:
-    """EM over distinct level patterns: returns (m per comparison, prior, iterations)."""
-    m = {name: values.copy() for name, values in model.m.items()}
+                  max_iterations: int = 40, tolerance: float = 1e-5, fixed: frozenset[str] = frozenset(),
+                  m_start: dict | None = None) -> tuple[dict, float, int]:
+    """EM over distinct level patterns: returns (m per comparison, prior, iterations).
+
+    ``fixed``: comparisons left out of the likelihood and not estimated (a session's blocked
+    fields, which agree on every pair of it); with every comparison's m given and none estimated
+    (``fixed`` = all, ``m_start`` = the fit) it estimates the prior alone."""
+    m = {name: values.copy() for name, values in (m_start or model.m).items()}
     prior = model.prior
     codes = {c.name: patterns[c.name].to_numpy() for c in model.comparisons}
     missing = {c.name: c.levels.index(MISSING) for c in model.comparisons}
@@ -124,6 +129,8 @@ def estimate_m_em(patterns: pd.DataFrame, counts: np.ndarray, model: MatchModel,
         logit = np.full(len(patterns), np.log2(prior / (1 - prior)))
         for comparison in model.comparisons:
             name = comparison.name
+            if name in fixed and m_start is None:
+                continue
             w = np.log2(np.clip(m[name], PROB_FLOOR, 1) / np.clip(u[name], PROB_FLOOR, 1))
             w[missing[name]] = 0.0
             logit += w[codes[name]]
@@ -133,6 +140,8 @@ def estimate_m_em(patterns: pd.DataFrame, counts: np.ndarray, model: MatchModel,
         change = abs(new_prior - prior)
         for comparison in model.comparisons:
             name = comparison.name
+            if name in fixed:
+                continue
             sums = np.bincount(codes[name], weights=expected, minlength=len(comparison.levels))
             sums[missing[name]] = 0.0
             total = sums.sum()
@@ -146,6 +155,49 @@ def estimate_m_em(patterns: pd.DataFrame, counts: np.ndarray, model: MatchModel,
         if change < tolerance:
             break
     return m, prior, iterations
+
+
+# Splink's approach: EM once per training session, each over the pairs that agree exactly on
+# some fields (the session's "blocking rule"), estimating m for the *other* comparisons only.
+# Pairs that agree on a person's name are mostly that person and a few namesakes; pairs that
+# agree on an e-mail are mostly that person and a few family members: within a session the
+# fields that correlate with the blocked ones (a household's shared surname and address) do
+# not drive the fit, and each comparison's m is the mean over the sessions that estimated it.
+DEFAULT_SESSIONS = (("first_name", "last_name"), ("date_of_birth",), ("email",), ("phone",))
+MIN_SESSION_PAIRS = 50
+
+
+def estimate_m_sessions(grouped: pd.DataFrame, model: MatchModel, u: dict, sessions, max_iterations: int,
+                        tolerance: float) -> tuple[dict, list[dict]]:
+    """m per comparison from EM per session (``sessions``: lists of comparison names whose
+    level must be "exact"). Comparisons no session estimated keep the model's m."""
+    names = {c.name: c for c in model.comparisons}
+    counts = grouped["count"].to_numpy(dtype=np.float64)
+    estimates: dict[str, list[np.ndarray]] = {}
+    done = []
+    for session in sessions:
+        blocked = [name for name in session if name in names and "exact" in names[name].levels]
+        if len(blocked) != len(session):
+            raise ValueError(f"rules/matching.yaml: training.sessions: {list(session)} names a comparison "
+                             f"without an 'exact' level or not in comparisons ({sorted(names)})")
+        rows = np.ones(len(grouped), dtype=bool)
+        for name in blocked:
+            rows &= grouped[name].to_numpy() == names[name].levels.index("exact")
+        n_pairs = float(counts[rows].sum())
+        if n_pairs < MIN_SESSION_PAIRS:
+            done.append({"blocked_on": blocked, "pairs": int(n_pairs), "skipped": "too few pairs"})
+            continue
+        m, prior, iterations = estimate_m_em(grouped[rows], counts[rows], model, u, max_iterations, tolerance,
+                                             fixed=frozenset(blocked))
+        for name in names:
+            if name not in blocked:
+                estimates.setdefault(name, []).append(m[name])
+        done.append({"blocked_on": blocked, "pairs": int(n_pairs), "iterations": int(iterations),
+                     "match_share": round(prior, 6)})
+    m = {name: values.copy() for name, values in model.m.items()}
+    for name, found in estimates.items():
+        m[name] = np.mean(found, axis=0)
+    return m, done
 
 
 ESTIMATE_MODES = (True, False, "auto")
@@ -235,10 +287,18 @@ def fit_from_patterns(model: MatchModel, contacts: pd.DataFrame, n_pairs: int, g
     seed = int(settings.get("seed", 42))
     u_config = {name: values.copy() for name, values in model.u.items()}
     u, sampled = estimate_u(records, model, int(settings.get("u_sample_pairs", 100_000)), seed)
-    m, block_prior, iterations = estimate_m_em(
-        grouped, grouped["count"].to_numpy(dtype=np.float64), model, u,
-        int(settings.get("em_max_iterations", 40)), float(settings.get("em_tolerance", 1e-5)),
-    )
+    max_iterations, tolerance = int(settings.get("em_max_iterations", 40)), float(settings.get("em_tolerance", 1e-5))
+    sessions = settings.get("sessions")
+    if sessions:
+        m, session_report = estimate_m_sessions(grouped, model, u, sessions, max_iterations, tolerance)
+        # The prior over candidate pairs, with m and u as estimated (EM on the prior alone).
+        _, block_prior, iterations = estimate_m_em(
+            grouped, grouped["count"].to_numpy(dtype=np.float64), model, u, max_iterations, tolerance,
+            fixed=frozenset(m), m_start=m)
+    else:
+        session_report = []
+        m, block_prior, iterations = estimate_m_em(
+            grouped, grouped["count"].to_numpy(dtype=np.float64), model, u, max_iterations, tolerance)
     # EM's prior is the share of matches among *candidate* pairs. Weights from u are
     # relative to *random* pairs, so the score needs the prior over all pairs: the
     # expected number of matches (assuming blocking finds them) over all possible pairs.
@@ -252,6 +312,8 @@ def fit_from_patterns(model: MatchModel, contacts: pd.DataFrame, n_pairs: int, g
     fitted = {"u_sample_pairs": int(sampled), "em_pairs": int(grouped["count"].sum()), "em_patterns": int(len(grouped)),
               "em_iterations": int(iterations), "candidate_match_share": round(block_prior, 6),
               "prior_match_probability": float(f"{prior:.6g}")}
+    if session_report:
+        fitted["sessions"] = session_report
     log.info("fitted match model: prior %.4f after %d EM iterations over %d patterns", prior, iterations, len(grouped))
     candidate = model.with_parameters(m, u, prior, fitted)
     if mode != "auto":

@@ -8,12 +8,11 @@ import os
 
 import numpy as np
 import pandas as pd
-from rapidfuzz import process
-from rapidfuzz.distance import JaroWinkler
 
 from steward.normalise.company import company_key
 from steward.normalise.country import normalise_countries
 from steward.normalise.email import normalise_emails
+from steward.normalise.holders import people_holding
 from steward.normalise.names import german_folded, name_key
 from steward.normalise.nicknames import nickname_key
 from steward.normalise.phone import normalise_phones
@@ -22,67 +21,10 @@ from steward.schema import contact_key
 
 log = logging.getLogger("steward.normalise")
 
-# A phone or email shared by this many distinct people (by name) is a switchboard,
-# a household line or a shared inbox: it is not evidence that two records are one person.
-SHARED_IDENTIFIER_MIN_PEOPLE = 3
-# First names less similar than this (Jaro-Winkler, after nickname mapping) are
-# different people: Christian vs Anne-Marie, not George vs Geroge.
-HOUSEHOLD_NAME_SIMILARITY = 0.8
-# More distinct holders than this: treated as shared without comparing every pair.
-HOUSEHOLD_MAX_HOLDERS = 12
-
-
-def shared_values(values: pd.Series, people: pd.Series, min_people: int) -> pd.Series:
-    """Boolean mask: the value is held by at least ``min_people`` distinct people."""
-    present = values.notna() & people.notna()
-    distinct = (
-        pd.DataFrame({"value": values[present], "person": people[present]})
-        .drop_duplicates()
-        .groupby("value")["person"]
-        .size()
-    )
-    shared = set(distinct.index[distinct >= min_people])
-    return values.isin(shared) & values.notna()
-
-
-def household_values(values: pd.Series, given_names: pd.Series, last_names: pd.Series,
-                      births: pd.Series | None = None) -> pd.Series:
-    """Boolean mask: the value is held by people with clearly different first names.
-
-    A shared family inbox (smithfamily@...) or a household landline carries no
-    evidence that its holders are one person. Nickname variants (Bob/Robert),
-    typos (Geroge/George) and first/last swapped between sources do not count
-    as different people, and neither do holders born on the same day (one person
-    whose first name a source got wrong is likelier than twins). Vectorised: holders of the same value are paired with a
-    self-merge (groups are small; a value with many holders is "shared" anyway).
-    """
-    present = values.notna() & given_names.notna()
-    born = births[present].fillna("") if births is not None else ""
-    holders = pd.DataFrame(
-        {"value": values[present], "given": given_names[present], "last": last_names[present].fillna(""), "born": born}
-    ).drop_duplicates()
-    holders = holders[holders.duplicated("value", keep=False)]
-    if holders.empty:
-        return pd.Series(False, index=values.index)
-    counts = holders.groupby("value")["given"].transform("size")
-    crowded = set(holders.loc[counts > HOUSEHOLD_MAX_HOLDERS, "value"])
-    small = holders[counts <= HOUSEHOLD_MAX_HOLDERS].reset_index(drop=True)
-    small["i"] = np.arange(len(small))
-    pairs = small.merge(small, on="value", suffixes=("_a", "_b"))
-    pairs = pairs[pairs["i_a"] < pairs["i_b"]]
-    swapped = (pairs["given_a"] == pairs["last_b"]) | (pairs["given_b"] == pairs["last_a"])
-    similarity = process.cpdist(pairs["given_a"].tolist(), pairs["given_b"].tolist(),
-                                scorer=JaroWinkler.normalized_similarity, workers=1) if len(pairs) else np.zeros(0)
-    same_birthday = ((pairs["born_a"] == pairs["born_b"]) & (pairs["born_a"] != "")).to_numpy()
-    different = (similarity < HOUSEHOLD_NAME_SIMILARITY) & ~swapped.to_numpy() & ~same_birthday
-    household = set(pairs.loc[different, "value"]) | crowded
-    return values.isin(household) & values.notna()
-
-
 # Columns add_match_keys derives from all records together (everything else a
 # normalised contact holds depends on its own source record only).
 CROSS_RECORD_COLUMNS = ["phone_shared", "email_shared", "email_match_key", "phone_match_key", "address_match_key",
-                        "email_local_part"]
+                        "email_local_part", "phone_holders", "email_holders", "address_holders"]
 
 
 def normalise_contacts(records: pd.DataFrame, check_deliverability: bool = False,
@@ -138,50 +80,45 @@ def normalise_record_fields(records: pd.DataFrame, check_deliverability: bool = 
     return out
 
 
-def _person(frame: pd.DataFrame) -> pd.Series:
-    person = frame["first_name_folded"].fillna("") + " " + frame["last_name_folded"].fillna("")
-    return person.where(person.str.strip() != "")
+def _holders(frame: pd.DataFrame, column: str) -> pd.Series:
+    return people_holding(frame[column], frame["first_name_folded"], frame["given_name_canonical"],
+                          frame["last_name_folded"], frame["dob"])
 
 
-def _phone_keys(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """(phone_shared, phone_match_key): a phone held by several people or a household is no match key."""
-    shared = shared_values(frame["phone_e164"], _person(frame), SHARED_IDENTIFIER_MIN_PEOPLE) | household_values(
-        frame["phone_e164"], frame["given_name_canonical"], frame["last_name_folded"], frame["dob"])
-    return shared, frame["phone_e164"].where(~shared)
+def _phone_keys(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(phone_shared, phone_match_key, phone_holders): every valid phone is a match key; how many
+    people hold it decides how much agreeing on it counts (the phone comparison's ``shared`` level)."""
+    holders = _holders(frame, "phone_e164")
+    return holders > 1, frame["phone_e164"], holders
 
 
-def _email_keys(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """(email_shared, email_match_key, email_local_part): only personal, unshared addresses match."""
-    shared = shared_values(frame["email_key"], _person(frame), SHARED_IDENTIFIER_MIN_PEOPLE) | household_values(
-        frame["email_key"], frame["given_name_canonical"], frame["last_name_folded"], frame["dob"])
-    match_key = frame["email_key"].where(frame["email_is_personal"] & ~shared)
-    return shared, match_key, match_key.str.split("@").str[0]
-
-
-def _address_match_key(frame: pd.DataFrame) -> pd.Series:
-    # A street address shared by people with different first names is a household:
-    # living together is not being the same person.
-    household = household_values(frame["address_key"], frame["given_name_canonical"], frame["last_name_folded"],
-                                  frame["dob"])
-    return frame["address_key"].where(~household)
+def _email_keys(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """(email_shared, email_match_key, email_local_part, email_holders): personal addresses match
+    (a role address such as info@ names a job, not a person); shared ones count for less."""
+    holders = _holders(frame, "email_key")
+    match_key = frame["email_key"].where(frame["email_is_personal"])
+    return holders > 1, match_key, match_key.str.split("@").str[0], holders
 
 
 def add_match_keys(out: pd.DataFrame) -> pd.DataFrame:
-    """The cross-record part of normalisation: identifiers shared by several people
-    (switchboards, family inboxes, households) are flagged and blanked in the match keys.
+    """The cross-record part of normalisation: how many people hold each e-mail, phone and street
+    address (switchboards, family inboxes, households), so that agreeing on a shared one counts
+    for less than on a personal one. Nothing is blanked: the evidence is weighed in the model.
 
     Depends on every holder of a value at once; an incremental run recomputes it only for
     the holders of values that changed hands (``refresh_match_keys``)."""
     out = out.drop(columns=[c for c in CROSS_RECORD_COLUMNS if c in out.columns])
-    # Keys used for matching: identifiers that cannot tell people apart are blanked.
-    phone_shared, phone_match_key = _phone_keys(out)
-    email_shared, email_match_key, email_local_part = _email_keys(out)
+    phone_shared, phone_match_key, phone_holders = _phone_keys(out)
+    email_shared, email_match_key, email_local_part, email_holders = _email_keys(out)
     out["phone_shared"] = phone_shared
     out["email_shared"] = email_shared
     out["email_match_key"] = email_match_key
     out["phone_match_key"] = phone_match_key
-    out["address_match_key"] = _address_match_key(out)
+    out["address_match_key"] = out["address_key"]
     out["email_local_part"] = email_local_part
+    out["phone_holders"] = phone_holders
+    out["email_holders"] = email_holders
+    out["address_holders"] = _holders(out, "address_key")
     log.info(
         "normalised %d records: %d invalid emails, %d invalid phones, %d shared phones",
         len(out),
@@ -215,9 +152,11 @@ def refresh_match_keys(out: pd.DataFrame, fresh: np.ndarray, stale: dict[str, ob
         target[rows] = values.to_numpy(dtype=target.dtype)
         out[column] = target
 
-    for column, values in zip(("phone_shared", "phone_match_key"), _phone_keys(out.loc[phone_rows])):
+    for column, values in zip(("phone_shared", "phone_match_key", "phone_holders"), _phone_keys(out.loc[phone_rows])):
         assign(column, phone_rows, values)
-    for column, values in zip(("email_shared", "email_match_key", "email_local_part"), _email_keys(out.loc[email_rows])):
+    for column, values in zip(("email_shared", "email_match_key", "email_local_part", "email_holders"),
+                              _email_keys(out.loc[email_rows])):
         assign(column, email_rows, values)
-    assign("address_match_key", address_rows, _address_match_key(out.loc[address_rows]))
+    assign("address_match_key", address_rows, out.loc[address_rows, "address_key"])
+    assign("address_holders", address_rows, _holders(out.loc[address_rows], "address_key"))
     return phone_rows | email_rows | address_rows

@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from steward.frames import column_values, frame_to_arrow, renumbered, stacked
+from steward.match.cluster import contradictions
 from steward.match.model import MatchModel, classify, explanation_texts
 
 log = logging.getLogger("steward.review")
@@ -32,9 +33,10 @@ def merge_suggestions(scored: pd.DataFrame, contacts: pd.DataFrame, model: Match
     them would change nothing. ``positions``: also the two records' rows in ``contacts``
     (``_a_pos``/``_b_pos``, for the snapshot; see ``suggestions_for_run``)."""
     grey = scored[classify(scored, model) == "review"]
-    if clusters is not None:
-        labels = clusters["cluster"].to_numpy()
-        grey = grey[labels[grey["left"].to_numpy()] != labels[grey["right"].to_numpy()]]
+    # Pairs the cannot-link rules call two people (a family inbox, namesakes) are not a question.
+    rules = (model.clustering or {}).get("cannot_link")
+    if rules and len(grey):
+        grey = grey[~contradictions(grey, {k: v for k, v in rules.items() if k != "below_probability"})]
     keys = contacts["contact_key"].to_numpy()
     a_keys, b_keys = keys[grey["left"].to_numpy()], keys[grey["right"].to_numpy()]
     swap = a_keys > b_keys
@@ -42,8 +44,16 @@ def merge_suggestions(scored: pd.DataFrame, contacts: pd.DataFrame, model: Match
     second = np.where(swap, grey["left"].to_numpy(), grey["right"].to_numpy())
     grey = grey.assign(left=first, right=second)
     pair_ids = pd.Series(keys[first], index=grey.index) + "~" + pd.Series(keys[second], index=grey.index)
-    if decided:
-        grey, pair_ids = grey[~pair_ids.isin(decided)], pair_ids[~pair_ids.isin(decided)]
+    is_decided = pair_ids.isin(decided).to_numpy() if decided else np.zeros(len(grey), dtype=bool)
+    sizes = None
+    if clusters is not None:
+        labels = clusters["cluster"].to_numpy()
+        apart = labels[grey["left"].to_numpy()] != labels[grey["right"].to_numpy()]
+        grey, pair_ids, is_decided = grey[apart], pair_ids[apart], is_decided[apart]
+        grey = _one_per_golden_pair(grey.assign(_decided=is_decided), labels)
+        pair_ids, is_decided = pair_ids.loc[grey.index], grey.pop("_decided").to_numpy()
+        sizes = np.bincount(labels, minlength=int(labels.max()) + 1 if len(labels) else 0)
+    grey, pair_ids = grey[~is_decided], pair_ids[~is_decided]
     # Best first, ties by pair id: the same queue order whichever way the pairs were found.
     order = np.lexsort((pair_ids.to_numpy(dtype=str), -grey["match_probability"].round(4).to_numpy()))
     grey, pair_ids = grey.iloc[order], pair_ids.iloc[order]
@@ -55,10 +65,34 @@ def merge_suggestions(scored: pd.DataFrame, contacts: pd.DataFrame, model: Match
     out.insert(0, "pair_id", pair_ids.to_numpy())
     out.insert(1, "match_probability", grey["match_probability"].round(4))
     out["explanation"] = explanation_texts(grey, model)
+    if sizes is not None:
+        # How many records each side's golden record holds, and how many record pairs between the
+        # two this one suggestion stands for: a decision settles all of them.
+        out["a_records"] = sizes[labels[grey["left"].to_numpy()]]
+        out["b_records"] = sizes[labels[grey["right"].to_numpy()]]
+        out["record_pairs"] = grey["record_pairs"].to_numpy()
     if positions:
         out["_a_pos"], out["_b_pos"] = grey["left"].to_numpy(np.int64), grey["right"].to_numpy(np.int64)
     return out
 
+
+
+def _one_per_golden_pair(grey: pd.DataFrame, labels: np.ndarray) -> pd.DataFrame:
+    """One suggestion per pair of golden records: the best record pair between them stands for
+    the group (``record_pairs``: how many there are). Two golden records joined by three record
+    pairs are one question, not three."""
+    a, b = labels[grey["left"].to_numpy()], labels[grey["right"].to_numpy()]
+    group = np.minimum(a, b).astype(np.int64) * (int(labels.max()) + 1) + np.maximum(a, b)
+    order = np.lexsort((grey["right"].to_numpy(), grey["left"].to_numpy(), -grey["match_probability"].to_numpy(),
+                        group))
+    ranked = grey.iloc[order]
+    first = np.r_[True, group[order][1:] != group[order][:-1]] if len(order) else np.zeros(0, dtype=bool)
+    number = np.cumsum(first) - 1
+    counts = np.bincount(number) if len(order) else np.zeros(0, dtype=np.int64)
+    # A reviewer who decided any pair of the group decided the group.
+    decided = np.bincount(number, weights=ranked["_decided"].to_numpy(dtype=np.float64)) > 0 if len(order) \
+        else np.zeros(0, dtype=bool)
+    return ranked[first].assign(record_pairs=counts, _decided=decided)
 
 
 def queue_positions(frame: pd.DataFrame | pa.Table, name: str) -> np.ndarray:
