@@ -80,10 +80,10 @@ def test_fit_is_accepted_on_independent_errors_and_lifts_recall(febrl1, project_
     assert fitted.f1 >= 0.99
 
 
-def _set_sessions(project, sessions):
+def _set_training(project, **settings):
     path = project / "rules" / "matching.yaml"
     config = yaml.safe_load(path.read_text())
-    config["training"]["sessions"] = sessions
+    config["training"].update(settings)
     path.write_text(yaml.safe_dump(config, sort_keys=False))
 
 
@@ -107,7 +107,9 @@ def test_em_per_session_survives_households_where_one_em_does_not(demo_dir, proj
 
 
 def test_fit_is_rejected_where_households_break_independence(demo_dir, project_copy, tmp_path):
-    _set_sessions(project_copy, [])  # one EM over every candidate pair
+    # The fit as it was before issue 16: one EM over every candidate pair, u from pairs across
+    # countries. The guard must still catch it.
+    _set_training(project_copy, sessions=[], u_within=None)
     inputs = sorted((demo_dir / "canonical").glob("*.csv"))
     _crosswalk, model, output = _dedupe(inputs, tmp_path / "auto", project_copy)
     guard = model["fitted"]["guard"]

@@ -231,6 +231,13 @@ class Comparison:
     name: str
     levels: tuple[str, ...] = ()
     explanations: dict[str, str] = field(default_factory=dict)
+    # Levels that weigh nothing, like "missing": the evidence is counted by another comparison
+    # (a full first/last swap is one fact, counted once, by the first name).
+    neutral: tuple[str, ...] = ()
+
+    def silent_levels(self) -> list[int]:
+        """Indices of the levels that carry no evidence: missing, and the neutral ones."""
+        return [i for i, level in enumerate(self.levels) if level == MISSING or level in self.neutral]
 
     def columns(self) -> list[str]:
         raise NotImplementedError
@@ -288,13 +295,14 @@ class NameComparison(Comparison):
     """Names: exact key, accents/umlauts folded, nickname, swapped with the other name part, fuzzy."""
 
     def __init__(self, name: str, key: str, folded: str, swap_with: str | None = None,
-                 canonical: str | None = None, high: float = 0.92, low: float = 0.80):
+                 canonical: str | None = None, high: float = 0.92, low: float = 0.80,
+                 swap_counted_by: str | None = None):
         levels = ["exact", "folded"]
         if canonical:
             levels.append("nickname")
         if swap_with:
             levels.append("swapped")
-        levels += ["initial", "fuzzy_high", "fuzzy_low", DIFFERENT, MISSING]
+        levels += ["initial", "part", "fuzzy_high", "fuzzy_low", DIFFERENT, MISSING]
         label = name.replace("_", " ")
         super().__init__(
             name,
@@ -305,6 +313,7 @@ class NameComparison(Comparison):
                 "nickname": f"{label}s are nickname variants (Bob/Robert)",
                 "swapped": f"{label} matches the other record's other name part (first and last swapped)",
                 "initial": f"one {label} is just the initial of the other (J. / John)",
+                "part": f"one {label} is part of the other (Mary / Mary Ann, Garcia / Garcia Lopez)",
                 "fuzzy_high": f"{label}s differ by a typo",
                 "fuzzy_low": f"{label}s are similar but not the same",
                 DIFFERENT: f"{label}s are different",
@@ -313,6 +322,12 @@ class NameComparison(Comparison):
         )
         self.key, self.folded, self.swap_with, self.canonical = key, folded, swap_with, canonical
         self.high, self.low = high, low
+        if swap_counted_by:
+            # Both name comparisons see a swap; counting it twice made a swapped namesake
+            # (Wilson Rebecca / Rebecca Wilson) score above two exact names.
+            self.neutral = ("swapped",)
+            self.explanations["swapped"] = (f"{label} matches the other record's other name part "
+                                             f"(a swap, counted with the {swap_counted_by.replace('_', ' ')})")
 
     def columns(self) -> list[str]:
         return [c for c in (self.key, self.folded, self.swap_with, self.canonical) if c]
@@ -356,10 +371,25 @@ class NameComparison(Comparison):
         decided = missing.copy()
         for _, condition in conditions:
             decided |= condition
+        # Middle names and double surnames: every word of one name is a word of the other.
+        open_rows = np.flatnonzero(~decided)
+        part = np.zeros(len(missing), dtype=bool)
+        if len(open_rows):
+            lt, rt = _text_at(left, self.folded, open_rows), _text_at(right, self.folded, open_rows)
+            multi = np.flatnonzero([(" " in a or "-" in a or " " in b or "-" in b) for a, b in zip(lt, rt)])
+            part[open_rows[multi]] = [_words_within(lt[i], rt[i]) for i in multi]
+        conditions.append(("part", part))
+        decided |= part
         sim = _similarity_where(left, right, self.folded, (folded_l, folded_r), ~decided,
                                 JaroWinkler.normalized_similarity, min(self.high, self.low))
         conditions += [("fuzzy_high", sim >= self.high), ("fuzzy_low", sim >= self.low)]
         return self._select(conditions, missing)
+
+
+def _words_within(a: str, b: str) -> bool:
+    """Every word of the shorter name is a word of the longer one."""
+    wa, wb = set(a.replace("-", " ").split()), set(b.replace("-", " ").split())
+    return bool(wa) and bool(wb) and wa != wb and (wa <= wb or wb <= wa)
 
 
 class EmailComparison(Comparison):
@@ -514,19 +544,29 @@ class FuzzyComparison(OneColumnComparison):
 
 
 class ExactComparison(OneColumnComparison):
-    def __init__(self, name: str, column: str):
+    """Equal or not. ``one_sided``: a value on one side only is a level of its own ("one_side"),
+    not missing: a generational suffix (Jr) on one record and none on the other is a hint of a
+    father and a son."""
+
+    def __init__(self, name: str, column: str, one_sided: bool = False, explain: dict | None = None):
         label = name.replace("_", " ")
+        levels = ("exact", DIFFERENT) + (("one_side",) if one_sided else ()) + (MISSING,)
         super().__init__(
             name,
-            ("exact", DIFFERENT, MISSING),
-            {"exact": f"same {label}", DIFFERENT: f"different {label}", MISSING: f"{label} missing on one side"},
+            levels,
+            {"exact": f"same {label}", DIFFERENT: f"different {label}",
+             "one_side": f"{label} on one record only",
+             MISSING: f"{label} missing on {'both sides' if one_sided else 'one side'}", **(explain or {})},
         )
-        self.column = column
+        self.column, self.one_sided = column, one_sided
 
     def compute(self, left, right):
-        both = self.both_present(left, right)
+        present_l, present_r = _present(left, self.column), _present(right, self.column)
         codes_l, codes_r = _sides(left, right, self.column)
-        return self._select([("exact", codes_l == codes_r)], ~both)
+        if self.one_sided:
+            return self._select([("exact", codes_l == codes_r), ("one_side", present_l ^ present_r)],
+                                ~(present_l | present_r))
+        return self._select([("exact", codes_l == codes_r)], ~(present_l & present_r))
 
 
 COMPARISON_KINDS = {

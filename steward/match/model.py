@@ -62,7 +62,7 @@ class MatchModel:
             comparison = build_comparison({"name": spec.name, "kind": spec.kind, **spec.options})
             m_levels, u_levels = [], []
             for level in comparison.levels:
-                if level == MISSING:
+                if level == MISSING or level in comparison.neutral:
                     m_levels.append(1.0)  # placeholder: the missing level always weighs 0
                     u_levels.append(1.0)
                     continue
@@ -89,7 +89,7 @@ class MatchModel:
         m = np.clip(self.m[name], PROB_FLOOR, 1 - PROB_FLOOR)
         u = np.clip(self.u[name], PROB_FLOOR, 1 - PROB_FLOOR)
         weights = np.log2(m / u)
-        weights[comparison.levels.index(MISSING)] = 0.0
+        weights[comparison.silent_levels()] = 0.0
         return weights.astype(np.float32)
 
     @property

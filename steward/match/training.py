@@ -30,7 +30,6 @@ import logging
 import numpy as np
 import pandas as pd
 
-from steward.match.comparisons import MISSING
 from steward.match.model import PROB_FLOOR, MatchModel, records_for, comparison_levels, reweighted
 from steward.progress import report
 
@@ -87,28 +86,48 @@ def _count_patterns(chunks, model: MatchModel) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def estimate_u(records: pd.DataFrame, model: MatchModel, n_pairs: int, seed: int) -> tuple[dict, int]:
-    """u per level from uniformly random record pairs (seeded: same data, same estimate)."""
-    n = len(records)
-    rng = np.random.default_rng(seed)
-    total = n * (n - 1) // 2
+def random_pairs_within(strata: np.ndarray, n_pairs: int, seed: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """(left, right, pairs there are): about ``n_pairs`` record pairs drawn uniformly from the pairs
+    of records in the same stratum (seeded); all of them when there are no more."""
+    order = np.argsort(strata, kind="stable")
+    _, starts, sizes = np.unique(strata[order], return_index=True, return_counts=True)
+    within = sizes.astype(np.int64) * (sizes - 1) // 2
+    total = int(within.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0
     if total <= n_pairs:
-        left, right = np.triu_indices(n, k=1)
-    else:
-        left = rng.integers(0, n, size=n_pairs)
-        right = rng.integers(0, n - 1, size=n_pairs)
-        right = right + (right >= left)  # never pair a record with itself
+        parts = [np.triu_indices(size, k=1) for size in sizes]
+        left = np.concatenate([order[start + a] for start, (a, _) in zip(starts, parts)])
+        right = np.concatenate([order[start + b] for start, (_, b) in zip(starts, parts)])
+        return left, right, total
+    rng = np.random.default_rng(seed)
+    pick = rng.choice(len(sizes), size=n_pairs, p=within / total)
+    a = rng.integers(0, sizes[pick])
+    b = rng.integers(0, sizes[pick] - 1)
+    b = b + (b >= a)  # never pair a record with itself
+    return order[starts[pick] + a], order[starts[pick] + b], total
+
+
+def estimate_u(records: pd.DataFrame, model: MatchModel, n_pairs: int, seed: int,
+               strata: np.ndarray | None = None) -> tuple[dict, int, int]:
+    """u per level from random record pairs (seeded: same data, same estimate): (u, pairs sampled,
+    pairs there are). ``strata``: pairs are drawn within a stratum only (records of one country:
+    names, towns and number formats go with the country, and blocking compares records of
+    different countries rarely; u from pairs across countries made two namesakes look rarer
+    than they are)."""
+    strata = np.zeros(len(records), dtype=np.int64) if strata is None else strata
+    left, right, total = random_pairs_within(strata, n_pairs, seed)
     levels = _level_frame(records, left, right, model)
     u = {}
     for comparison in model.comparisons:
         counts = np.bincount(levels[comparison.name].to_numpy(), minlength=len(comparison.levels)).astype(np.float64)
-        missing = comparison.levels.index(MISSING)
-        present = counts.sum() - counts[missing]
+        missing = comparison.silent_levels()
+        present = counts.sum() - counts[missing].sum()
         # A level never seen among random pairs is rare, not impossible: count it once.
         est = np.maximum(counts, 1.0) / max(present, 1.0)
         est[missing] = 1.0
         u[comparison.name] = est
-    return u, len(left)
+    return u, len(left), total
 
 
 def estimate_m_em(patterns: pd.DataFrame, counts: np.ndarray, model: MatchModel, u: dict,
@@ -122,7 +141,7 @@ def estimate_m_em(patterns: pd.DataFrame, counts: np.ndarray, model: MatchModel,
     m = {name: values.copy() for name, values in (m_start or model.m).items()}
     prior = model.prior
     codes = {c.name: patterns[c.name].to_numpy() for c in model.comparisons}
-    missing = {c.name: c.levels.index(MISSING) for c in model.comparisons}
+    missing = {c.name: c.silent_levels() for c in model.comparisons}
     iterations = 0
     for iterations in range(1, max_iterations + 1):
         report("fit (EM)", iterations, None, "iterations")
@@ -286,7 +305,9 @@ def fit_from_patterns(model: MatchModel, contacts: pd.DataFrame, n_pairs: int, g
     records = records_for(contacts, model)
     seed = int(settings.get("seed", 42))
     u_config = {name: values.copy() for name, values in model.u.items()}
-    u, sampled = estimate_u(records, model, int(settings.get("u_sample_pairs", 100_000)), seed)
+    within = settings.get("u_within")
+    strata = pd.factorize(contacts[within].fillna("").astype(str))[0] if within in contacts.columns else None
+    u, sampled, comparable = estimate_u(records, model, int(settings.get("u_sample_pairs", 100_000)), seed, strata)
     max_iterations, tolerance = int(settings.get("em_max_iterations", 40)), float(settings.get("em_tolerance", 1e-5))
     sessions = settings.get("sessions")
     if sessions:
@@ -302,8 +323,7 @@ def fit_from_patterns(model: MatchModel, contacts: pd.DataFrame, n_pairs: int, g
     # EM's prior is the share of matches among *candidate* pairs. Weights from u are
     # relative to *random* pairs, so the score needs the prior over all pairs: the
     # expected number of matches (assuming blocking finds them) over all possible pairs.
-    n = len(records)
-    prior = float(np.clip(block_prior * n_pairs / (n * (n - 1) / 2), PROB_FLOOR, 1 - PROB_FLOOR))
+    prior = float(np.clip(block_prior * n_pairs / max(comparable, 1), PROB_FLOOR, 1 - PROB_FLOOR))
     # Levels the config pins (e.g. a trap EM cannot see) keep their configured values.
     for name, levels_pinned in (settings.get("keep_configured_u") or {}).items():
         comparison = next(c for c in model.comparisons if c.name == name)

@@ -15,6 +15,7 @@ from steward.normalise.email import normalise_emails
 from steward.normalise.holders import people_holding
 from steward.normalise.names import german_folded, name_key
 from steward.normalise.nicknames import nickname_key
+from steward.normalise.person_names import parse_names
 from steward.normalise.phone import normalise_phones
 from steward.normalise.postcode import postcode_key
 from steward.schema import contact_key
@@ -51,10 +52,14 @@ def normalise_record_fields(records: pd.DataFrame, check_deliverability: bool = 
     phones = normalise_phones(out["phone"], region, None)
     out = pd.concat([out, emails.set_axis(out.index), phones.set_axis(out.index)], axis=1)
 
-    out["first_name_key"] = name_key(out["first_name"])
-    out["last_name_key"] = name_key(out["last_name"])
-    out["last_name_folded"] = german_folded(out["last_name"])
-    out["first_name_folded"] = german_folded(out["first_name"])
+    # Titles, generational suffixes, degrees, "Last, First" and whole names in one field are
+    # parsed out first (new columns; the fields as the source wrote them stay as they are).
+    parsed = parse_names(out["first_name"], out["last_name"]).set_axis(out.index)
+    out = pd.concat([out, parsed], axis=1)
+    out["first_name_key"] = name_key(out["first_name_parsed"])
+    out["last_name_key"] = name_key(out["last_name_parsed"])
+    out["last_name_folded"] = german_folded(out["last_name_parsed"])
+    out["first_name_folded"] = german_folded(out["first_name_parsed"])
     out["given_name_canonical"] = nickname_key(out["first_name_key"], nickname_file=nickname_file)
     # Order-free full-name key: catches first/last swapped between sources.
     first, last = out["first_name_folded"], out["last_name_folded"]
