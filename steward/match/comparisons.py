@@ -380,8 +380,13 @@ class NameComparison(Comparison):
             part[open_rows[multi]] = [_words_within(lt[i], rt[i]) for i in multi]
         conditions.append(("part", part))
         decided |= part
-        sim = _similarity_where(left, right, self.folded, (folded_l, folded_r), ~decided,
-                                JaroWinkler.normalized_similarity, min(self.high, self.low))
+        # On the folded names and on the plain keys: umlaut folding also folds "ss" and "oe" in names
+        # that are not German (a typo "Ssan" folds to "san", far from "susan").
+        sim = np.maximum(
+            _similarity_where(left, right, self.folded, (folded_l, folded_r), ~decided,
+                              JaroWinkler.normalized_similarity, min(self.high, self.low)),
+            _similarity_where(left, right, self.key, (key_l, key_r), ~decided,
+                              JaroWinkler.normalized_similarity, min(self.high, self.low)))
         conditions += [("fuzzy_high", sim >= self.high), ("fuzzy_low", sim >= self.low)]
         return self._select(conditions, missing)
 

@@ -1,26 +1,26 @@
 """Unsupervised estimation of the match model's parameters.
 
 - u (how often each level happens between *different* people) is measured on
-  random record pairs: almost all random pairs are non-matches.
-- m (how often each level happens for the *same* person) and the prior are
-  estimated by expectation-maximisation over the candidate pairs, starting from
-  the values in rules/matching.yaml.
+  random record pairs of one country (``training.u_within``): almost all random
+  pairs are non-matches.
+- m (how often each level happens for the *same* person) is estimated by
+  expectation-maximisation per training session, as Splink does: over the pairs
+  agreeing exactly on some comparisons (names; birth date; e-mail; phone), for the
+  comparisons the session does not block on; then the prior by EM with m and u fixed.
 
 EM runs over the distinct comparison patterns (one row per combination of
 levels, with a count), so its cost does not grow with the number of pairs.
 Term-frequency adjustment is applied at prediction time only, as Splink does.
 
 EM assumes the fields disagree independently. That holds where errors are
-typos and dropped values (FEBRL-like data: the fit lifts recall a lot), and it
-breaks on real contact data with households and namesakes: family members share
-a surname, an address, a postcode and a city, and EM happily explains that
-correlation as "the same person". So with ``estimate: auto`` (the default) the
-fit is a proposal, checked against the steward's configured model: if more than
-``max_contradiction_share`` of the merges the fit adds (pairs it merges and the
-configured model does not) are pairs the configured model calls clearly
-different people (probability below ``clustering.cannot_link.below_probability``),
-the fit is rejected, the configured values are used and the reason is logged and
-kept in ``fitted``.
+typos and dropped values, and breaks on contact data with households and
+namesakes: family members share a surname, an address, a postcode and a city, and
+one EM over all candidate pairs explains that as "the same person". Sessions keep
+the fields that move together apart. With ``estimate: auto`` (the default) the fit
+is still checked: if more than ``max_contradiction_share`` of the merges it adds
+(pairs it merges and the configured model does not) are pairs the cannot-link rules
+(``clustering.cannot_link``) call different people, the fit is rejected, the
+configured values are used and the reason is logged and kept in ``fitted``.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ import logging
 import numpy as np
 import pandas as pd
 
+from steward.match.cluster import contradictions
 from steward.match.model import PROB_FLOOR, MatchModel, records_for, comparison_levels, reweighted
 from steward.progress import report
 
@@ -247,24 +248,28 @@ def in_pair_sample(left: np.ndarray, right: np.ndarray, n_pairs: int, sample: in
 
 def contradiction_share(configured: MatchModel, fitted: MatchModel, contacts: pd.DataFrame, chosen: pd.DataFrame,
                         scored: pd.DataFrame | None = None) -> tuple[float, int, int]:
-    """How often the fit's *new* merges are pairs the configured model calls different people.
+    """How often the fit's *new* merges are pairs the cannot-link rules call different people.
 
-    New merges: pairs the fitted model merges and the configured model does not. On data
-    where EM fits (FEBRL) they are corrupted duplicates the configured model was unsure
-    about, and not one is a clear contradiction; where EM explains households and
-    namesakes as matches, a share of them are. Returns (share, contradicted, new merges)
-    over ``chosen`` (a sample of the candidate pairs: ``in_pair_sample``); ``scored``: the
-    configured model's scores of those pairs, row for row, when they are at hand."""
-    below = float(((configured.clustering or {}).get("cannot_link") or {}).get("below_probability", 0.1))
+    New merges: pairs the fitted model merges and the configured model does not. The judge is
+    ``clustering.cannot_link`` (its level rules: a family inbox with different first names,
+    namesakes whose birth date, e-mail and phone all differ), not the configured m and u: the
+    hand-set values are the fallback, not the referee. Where EM explains households and
+    namesakes as one person, a share of its new merges are such pairs. Returns (share,
+    contradicted, new merges) over ``chosen`` (a sample of the candidate pairs:
+    ``in_pair_sample``); ``scored``: the configured model's scores of those pairs, row for row,
+    when they are at hand."""
+    rules = {k: v for k, v in ((configured.clustering or {}).get("cannot_link") or {}).items()
+             if k != "below_probability"}
     again = reweighted(scored, fitted) if scored is not None else None
     if again is not None:  # the configured model's levels are at hand: no comparing again
         configured_p = scored["match_probability"].to_numpy()
-        fitted_p = again["match_probability"].to_numpy()
+        levels = again
     else:
-        fitted_p = fitted.predict(contacts, chosen)["match_probability"].to_numpy()
+        levels = fitted.predict(contacts, chosen)
         configured_p = configured.predict(contacts, chosen)["match_probability"].to_numpy()
+    fitted_p = levels["match_probability"].to_numpy()
     new = (fitted_p >= fitted.match_threshold) & (configured_p < configured.match_threshold)
-    contradicted = int((new & (configured_p < below)).sum())
+    contradicted = int((new & contradictions(levels, rules)).sum()) if rules else 0
     return contradicted / max(int(new.sum()), 1), contradicted, int(new.sum())
 
 
@@ -338,7 +343,7 @@ def fit_from_patterns(model: MatchModel, contacts: pd.DataFrame, n_pairs: int, g
     candidate = model.with_parameters(m, u, prior, fitted)
     if mode != "auto":
         return candidate
-    limit = float(settings.get("max_contradiction_share", 0.005))
+    limit = float(settings.get("max_contradiction_share", 0.05))
     share, contradicted, merges = contradiction_share(model, candidate, contacts, guard_pairs, scored=guard_scored)
     fitted["guard"] = {"contradicted_merges": contradicted, "new_merges": merges,
                        "share": round(share, 5), "limit": limit, "accepted": share <= limit}
