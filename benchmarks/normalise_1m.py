@@ -158,22 +158,15 @@ def breakdown(records: pd.DataFrame, nickname_file: Path) -> list[tuple[str, flo
 
 
 def contacts_breakdown(contacts: pd.DataFrame) -> list[tuple[str, float]]:
-    """The shared-identifier steps of normalise_contacts, timed on its own output
-    (they are private helpers of steward.normalise.stage; skipped if they change)."""
-    try:
-        from steward.normalise.stage import SHARED_IDENTIFIER_MIN_PEOPLE as MIN_PEOPLE
-        from steward.normalise.stage import household_values, shared_values
-    except ImportError:
-        return []
+    """The cross-record step of normalise_contacts (how many people hold each e-mail, phone and
+    street address: steward.normalise.holders), timed on its own output."""
+    from steward.normalise.holders import people_holding
+
     c = contacts
     res: list[tuple[str, float]] = []
-    person = c["first_name_folded"].fillna("") + " " + c["last_name_folded"].fillna("")
-    person = person.where(person.str.strip() != "")
-    _timed("shared_values(phone_e164)", lambda: shared_values(c["phone_e164"], person, MIN_PEOPLE), res)
-    _timed("shared_values(email_key)", lambda: shared_values(c["email_key"], person, MIN_PEOPLE), res)
-    given, last = c["given_name_canonical"], c["last_name_folded"]
-    _timed("household_values(email_key)", lambda: household_values(c["email_key"], given, last), res)
-    _timed("household_values(phone_e164)", lambda: household_values(c["phone_e164"], given, last), res)
+    names = (c["first_name_folded"], c["given_name_canonical"], c["last_name_folded"], c["dob"])
+    for column in ("phone_e164", "email_key", "address_key"):
+        _timed(f"people_holding({column})", lambda column=column: people_holding(c[column], *names), res)
     return res
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
+from rapidfuzz.distance import OSA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -36,7 +38,25 @@ def _date_reference(a, b) -> str:
         return "exact"
     if one[0] == two[0] and one[1] == two[2] and one[2] == two[1]:
         return "day_month_swapped"
-    return "one_part_differs" if sum(x == z for x, z in zip(one, two)) == 2 else "different"
+    same = sum(x == z for x, z in zip(one, two))
+    if same >= 1 and OSA.normalized_similarity(a, b) >= 0.9 - 1e-5:
+        return "typo"
+    return "one_part_differs" if same == 2 else "different"
+
+
+@pytest.mark.parametrize("a, b, level", [
+    ("1981-07-19", "1981-07-19", "exact"),
+    ("1981-07-09", "1981-09-07", "day_month_swapped"),
+    ("1981-07-19", "1981-07-18", "typo"),           # one digit mistyped
+    ("1981-07-19", "1918-07-19", "typo"),           # two adjacent digits swapped
+    ("1981-07-19", "1981-07-28", "one_part_differs"),
+    ("1981-07-19", "1953-02-11", "different"),      # namesakes, not one person
+])
+def test_date_of_birth_levels(a, b, level):
+    records = pd.DataFrame({"dob": [a, b]})
+    comparison = DateComparison("date_of_birth", "dob")
+    code = comparison.compute(records.iloc[[0]].reset_index(drop=True), records.iloc[[1]].reset_index(drop=True))
+    assert comparison.levels[code[0]] == level
 
 
 @settings(max_examples=150, deadline=None)

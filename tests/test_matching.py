@@ -119,6 +119,18 @@ def test_safe_clusters_do_not_chain_through_a_contradiction():
     assert len(refused) == 1 and tuple(refused.iloc[0][["left", "right"]]) == (1, 2)
 
 
+def test_a_direct_link_that_is_itself_a_contradiction_is_refused():
+    """Two records alone (a household's shared inbox and address outweighing different first
+    names): the link is refused although no third record is involved."""
+    from steward.match.cluster import safe_clusters
+
+    scored = _scored([(0, 1, 0.9999, "missing", "different"), (2, 3, 0.9999, "missing", "exact")])
+    rules = {"all_of": [{"first_name": ["different"], "date_of_birth": ["different", "missing"]}]}
+    labels, refused = safe_clusters(4, scored, 0.97, contradiction_rules=rules)
+    assert labels[0] != labels[1] and labels[2] == labels[3]
+    assert tuple(refused.iloc[0][["left", "right"]]) == (0, 1)
+
+
 def test_contradiction_of_several_fields_at_once():
     """``all_of``: decisive only when every listed comparison disagrees (namesakes: same name, birth
     date and first name both different here); one of them alone decides nothing."""
