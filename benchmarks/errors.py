@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from itertools import combinations
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,16 @@ from steward.match.model import MatchModel, explanation_text, predict_among  # n
 
 SHOW = ["first_name_key", "last_name_key", "email_match_key", "email_holders", "phone_match_key", "phone_holders",
         "dob", "city_key", "postcode_key", "address_match_key", "address_holders", "company_key"]
+
+
+def _pairs_split(df: pd.DataFrame, together: str, apart: str) -> list[tuple[int, int]]:
+    """Row pairs with the same ``together`` value and different ``apart`` values: with golden id /
+    entity, the false merges; with entity / golden id, the missed pairs."""
+    out = []
+    for _, group in df.groupby(together):
+        if group[apart].nunique() > 1:
+            out += [(i, j) for i, j in combinations(group.index, 2) if group.at[i, apart] != group.at[j, apart]]
+    return out
 
 
 def main(argv=None) -> int:
@@ -48,23 +59,8 @@ def main(argv=None) -> int:
     model = MatchModel.from_config(load_settings(Project(ROOT)).matching)
     model = model.load_parameters(json.loads((a.run / "model.json").read_text()))
     rng = np.random.default_rng(a.seed)
-    # false merges: pairs in one golden record, different entities
-    pairs = []
-    for _, g in df.groupby("golden_id"):
-        if g["entity_id"].nunique() > 1:
-            idx = g.index.to_numpy()
-            for i in range(len(idx)):
-                for j in range(i + 1, len(idx)):
-                    if g.at[idx[i], "entity_id"] != g.at[idx[j], "entity_id"]:
-                        pairs.append((idx[i], idx[j], "FALSE MERGE"))
-    missed = []
-    for _, g in df.groupby("entity_id"):
-        if g["golden_id"].nunique() > 1:
-            idx = g.index.to_numpy()
-            for i in range(len(idx)):
-                for j in range(i + 1, len(idx)):
-                    if g.at[idx[i], "golden_id"] != g.at[idx[j], "golden_id"]:
-                        missed.append((idx[i], idx[j], "MISSED"))
+    pairs = [(i, j, "FALSE MERGE") for i, j in _pairs_split(df, together="golden_id", apart="entity_id")]
+    missed = [(i, j, "MISSED") for i, j in _pairs_split(df, together="entity_id", apart="golden_id")]
     print(f"false-merge pairs {len(pairs)}, missed pairs {len(missed)}")
     for label, group in (("FALSE MERGE", pairs), ("MISSED", missed)):
         if not group:

@@ -23,7 +23,7 @@ phones = st.one_of(st.none(), st.text(alphabet="0129", min_size=0, max_size=10))
 
 
 def _levels_by_prepared_records(comparison, records: pd.DataFrame, left: np.ndarray, right: np.ndarray):
-    from steward.match.comparisons import prepare_text
+    from steward.match.prepared import prepare_text
 
     prepared = prepare_text(records, comparison.columns(), comparison.features())
     arrays = record_arrays(prepared)

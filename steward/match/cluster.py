@@ -62,6 +62,14 @@ def contradictions(scored: pd.DataFrame, rules: dict) -> np.ndarray:
     return flag
 
 
+def level_contradictions(scored: pd.DataFrame, rules: dict | None) -> np.ndarray:
+    """``contradictions`` by the rules' comparison levels alone, without ``below_probability``:
+    what the rules say of a pair whatever the model's m and u (the review queue leaves these
+    pairs out; the training guard judges a fit by them)."""
+    levels = {k: v for k, v in (rules or {}).items() if k != "below_probability"}
+    return contradictions(scored, levels) if levels else np.zeros(len(scored), dtype=bool)
+
+
 def _at_levels(scored: pd.DataFrame, comparison: str, levels: list[str]) -> np.ndarray:
     column = f"{comparison}_level"
     if column not in scored.columns:

@@ -26,9 +26,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
-from steward.match.prepared import (  # noqa: F401  (prepare_text, PairSide: part of this module's API)
-    CODE_SUFFIX, PRESENT_SUFFIX, Feature, PairSide, _feature_values, _present, _text, _text_at, prepare_text,
-)
+from steward.match.prepared import CODE_SUFFIX, Feature, _feature_values, _present, _text, _text_at
 
 MISSING = "missing"
 DIFFERENT = "different"
@@ -112,6 +110,9 @@ class Comparison:
     # Levels that weigh nothing, like "missing": the evidence is counted by another comparison
     # (a full first/last swap is one fact, counted once, by the first name).
     neutral: tuple[str, ...] = ()
+    # Column of how many people hold each record's value (steward/normalise/holders.py): exact
+    # agreement on a value several people hold is the level "shared".
+    holders: str | None = None
 
     def silent_levels(self) -> list[int]:
         """Indices of the levels that carry no evidence: missing, and the neutral ones."""
@@ -126,7 +127,7 @@ class Comparison:
 
     def number_columns(self) -> list[str]:
         """Columns read as numbers, not text (``prepare_text`` leaves them alone)."""
-        return []
+        return [self.holders] if self.holders else []
 
     def compute(self, left: pd.DataFrame, right: pd.DataFrame) -> np.ndarray:
         """Level index (into ``self.levels``) for every pair; both frames are aligned row by row."""
@@ -295,9 +296,6 @@ class EmailComparison(Comparison):
     def columns(self):
         return [self.key, self.local_part]
 
-    def number_columns(self) -> list[str]:
-        return [self.holders] if self.holders else []
-
     def features(self) -> list[Feature]:
         return [Feature(self.local_part, "length", len, "number"),
                 Feature(self.key, "digits", _local_digits), Feature(self.key, "digit_count", _local_digit_count, "number")]
@@ -342,9 +340,6 @@ class PhoneComparison(OneColumnComparison):
 
     def features(self) -> list[Feature]:
         return [Feature(self.column, f"last{self.last_digits}", partial(_tail, digits=self.last_digits))]
-
-    def number_columns(self) -> list[str]:
-        return [self.holders] if self.holders else []
 
     def compute(self, left, right):
         both = self.both_present(left, right)
@@ -417,9 +412,6 @@ class FuzzyComparison(OneColumnComparison):
             },
         )
         self.column, self.threshold, self.scorer, self.holders = column, threshold, scorer, holders
-
-    def number_columns(self) -> list[str]:
-        return [self.holders] if self.holders else []
 
     def compute(self, left, right):
         both = self.both_present(left, right)

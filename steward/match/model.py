@@ -31,7 +31,8 @@ import pandas as pd
 from steward.config.matching import MatchingSettings, parse_matching
 from steward.frames import renumbered
 from steward.progress import report
-from steward.match.comparisons import MISSING, Comparison, PairSide, build_comparison, prepare_text
+from steward.match.comparisons import MISSING, Comparison, build_comparison
+from steward.match.prepared import PairSide, prepare_text
 
 log = logging.getLogger("steward.match")
 

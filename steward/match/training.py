@@ -30,7 +30,7 @@ import logging
 import numpy as np
 import pandas as pd
 
-from steward.match.cluster import contradictions
+from steward.match.cluster import level_contradictions
 from steward.match.model import PROB_FLOOR, MatchModel, records_for, comparison_levels, reweighted
 from steward.progress import report
 
@@ -131,44 +131,54 @@ def estimate_u(records: pd.DataFrame, model: MatchModel, n_pairs: int, seed: int
     return u, len(left), total
 
 
+def _pattern_weights(model: MatchModel, m: dict, u: dict, codes: dict, silent: dict,
+                     left_out: frozenset[str]) -> np.ndarray:
+    """Summed weight log2(m/u) of each level pattern over the comparisons not ``left_out``."""
+    total = np.zeros(len(next(iter(codes.values()))))
+    for comparison in model.comparisons:
+        name = comparison.name
+        if name in left_out:
+            continue
+        w = np.log2(np.clip(m[name], PROB_FLOOR, 1) / np.clip(u[name], PROB_FLOOR, 1))
+        w[silent[name]] = 0.0
+        total += w[codes[name]]
+    return total
+
+
+def _prior_step(prior: float, weights: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, float]:
+    """One E-step: (expected matches per pattern, the new prior)."""
+    p = 1.0 / (1.0 + np.exp2(-(np.log2(prior / (1 - prior)) + weights)))
+    expected = p * counts
+    return expected, float(np.clip(expected.sum() / counts.sum(), PROB_FLOOR, 1 - PROB_FLOOR))
+
+
 def estimate_m_em(patterns: pd.DataFrame, counts: np.ndarray, model: MatchModel, u: dict,
-                  max_iterations: int = 40, tolerance: float = 1e-5, fixed: frozenset[str] = frozenset(),
-                  m_start: dict | None = None) -> tuple[dict, float, int]:
+                  max_iterations: int = 40, tolerance: float = 1e-5,
+                  fixed: frozenset[str] = frozenset()) -> tuple[dict, float, int]:
     """EM over distinct level patterns: returns (m per comparison, prior, iterations).
 
     ``fixed``: comparisons left out of the likelihood and not estimated (a session's blocked
-    fields, which agree on every pair of it); with every comparison's m given and none estimated
-    (``fixed`` = all, ``m_start`` = the fit) it estimates the prior alone."""
-    m = {name: values.copy() for name, values in (m_start or model.m).items()}
+    fields, which agree on every pair of it)."""
+    m = {name: values.copy() for name, values in model.m.items()}
     prior = model.prior
     codes = {c.name: patterns[c.name].to_numpy() for c in model.comparisons}
-    missing = {c.name: c.silent_levels() for c in model.comparisons}
+    silent = {c.name: c.silent_levels() for c in model.comparisons}
     iterations = 0
     for iterations in range(1, max_iterations + 1):
         report("fit (EM)", iterations, None, "iterations")
-        logit = np.full(len(patterns), np.log2(prior / (1 - prior)))
-        for comparison in model.comparisons:
-            name = comparison.name
-            if name in fixed and m_start is None:
-                continue
-            w = np.log2(np.clip(m[name], PROB_FLOOR, 1) / np.clip(u[name], PROB_FLOOR, 1))
-            w[missing[name]] = 0.0
-            logit += w[codes[name]]
-        p = 1.0 / (1.0 + np.exp2(-logit))
-        expected = p * counts
-        new_prior = float(np.clip(expected.sum() / counts.sum(), PROB_FLOOR, 1 - PROB_FLOOR))
+        expected, new_prior = _prior_step(prior, _pattern_weights(model, m, u, codes, silent, fixed), counts)
         change = abs(new_prior - prior)
         for comparison in model.comparisons:
             name = comparison.name
             if name in fixed:
                 continue
             sums = np.bincount(codes[name], weights=expected, minlength=len(comparison.levels))
-            sums[missing[name]] = 0.0
+            sums[silent[name]] = 0.0
             total = sums.sum()
             if total <= 0:
                 continue
             new_m = np.maximum(sums / total, PROB_FLOOR)
-            new_m[missing[name]] = 1.0
+            new_m[silent[name]] = 1.0
             change = max(change, float(np.max(np.abs(new_m - m[name]))))
             m[name] = new_m
         prior = new_prior
@@ -177,13 +187,29 @@ def estimate_m_em(patterns: pd.DataFrame, counts: np.ndarray, model: MatchModel,
     return m, prior, iterations
 
 
+def estimate_prior_em(patterns: pd.DataFrame, counts: np.ndarray, model: MatchModel, m: dict, u: dict,
+                      max_iterations: int = 40, tolerance: float = 1e-5) -> tuple[float, int]:
+    """EM on the prior alone, every comparison's m and u given: (prior over the patterns' pairs,
+    iterations)."""
+    codes = {c.name: patterns[c.name].to_numpy() for c in model.comparisons}
+    weights = _pattern_weights(model, m, u, codes, {c.name: c.silent_levels() for c in model.comparisons},
+                               frozenset())
+    prior, iterations = model.prior, 0
+    for iterations in range(1, max_iterations + 1):
+        report("fit (EM)", iterations, None, "iterations")
+        _, new_prior = _prior_step(prior, weights, counts)
+        change, prior = abs(new_prior - prior), new_prior
+        if change < tolerance:
+            break
+    return prior, iterations
+
+
 # Splink's approach: EM once per training session, each over the pairs that agree exactly on
 # some fields (the session's "blocking rule"), estimating m for the *other* comparisons only.
 # Pairs that agree on a person's name are mostly that person and a few namesakes; pairs that
 # agree on an e-mail are mostly that person and a few family members: within a session the
 # fields that correlate with the blocked ones (a household's shared surname and address) do
 # not drive the fit, and each comparison's m is the mean over the sessions that estimated it.
-DEFAULT_SESSIONS = (("first_name", "last_name"), ("date_of_birth",), ("email",), ("phone",))
 MIN_SESSION_PAIRS = 50
 
 
@@ -258,8 +284,6 @@ def contradiction_share(configured: MatchModel, fitted: MatchModel, contacts: pd
     contradicted, new merges) over ``chosen`` (a sample of the candidate pairs:
     ``in_pair_sample``); ``scored``: the configured model's scores of those pairs, row for row,
     when they are at hand."""
-    rules = {k: v for k, v in ((configured.clustering or {}).get("cannot_link") or {}).items()
-             if k != "below_probability"}
     again = reweighted(scored, fitted) if scored is not None else None
     if again is not None:  # the configured model's levels are at hand: no comparing again
         configured_p = scored["match_probability"].to_numpy()
@@ -269,7 +293,7 @@ def contradiction_share(configured: MatchModel, fitted: MatchModel, contacts: pd
         configured_p = configured.predict(contacts, chosen)["match_probability"].to_numpy()
     fitted_p = levels["match_probability"].to_numpy()
     new = (fitted_p >= fitted.match_threshold) & (configured_p < configured.match_threshold)
-    contradicted = int((new & contradictions(levels, rules)).sum()) if rules else 0
+    contradicted = int((new & level_contradictions(levels, (configured.clustering or {}).get("cannot_link"))).sum())
     return contradicted / max(int(new.sum()), 1), contradicted, int(new.sum())
 
 
@@ -318,9 +342,8 @@ def fit_from_patterns(model: MatchModel, contacts: pd.DataFrame, n_pairs: int, g
     if sessions:
         m, session_report = estimate_m_sessions(grouped, model, u, sessions, max_iterations, tolerance)
         # The prior over candidate pairs, with m and u as estimated (EM on the prior alone).
-        _, block_prior, iterations = estimate_m_em(
-            grouped, grouped["count"].to_numpy(dtype=np.float64), model, u, max_iterations, tolerance,
-            fixed=frozenset(m), m_start=m)
+        block_prior, iterations = estimate_prior_em(
+            grouped, grouped["count"].to_numpy(dtype=np.float64), model, m, u, max_iterations, tolerance)
     else:
         session_report = []
         m, block_prior, iterations = estimate_m_em(

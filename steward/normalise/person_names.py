@@ -45,7 +45,6 @@ _PLAIN_DEGREES = frozenset({"phd", "esq", "mba", "cpa", "dds", "llm"})  # never 
 _DOTTED_DEGREE = re.compile(r"^(?:[A-Za-z]{1,3}\.){1,3}[A-Za-z]{0,5}\.?$")
 # Connectors between a given name and a father's name (Ahmad bin Abdullah, Raj a/l Kumar).
 PATRONYMIC = frozenset({"bin", "binti", "bint", "binte", "bte", "bt", "a/l", "a/p", "s/o", "d/o"})
-_NOISE = re.compile(r"[\s.,/]|^(?:[A-Za-z]{1,8})$")
 _TOKEN_SPLIT = re.compile(r"[\s]+")
 _WORD = re.compile(r"[^\w/'-]+")
 

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from steward.frames import column_values, frame_to_arrow, renumbered, stacked
-from steward.match.cluster import contradictions
+from steward.match.cluster import level_contradictions
 from steward.match.model import MatchModel, classify, explanation_texts
 
 log = logging.getLogger("steward.review")
@@ -34,9 +34,7 @@ def merge_suggestions(scored: pd.DataFrame, contacts: pd.DataFrame, model: Match
     (``_a_pos``/``_b_pos``, for the snapshot; see ``suggestions_for_run``)."""
     grey = scored[classify(scored, model) == "review"]
     # Pairs the cannot-link rules call two people (a family inbox, namesakes) are not a question.
-    rules = (model.clustering or {}).get("cannot_link")
-    if rules and len(grey):
-        grey = grey[~contradictions(grey, {k: v for k, v in rules.items() if k != "below_probability"})]
+    grey = grey[~level_contradictions(grey, (model.clustering or {}).get("cannot_link"))]
     keys = contacts["contact_key"].to_numpy()
     a_keys, b_keys = keys[grey["left"].to_numpy()], keys[grey["right"].to_numpy()]
     swap = a_keys > b_keys
