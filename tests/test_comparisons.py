@@ -101,14 +101,17 @@ def test_prepared_and_unprepared_records_give_the_same_levels(rows, data):
 def test_name_built_email_local_parts_do_not_count_the_name_twice():
     """Two Jakub Nowaks at different providers share a local part that is just their name: the
     name comparisons count that already. Digits tell people apart: a shared local part with digits
-    still counts, and a near miss counts only when the digits agree (r.hakim is not r.hakim51)."""
+    still counts, and a near miss counts only when it has digits and they agree (r.hakim is not
+    r.hakim51). Without digits a near miss is the names again: colleagues rlloyd@ and alloyd@."""
     from steward.match.comparisons import EmailComparison
 
     pairs = [("jakub.nowak@wp.pl", "jakub.nowak@o2.pl", "different"),
              ("jnowak84@wp.pl", "jnowak84@o2.pl", "same_local_part"),
              ("r.hakim@yahoo.co.id", "r.hakim51@yahoo.co.id", "different"),
              ("anna.schmidt84@gmx.de", "anna.schmitt84@gmx.de", "fuzzy"),
-             ("anna.schmidt@gmx.de", "anna.schmitt@gmx.de", "fuzzy"),
+             ("anna.schmidt@gmx.de", "anna.schmitt@gmx.de", "different"),
+             ("rlloyd@mason.co.uk", "alloyd@mason.co.uk", "different"),
+             ("rlloyd7@mason.co.uk", "alloyd7@mason.co.uk", "fuzzy"),
              ("anna.schmidt@gmx.de", "anna.schmidt@gmx.de", "exact"),
              ("anna.schmidt@gmx.de", None, "missing")]
     left = pd.DataFrame({"email_key": [a for a, _, _ in pairs],

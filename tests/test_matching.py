@@ -88,6 +88,31 @@ def test_household_inbox_is_weighed_not_deleted(repo_root):
     assert 0 < weights[0] < weights[1]  # a family inbox counts, for much less than a personal one
 
 
+def test_a_value_many_people_hold_weighs_nothing(repo_root):
+    """A switchboard, an office address, a team inbox: from ``crowded_at`` holders on, agreeing on
+    the value is the neutral level "crowded" (weight 0, explained as such); a household's two
+    holders still count a little ("shared")."""
+    model = MatchModel.from_config(load_project(repo_root).matching())
+    crowded_at = next(c for c in model.comparisons if c.name == "phone").crowded_at
+    assert crowded_at and crowded_at >= 3
+    staff = [{"first_name": first, "last_name": last, "phone": "+44 20 8562 0500", "email": "mason.yard@mason.co.uk",
+              "address_line1": "1 Mason Yard", "postcode": "SW1A 1AA", "city": "London", "country": "GB"}
+             for first, last in [("Stuart", "Roberts"), ("Melissa", "Thompson"), ("Leah", "Scott"),
+                                 ("George", "Wood"), ("Irene", "West"), ("Yvonne", "Ahmed")][:crowded_at]]
+    home = [{"first_name": first, "last_name": "Pfeiffer", "phone": "+49 30 1234567", "email": "home@pfeiffer.de",
+             "address_line1": "Hauptstr. 5", "postcode": "10115", "city": "Berlin", "country": "DE"}
+            for first in ("Christian", "Anne-Marie")]
+    contacts = _contacts(staff + home)
+    assert contacts["phone_holders"].tolist() == [crowded_at] * crowded_at + [2, 2]
+    scored = model.predict(contacts, pd.DataFrame({"left": [0, crowded_at], "right": [1, crowded_at + 1]}))
+    for field in ("phone", "email", "address"):
+        assert scored[f"{field}_level"].astype(str).tolist() == ["crowded", "shared"], field
+        assert scored[f"{field}_weight"].iloc[0] == 0 < scored[f"{field}_weight"].iloc[1], field
+    steps = [step for step in explain_pair(scored.iloc[0], model) if "or more different people hold it" in step["why"]]
+    assert len(steps) == 3 and all(step["weight"] == 0 and "says nothing" in step["why"] for step in steps)
+    assert scored["match_probability"].iloc[0] < model.review_threshold  # colleagues are not merged
+
+
 def test_blocking_skips_oversized_keys_and_never_pairs_missing():
     contacts = pd.DataFrame({"k": ["a"] * 5 + ["b", "b", None, None]})
     result = candidate_pairs(contacts, [BlockingRule(("k",))], max_block_size=4)
@@ -156,6 +181,37 @@ def test_safe_clusters_score_unscored_pairs_inside_a_component():
     labels, _ = safe_clusters(3, scored, 0.97, score_pairs_fn=score)
     assert asked == [[(0, 2)]]  # only the missing pair was scored
     assert labels[0] == labels[1] != labels[2]
+
+
+def test_components_too_large_to_check_pair_by_pair_are_cut_by_their_strongest_links(monkeypatch):
+    """A chain of colleagues (each link strong, the ends strangers) past the size that can be
+    checked pair by pair: it is cut into pieces no larger than that from its strongest links, each
+    piece is then checked like any component, and the size refusals are reported."""
+    import steward.match.cluster as cluster
+
+    monkeypatch.setattr(cluster, "MAX_COMPONENT_FOR_ALL_PAIRS", 4)
+    # 0-1 and 2-3 and 5-6 strong; the rest of the path 0..9 weaker; 7-8-9 a weak tail.
+    weights = {(0, 1): 0.99999, (1, 2): 0.999, (2, 3): 0.99999, (3, 4): 0.9995, (4, 5): 0.998,
+               (5, 6): 0.99999, (6, 7): 0.9991, (7, 8): 0.9992, (8, 9): 0.9993}
+    scored = _scored([(a, b, p, "missing", "exact") for (a, b), p in weights.items()])
+    asked = []
+
+    def score(pairs):  # every pair inside a piece, none across pieces; all "same person" here
+        asked.extend(map(tuple, pairs.to_numpy()))
+        return _scored([(a, b, 0.999, "missing", "exact") for a, b in pairs.to_numpy()])
+
+    labels, refused = cluster.safe_clusters(10, scored, 0.97, score_pairs_fn=score,
+                                            must_link=pd.DataFrame({"left": [9], "right": [0]}))
+    sizes = np.bincount(labels)
+    assert sizes.max() <= 4 and sizes.sum() == 10
+    assert labels[0] == labels[1] == labels[9]  # the reviewer's approval joined first
+    assert labels[2] == labels[3] and labels[5] == labels[6]  # the strongest links hold
+    assert set(refused["reason"]) == {"would chain more than 4 records into one golden record"}
+    assert all(labels[a] == labels[b] for a, b in asked)  # pieces are checked pair by pair inside
+    # Without the cut the whole path would be one component of 10.
+    monkeypatch.setattr(cluster, "MAX_COMPONENT_FOR_ALL_PAIRS", 200)
+    labels, _ = cluster.safe_clusters(10, scored, 0.97, score_pairs_fn=score)
+    assert np.bincount(labels).max() == 10
 
 
 def test_reviewer_decisions_are_must_and_cannot_links():

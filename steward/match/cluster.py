@@ -28,7 +28,10 @@ log = logging.getLogger("steward.match")
 # despite a shared surname). Single fields are not enough on their own: sources
 # do mistype a date of birth.
 DEFAULT_CONTRADICTIONS: dict = {"below_probability": 0.01}
-MAX_COMPONENT_FOR_ALL_PAIRS = 200  # beyond this only the scored pairs are checked (n^2 guard)
+# Components are checked pair by pair up to this size (n^2 pairs); larger ones are first cut into
+# pieces this size by their strongest links (``_cut_oversized``). No person has 200 records: a
+# component that large is a chain of people, through shared offices, switchboards and namesakes.
+MAX_COMPONENT_FOR_ALL_PAIRS = 200
 
 
 def connected_clusters(n_records: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -129,6 +132,45 @@ def graph_components(n_records: int, scored: pd.DataFrame, match_threshold: floa
     return connected_clusters(n_records, lo, hi)
 
 
+def _cut_oversized(labels: np.ndarray, strong: pd.DataFrame, must_link: pd.DataFrame,
+                   banned: set[tuple[int, int]], limit: int) -> tuple[np.ndarray, list[dict]]:
+    """Components above ``limit`` records rebuilt from their strongest links, best first, never
+    past ``limit`` records: each piece can then be checked pair by pair like any component.
+    (labels, links refused for size). Reviewers' approvals join first, whatever the size."""
+    sizes = np.bincount(labels)
+    oversized = sizes > limit
+    if not oversized.any():
+        return labels, []
+    members = np.flatnonzero(oversized[labels])
+    groups = _Groups(members.tolist())
+    for x, y in banned:
+        if x in groups.parent and y in groups.parent:
+            groups.forbid(x, y)
+    for x, y in must_link[["left", "right"]].astype(np.int64).itertuples(index=False):
+        if x in groups.parent and y in groups.parent:
+            groups.union(int(x), int(y), force=True)
+    inside = strong[oversized[labels[strong["left"].to_numpy(np.int64)]]]
+    inside = inside.sort_values(["match_weight", "left", "right"], ascending=[False, True, True], kind="mergesort")
+    refused = []
+    for x, y in inside[["left", "right"]].astype(np.int64).itertuples(index=False):
+        rx, ry = groups.find(int(x)), groups.find(int(y))
+        if rx != ry and len(groups.members[rx]) + len(groups.members[ry]) > limit:
+            refused.append({"left": int(x), "right": int(y),
+                            "reason": f"would chain more than {limit} records into one golden record"})
+            continue
+        groups.union(int(x), int(y))
+    labels = labels.copy()
+    next_label, roots = labels.max() + 1, {}
+    for member in members.tolist():
+        root = groups.find(member)
+        if root not in roots:
+            roots[root], next_label = next_label, next_label + 1
+        labels[member] = roots[root]
+    log.info("clustering cut %d components of more than %d records into %d pieces",
+             int(oversized.sum()), limit, len(roots))
+    return np.unique(labels, return_inverse=True)[1].astype(np.int64), refused
+
+
 def _unscored_pairs(labels: np.ndarray, member_ids: np.ndarray, inside: pd.DataFrame,
                     n_records: int) -> tuple[np.ndarray, np.ndarray]:
     """All pairs within each component of ``member_ids`` (components up to
@@ -161,11 +203,13 @@ def safe_clusters(
 
     forced = must_link[["left", "right"]].astype(np.int64)
     labels = graph_components(n_records, scored, match_threshold, must_link, cannot_link)
+    strong_pairs = scored[scored["match_probability"].to_numpy() >= match_threshold]
+    labels, refused = _cut_oversized(labels, strong_pairs, must_link, banned, MAX_COMPONENT_FOR_ALL_PAIRS) \
+        if len(labels) else (labels, [])
     sizes = np.bincount(labels) if len(labels) else np.zeros(0, dtype=np.int64)
     suspicious = np.flatnonzero(sizes >= 3)
     # A link that is itself a contradiction (a household: same inbox, different first names) is
     # refused wherever it is, two-record components included.
-    strong_pairs = scored[scored["match_probability"].to_numpy() >= match_threshold]
     direct = contradictions(strong_pairs, rules)
     if direct.any():
         suspicious = np.union1d(suspicious, labels[strong_pairs["left"].to_numpy(np.int64)[direct]])
@@ -173,9 +217,8 @@ def safe_clusters(
     for a, b in banned:
         if labels[a] == labels[b]:
             suspicious = np.union1d(suspicious, [labels[a]])
-    refused = []
     if len(suspicious) == 0:
-        return labels, pd.DataFrame(columns=["left", "right", "reason"])
+        return labels, pd.DataFrame(refused, columns=["left", "right", "reason"])
 
     in_suspicious = np.isin(labels, suspicious)
     member_ids = np.flatnonzero(in_suspicious)

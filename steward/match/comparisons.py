@@ -100,6 +100,13 @@ def _similarity_where(left: pd.DataFrame, right: pd.DataFrame, column: str, code
     return sim
 
 
+def _holder_level_names(holders: str | None, crowded_at: int | None) -> tuple[str, ...]:
+    """The levels a ``holders`` column adds, best first."""
+    if not holders:
+        return ()
+    return ("shared", "crowded") if crowded_at else ("shared",)
+
+
 @dataclass
 class Comparison:
     """Base: subclasses list their levels (best first) and compute one level index per pair."""
@@ -113,6 +120,20 @@ class Comparison:
     # Column of how many people hold each record's value (steward/normalise/holders.py): exact
     # agreement on a value several people hold is the level "shared".
     holders: str | None = None
+    # From this many holders on, agreeing on the value weighs nothing (level "crowded", neutral):
+    # the chance that two records holding it are one person falls with every further holder, and
+    # a few hundred colleagues behind one office address or switchboard are not one person.
+    crowded_at: int | None = None
+
+    def _set_holders(self, holders: str | None, crowded_at: int | None, what: str, examples: str) -> None:
+        self.holders, self.crowded_at = holders, crowded_at if holders else None
+        if self.crowded_at is not None and self.crowded_at < 3:
+            raise ValueError(f"rules/matching.yaml: comparison {self.name!r}: crowded_at must be at least 3 "
+                             f"(2 holders is level 'shared'), not {crowded_at}")
+        if self.crowded_at:
+            self.neutral = tuple(self.neutral) + ("crowded",)
+            self.explanations["crowded"] = CROWDED_EXPLANATION.format(what=what, n=self.crowded_at,
+                                                                      examples=examples)
 
     def silent_levels(self) -> list[int]:
         """Indices of the levels that carry no evidence: missing, and the neutral ones."""
@@ -158,16 +179,22 @@ class OneColumnComparison(Comparison):
         return _present(left, self.column) & _present(right, self.column)
 
 
-def _shared(left: pd.DataFrame, right: pd.DataFrame, holders: str | None, exact: np.ndarray) -> np.ndarray:
+def _holder_levels(comparison: "Comparison", left: pd.DataFrame, right: pd.DataFrame,
+                   exact: np.ndarray) -> list[tuple[str, np.ndarray]]:
     """Exact agreement on a value several different people hold (``holders``: how many people
-    hold each record's value, from steward/normalise/holders.py)."""
+    hold each record's value, from steward/normalise/holders.py): "crowded" from ``crowded_at``
+    holders on (an office address, a switchboard, a team inbox), else "shared" (a household)."""
+    holders = comparison.holders
     if holders is None or holders not in left.columns:
-        return np.zeros(len(exact), dtype=bool)
+        return []
     count = np.maximum(np.asarray(left[holders], dtype=np.int64), np.asarray(right[holders], dtype=np.int64))
-    return exact & (count > 1)
+    crowded = exact & (count >= comparison.crowded_at) if comparison.crowded_at else np.zeros(len(exact), bool)
+    return [("crowded", crowded), ("shared", exact & (count > 1))]
 
 
 SHARED_EXPLANATION = "{what} is the same, but several different people hold it ({examples}): it counts for little"
+CROWDED_EXPLANATION = ("{what} is the same, but {n} or more different people hold it ({examples}): "
+                       "it says nothing about whether these two are one person")
 
 
 class NameComparison(Comparison):
@@ -277,8 +304,10 @@ def _words_within(a: str, b: str) -> bool:
 
 
 class EmailComparison(Comparison):
-    def __init__(self, name: str, key: str, local_part: str, fuzzy: float = 0.9, holders: str | None = None):
-        levels = ("exact",) + (("shared",) if holders else ()) + ("same_local_part", "fuzzy", DIFFERENT, MISSING)
+    def __init__(self, name: str, key: str, local_part: str, fuzzy: float = 0.9, holders: str | None = None,
+                 crowded_at: int | None = None):
+        levels = ("exact",) + _holder_level_names(holders, crowded_at) + \
+            ("same_local_part", "fuzzy", DIFFERENT, MISSING)
         super().__init__(
             name,
             levels,
@@ -286,12 +315,13 @@ class EmailComparison(Comparison):
                 "exact": "same email address (after removing dots/+tags where the provider ignores them)",
                 "shared": SHARED_EXPLANATION.format(what="email address", examples="a family inbox"),
                 "same_local_part": "same email name, with the same digits, at a different domain",
-                "fuzzy": "email addresses differ by a typo (their digits agree)",
+                "fuzzy": "email addresses differ by a typo (with the same digits)",
                 DIFFERENT: "different email addresses",
                 MISSING: "email missing, or a shared/role address that does not identify a person",
             },
         )
-        self.key, self.local_part, self.fuzzy, self.holders = key, local_part, fuzzy, holders
+        self.key, self.local_part, self.fuzzy = key, local_part, fuzzy
+        self._set_holders(holders, crowded_at, "email address", "a team inbox")
 
     def columns(self):
         return [self.key, self.local_part]
@@ -305,8 +335,9 @@ class EmailComparison(Comparison):
         # local part shared across domains, or one a few characters from another, says the names
         # agree, which the name comparisons already count: namesakes (two Jakub Nowaks, one at
         # wp.pl, one at o2.pl) would score the name twice. The digits people add tell them apart:
-        # the same local part counts when it carries digits, and a near miss when its digits agree
-        # (r.hakim vs r.hakim51 is not a typo).
+        # the same local part counts when it carries digits, and so does a near miss, when its digits
+        # agree (r.hakim vs r.hakim51 is not a typo). Without digits a near miss is the names again:
+        # colleagues rlloyd@ and alloyd@ one company differ exactly where their first names do.
         missing = ~(_present(left, self.key) & _present(right, self.key))
         key_l, key_r = _sides(left, right, self.key)
         local_l, local_r = _sides(left, right, self.local_part)
@@ -316,18 +347,20 @@ class EmailComparison(Comparison):
         count_l, _ = _sides(left, right, self.key, digit_count)
         exact = key_l == key_r
         same_local = (local_l == local_r) & (local_length >= 4) & (count_l > 0)
-        near = ~(missing | exact | same_local) & (digits_l == digits_r)
+        near = ~(missing | exact | same_local) & (digits_l == digits_r) & (count_l > 0)
         sim = _similarity_where(left, right, self.key, (key_l, key_r), near, Levenshtein.normalized_similarity,
                                 self.fuzzy)
-        return self._select([("shared", _shared(left, right, self.holders, exact)), ("exact", exact),
+        return self._select([*_holder_levels(self, left, right, exact), ("exact", exact),
                              ("same_local_part", same_local), ("fuzzy", sim >= self.fuzzy)], missing)
 
 
 class PhoneComparison(OneColumnComparison):
-    def __init__(self, name: str, column: str, last_digits: int = 8, holders: str | None = None):
+    def __init__(self, name: str, column: str, last_digits: int = 8, holders: str | None = None,
+                 crowded_at: int | None = None):
         super().__init__(
             name,
-            ("exact",) + (("shared",) if holders else ()) + ("last_digits", DIFFERENT, MISSING),
+            ("exact",) + _holder_level_names(holders, crowded_at) +
+            ("last_digits", DIFFERENT, MISSING),
             {
                 "exact": "same phone number",
                 "shared": SHARED_EXPLANATION.format(what="phone number", examples="a household line, a switchboard"),
@@ -336,7 +369,8 @@ class PhoneComparison(OneColumnComparison):
                 MISSING: "phone missing, or a shared switchboard/household line",
             },
         )
-        self.column, self.last_digits, self.holders = column, last_digits, holders
+        self.column, self.last_digits = column, last_digits
+        self._set_holders(holders, crowded_at, "phone number", "a switchboard")
 
     def features(self) -> list[Feature]:
         return [Feature(self.column, f"last{self.last_digits}", partial(_tail, digits=self.last_digits))]
@@ -346,7 +380,7 @@ class PhoneComparison(OneColumnComparison):
         codes_l, codes_r = _sides(left, right, self.column)
         tail_l, tail_r = _sides(left, right, self.column, self.features()[0])
         exact = codes_l == codes_r
-        return self._select([("shared", _shared(left, right, self.holders, exact)), ("exact", exact),
+        return self._select([*_holder_levels(self, left, right, exact), ("exact", exact),
                              ("last_digits", tail_l == tail_r)], ~both)
 
 
@@ -398,11 +432,12 @@ class FuzzyComparison(OneColumnComparison):
     """Any text column: exact, then fuzzy at a threshold (token-set ratio or Jaro-Winkler)."""
 
     def __init__(self, name: str, column: str, threshold: float = 0.9, scorer: str = "token_set",
-                 holders: str | None = None):
+                 holders: str | None = None, crowded_at: int | None = None):
         label = name.replace("_", " ")
         super().__init__(
             name,
-            ("exact",) + (("shared",) if holders else ()) + ("fuzzy", DIFFERENT, MISSING),
+            ("exact",) + _holder_level_names(holders, crowded_at) +
+            ("fuzzy", DIFFERENT, MISSING),
             {
                 "exact": f"same {label}",
                 "shared": SHARED_EXPLANATION.format(what=label, examples="a household"),
@@ -411,7 +446,8 @@ class FuzzyComparison(OneColumnComparison):
                 MISSING: f"{label} missing on one side",
             },
         )
-        self.column, self.threshold, self.scorer, self.holders = column, threshold, scorer, holders
+        self.column, self.threshold, self.scorer = column, threshold, scorer
+        self._set_holders(holders, crowded_at, label, "an office building")
 
     def compute(self, left, right):
         both = self.both_present(left, right)
@@ -422,7 +458,7 @@ class FuzzyComparison(OneColumnComparison):
             else (JaroWinkler.normalized_similarity, 1.0)
         sim = _similarity_where(left, right, self.column, (codes_l, codes_r), both & ~exact, scorer,
                                 self.threshold * scale, scale) / scale
-        return self._select([("shared", _shared(left, right, self.holders, exact)), ("exact", exact),
+        return self._select([*_holder_levels(self, left, right, exact), ("exact", exact),
                              ("fuzzy", sim >= self.threshold)], ~both)
 
 
