@@ -23,7 +23,7 @@ notes say how much of it went to clustering and writing at the thresholds not
 chosen (from the run's timings.json).
 
 Wall time is measured around the child; peak memory is the child's peak
-resident set size from ``os.wait4`` (ru_maxrss: exact, no polling). Both
+resident set size from ``os.wait4`` in benchmarks/measure_child.py (ru_maxrss: exact, no polling). Both
 include interpreter start-up and imports (steward: pandas, GX-free CLI path;
 splink: duckdb, pyarrow) and reading/writing CSVs; steward dedupe also scores
 itself against ground_truth.csv beside its inputs (its own printout, ignored
@@ -91,13 +91,19 @@ def run_child(cmd: list[str], log_path: Path) -> tuple[int, float, float, float]
     with open(log_path, "wb") as log:
         log.write((" ".join(cmd) + "\n\n").encode())
         log.flush()
+        # Through benchmarks/measure_child.py: a child forked from this process (grown by the
+        # ground truths it scores) would report this process's size as its own peak.
+        measured = log_path.with_suffix(".usage.json")
+        measured.unlink(missing_ok=True)
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=ROOT)
-        _pid, status, usage = os.wait4(proc.pid, 0)
+        code = subprocess.run([sys.executable, str(HERE / "measure_child.py"), str(measured), "--", *cmd],
+                              stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=ROOT).returncode
         wall = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4; tell Popen
+    if not measured.is_file():
+        return code, wall, float("nan"), float("nan")
+    usage = json.loads(measured.read_text())
     # ru_maxrss is in KiB on Linux
-    return proc.returncode, wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+    return code, wall, usage["peak_rss_kib"] / 1024, usage["cpu_s"]
 
 
 def score(crosswalk_path: Path, truth: pd.DataFrame) -> tuple[Evaluation, int]:
