@@ -157,3 +157,44 @@ def test_fitting_from_scored_pairs_equals_fitting_from_records(febrl1):
         assert np.array_equal(from_scores.m[name], from_records.m[name])
         assert np.array_equal(from_scores.u[name], from_records.u[name])
     pd.testing.assert_frame_equal(reweighted(scored, from_scores), from_records.predict(contacts, pairs))
+
+
+def test_reviewers_approvals_are_labels_for_m(febrl1):
+    """Approved pairs teach m: pairs approved despite different first names raise m of that level
+    (and so its weight), more labels move it further, and the fit reports them. Without labels the
+    fit is the unlabelled one."""
+    from steward.normalise.stage import normalise_contacts
+    from steward.match.training import m_from_labels
+    from steward.run import load_all
+    from steward.sources.load import canonical_csv_sources
+
+    project = load_project(REPO)
+    records, _ = load_all({c.name: c for c in canonical_csv_sources(sorted(febrl1.glob("*.csv")))
+                           if c.name != "ground_truth"})
+    contacts = normalise_contacts(records, **project.normalise_options())
+    pairs = LocalEngine().candidate_pairs(contacts, project.matching()).pairs
+    configured = MatchModel.from_config(project.matching())
+    scored = configured.predict(contacts, pairs)
+    different = configured.comparisons[[c.name for c in configured.comparisons].index("first_name")] \
+        .levels.index("different")
+    candidates = scored[scored["first_name_level"].cat.codes.to_numpy() == different][["left", "right"]]
+    assert len(candidates) >= 40
+    plain = fit_model(configured, contacts, pairs, scored)
+    few = fit_model(configured, contacts, pairs, scored, approved=candidates.iloc[:5])
+    many = fit_model(configured, contacts, pairs, scored, approved=candidates.iloc[:40])
+    assert "labels" not in plain.fitted and many.fitted["labels"]["approved_pairs"] == 40
+    m_plain, m_few, m_many = (f.m["first_name"][different] for f in (plain, few, many))
+    assert m_plain < m_few < m_many
+    assert many.level_weights("first_name")[different] > plain.level_weights("first_name")[different]
+    for fitted in (few, many):  # still a distribution over the levels that carry evidence
+        for comparison in fitted.comparisons:
+            speaking = [i for i in range(len(comparison.levels)) if i not in comparison.silent_levels()]
+            assert np.isclose(fitted.m[comparison.name][speaking].sum(), 1.0), comparison.name
+
+    # The blend on its own: labels only, no pseudo-pairs -> the labels' shares; silent levels stay 1.
+    name = configured.comparisons[0].name
+    codes = np.array([0, 0, 0, 1])
+    m = m_from_labels(configured, {c.name: np.full(len(c.levels), 0.1) for c in configured.comparisons},
+                      {name: codes}, strength=0.0)
+    assert m[name][0] == 0.75 and m[name][1] == 0.25
+    assert all(m[name][i] == 1.0 for i in configured.comparisons[0].silent_levels())

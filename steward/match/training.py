@@ -246,6 +246,39 @@ def estimate_m_sessions(grouped: pd.DataFrame, model: MatchModel, u: dict, sessi
     return m, done
 
 
+def m_from_labels(model: MatchModel, m: dict, labelled: dict[str, np.ndarray], strength: float) -> dict:
+    """m blended with the levels of pairs a reviewer approved (``labelled``: comparison -> level
+    code per approved pair), as Splink estimates m from pairwise labels: per comparison, the
+    labelled pairs' level counts plus ``strength`` pseudo-pairs spread as the estimate ``m``
+    spreads them. A few labels nudge the estimate; hundreds outweigh it. Silent levels (missing,
+    neutral) keep 1, as in EM. Approved pairs are only matches: u stays from random pairs
+    (rejected pairs are borderline namesakes, not a sample of non-matches)."""
+    out = {}
+    for comparison in model.comparisons:
+        name = comparison.name
+        codes = np.asarray(labelled.get(name, []), dtype=np.int64)
+        silent = comparison.silent_levels()
+        counts = np.bincount(codes, minlength=len(comparison.levels)).astype(np.float64)
+        counts[silent] = 0.0
+        estimate = np.array(m[name], dtype=np.float64)
+        estimate[silent] = 0.0
+        spread = estimate / estimate.sum() if estimate.sum() > 0 else estimate
+        blended = counts + strength * spread
+        total = blended.sum()
+        new = blended / total if total > 0 else np.array(m[name], dtype=np.float64)
+        new[silent] = 1.0
+        out[name] = new
+    return out
+
+
+def label_levels(model: MatchModel, contacts: pd.DataFrame, approved: pd.DataFrame | None) -> dict[str, np.ndarray]:
+    """Comparison level codes of the approved pairs (``left``/``right`` record positions)."""
+    if approved is None or len(approved) == 0:
+        return {}
+    scored = model.predict(contacts, approved[["left", "right"]].astype(np.int64))
+    return {c.name: scored[f"{c.name}_level"].cat.codes.to_numpy() for c in model.comparisons}
+
+
 ESTIMATE_MODES = (True, False, "auto")
 GUARD_SAMPLE_PAIRS = 200_000
 
@@ -298,9 +331,10 @@ def contradiction_share(configured: MatchModel, fitted: MatchModel, contacts: pd
 
 
 def fit_model(model: MatchModel, contacts: pd.DataFrame, pairs: pd.DataFrame,
-              scored: pd.DataFrame | None = None) -> MatchModel:
+              scored: pd.DataFrame | None = None, approved: pd.DataFrame | None = None) -> MatchModel:
     """``scored``: ``pairs`` as ``model.predict`` scored them (aligned row for row): EM and the
-    guard then take the comparison levels from it."""
+    guard then take the comparison levels from it. ``approved``: pairs reviewers approved
+    (left/right positions in ``contacts``), labels for m (``m_from_labels``)."""
     settings = model.training
     if estimate_mode(settings) is False or len(contacts) < 2 or len(pairs) == 0:
         return model
@@ -316,15 +350,18 @@ def fit_model(model: MatchModel, contacts: pd.DataFrame, pairs: pd.DataFrame,
         grouped = pattern_counts(records_for(contacts, model), left[em_rows], right[em_rows], model)
     guard_rows = np.flatnonzero(in_pair_sample(left, right, len(pairs), GUARD_SAMPLE_PAIRS, seed))
     return fit_from_patterns(model, contacts, len(pairs), grouped, pairs.iloc[guard_rows],
-                             scored.iloc[guard_rows] if scored is not None else None)
+                             scored.iloc[guard_rows] if scored is not None else None,
+                             labelled=label_levels(model, contacts, approved))
 
 
 def fit_from_patterns(model: MatchModel, contacts: pd.DataFrame, n_pairs: int, grouped: pd.DataFrame,
-                      guard_pairs: pd.DataFrame, guard_scored: pd.DataFrame | None = None) -> MatchModel:
+                      guard_pairs: pd.DataFrame, guard_scored: pd.DataFrame | None = None,
+                      labelled: dict[str, np.ndarray] | None = None) -> MatchModel:
     """The fit from what any engine can count where the pairs are: ``grouped`` (pairs per level
     pattern over the EM sample, as ``patterns_of`` returns it), the number of candidate pairs and
     the guard's sample of pairs (with the configured model's scores of them, if at hand).
-    u comes from random record pairs of ``contacts``."""
+    u comes from random record pairs of ``contacts``; ``labelled`` (``label_levels``) blends
+    reviewers' approvals into m."""
     settings = model.training
     mode = estimate_mode(settings)
     if mode is False or len(contacts) < 2 or n_pairs == 0:
@@ -348,6 +385,10 @@ def fit_from_patterns(model: MatchModel, contacts: pd.DataFrame, n_pairs: int, g
         session_report = []
         m, block_prior, iterations = estimate_m_em(
             grouped, grouped["count"].to_numpy(dtype=np.float64), model, u, max_iterations, tolerance)
+    n_labels = len(next(iter(labelled.values()))) if labelled else 0
+    if n_labels:
+        strength = float(settings.get("label_strength", 50))
+        m = m_from_labels(model, m, labelled, strength)
     # EM's prior is the share of matches among *candidate* pairs. Weights from u are
     # relative to *random* pairs, so the score needs the prior over all pairs: the
     # expected number of matches (assuming blocking finds them) over all possible pairs.
@@ -362,6 +403,8 @@ def fit_from_patterns(model: MatchModel, contacts: pd.DataFrame, n_pairs: int, g
               "prior_match_probability": float(f"{prior:.6g}")}
     if session_report:
         fitted["sessions"] = session_report
+    if n_labels:
+        fitted["labels"] = {"approved_pairs": n_labels, "label_strength": strength}
     log.info("fitted match model: prior %.4f after %d EM iterations over %d patterns", prior, iterations, len(grouped))
     candidate = model.with_parameters(m, u, prior, fitted)
     if mode != "auto":

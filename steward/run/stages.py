@@ -125,7 +125,8 @@ def score_for_run(ctx: RunContext, changes: RunChanges, contacts: pd.DataFrame,
     configured = MatchModel.from_config(ctx.settings.matching)
     if not changes.incremental:
         scored = ctx.engine.score(contacts, pairs, configured)
-        return ctx.engine.fit(configured, contacts, pairs, scored)
+        approved, _ = ctx.stewardship.links_for(contacts)  # reviewers' approvals: labels for m
+        return ctx.engine.fit(configured, contacts, pairs, scored, approved)
     snapshot = ctx.snapshot
     model = with_parameters(configured, snapshot.model)
     scored = model.predict(contacts, pairs)

@@ -33,12 +33,12 @@ class LocalEngine:
         return model.predict(contacts, pairs)
 
     def fit(self, model: MatchModel, contacts: pd.DataFrame, pairs: pd.DataFrame,
-            scored: pd.DataFrame) -> tuple[MatchModel, pd.DataFrame]:
+            scored: pd.DataFrame, approved: pd.DataFrame | None = None) -> tuple[MatchModel, pd.DataFrame]:
         """(the fitted model, ``scored`` weighed by it). Every pair was compared once, with the
         configured model: the fit (EM sample, guard) takes its comparison levels from those scores,
         and a model it re-estimates only weighs them again: levels depend on the comparisons,
-        not on m, u or the prior."""
-        fitted = fit_model(model, contacts, pairs, scored)
+        not on m, u or the prior. ``approved``: pairs reviewers approved, labels for m."""
+        fitted = fit_model(model, contacts, pairs, scored, approved)
         if not same_parameters(fitted, model):
             again = reweighted(scored, fitted)
             scored = again if again is not None else self.score(contacts, pairs, fitted)

@@ -23,8 +23,9 @@ class PairEngine(Protocol):
         """Every pair compared once: comparison levels, weights and match probability."""
 
     def fit(self, model: MatchModel, contacts: pd.DataFrame, pairs: pd.DataFrame,
-            scored: pd.DataFrame) -> tuple[MatchModel, pd.DataFrame]:
-        """(the model re-estimated from ``scored``, ``scored`` weighed by it)."""
+            scored: pd.DataFrame, approved: pd.DataFrame | None = None) -> tuple[MatchModel, pd.DataFrame]:
+        """(the model re-estimated from ``scored`` and reviewers' ``approved`` pairs, ``scored``
+        weighed by it)."""
 
     def cluster(self, contacts: pd.DataFrame, scored: pd.DataFrame, model: MatchModel,
                 must_link: pd.DataFrame | None = None,
