@@ -20,6 +20,11 @@ into ``benchmarks/.cache/<name>/`` and reused (delete the directory to rebuild).
   generator, written without reading the matcher) at 10,000 / 100,000 / 450,000 people (~22k / ~223k /
   ~1M records), seed 16: five sources (crm, webshop, events, support, billing) as canonical CSVs, the
   ground truth beside them, its error labels in ``meta/errors.csv``. Never tune on it; use it only to check.
+* ``dev_10k`` / ``dev_100k`` / ``dev_1m``: ``benchmarks/dev_crm`` (a second generator from the same
+  brief, by another hand that read neither the matcher nor the independent generator) at 10,000 /
+  100,000 / 450,000 people (~22k / ~219k / ~985k records), seed 7: six sources (sales_crm, webshop,
+  newsletter, helpdesk, billing, events), dates of birth in each source's own format. Development
+  data: tune on it, then check on ``indep_*``.
 
 FEBRL mapping (see steward/schema.py for the canonical columns):
 given_name -> first_name, surname -> last_name,
@@ -52,9 +57,11 @@ CACHE_DIR = Path(__file__).resolve().parent / ".cache"
 FEBRL = ("febrl1", "febrl2", "febrl3", "febrl4")
 DEMO = {"demo_10k": 10_000, "demo_100k": 100_000, "demo_1m": 515_000}  # demo_1m: ~1M records (issue 7)
 INDEP = {"indep_10k": 10_000, "indep_100k": 100_000, "indep_1m": 450_000}  # people; indep_1m: ~1M records
-DATASETS = list(FEBRL) + list(DEMO) + list(INDEP)
+DEV = {"dev_10k": 10_000, "dev_100k": 100_000, "dev_1m": 450_000}  # people; dev_1m: ~985k records
+DATASETS = list(FEBRL) + list(DEMO) + list(DEV) + list(INDEP)
 DEMO_SEED = 42
 INDEP_SEED = 16
+DEV_SEED = 7
 TRUTH_COLUMNS = ["source", "record_id", "entity_id"]
 _REC_ID = re.compile(r"^rec-(\d+)-(?:org|dup-\d+)$")
 _DONE = ".complete"
@@ -148,7 +155,17 @@ def _write_indep(name: str, target: Path) -> None:
     generate(target, people=INDEP[name], seed=INDEP_SEED)
 
 
+def _write_dev(name: str, target: Path) -> None:
+    from benchmarks.dev_crm import generate
+
+    generate(target, people=DEV[name], seed=DEV_SEED)
+
+
 def _inputs(name: str, target: Path) -> list[Path]:
+    if name in DEV:
+        from benchmarks.dev_crm import SOURCES
+
+        return [target / f"{source}.csv" for source in SOURCES]
     if name in INDEP:
         from benchmarks.independent_crm import SOURCES
 
@@ -170,6 +187,8 @@ def prepare(name: str, cache_dir: Path = CACHE_DIR, echo=print) -> Dataset:
             _write_demo(name, target)
         elif name in INDEP:
             _write_indep(name, target)
+        elif name in DEV:
+            _write_dev(name, target)
         else:
             _write_febrl(name, target)
         (target / _DONE).touch()
