@@ -28,6 +28,7 @@ log = logging.getLogger("steward.match")
 # despite a shared surname). Single fields are not enough on their own: sources
 # do mistype a date of birth.
 DEFAULT_CONTRADICTIONS: dict = {"below_probability": 0.01}
+MODEL_RULES = ("below_probability", "below_evidence")  # rules that read the model's weights, not levels
 # Components are checked pair by pair up to this size (n^2 pairs); larger ones are first cut into
 # pieces this size by their strongest links (``_cut_oversized``). No person has 200 records: a
 # component that large is a chain of people, through shared offices, switchboards and namesakes.
@@ -46,15 +47,19 @@ def connected_clusters(n_records: int, left: np.ndarray, right: np.ndarray) -> n
 def contradictions(scored: pd.DataFrame, rules: dict) -> np.ndarray:
     """Pairs whose evidence says 'two different people'.
 
-    ``rules``: ``below_probability`` (the pair's own match probability is below it),
-    ``<comparison>: [levels]`` (any of those levels is decisive on its own) and/or
+    ``rules``: ``below_evidence`` (the pair's comparisons weigh less than this many bits together,
+    without the prior: the fields themselves say "different"), ``below_probability`` (the pair's
+    own match probability is below it; with a small prior, a sparse pair of one person is below
+    it too), ``<comparison>: [levels]`` (any of those levels is decisive on its own) and/or
     ``all_of: [{<comparison>: [levels], ...}, ...]`` (decisive when every comparison of one
     entry is at one of its levels: namesakes whose birth date, e-mail and phone all differ)."""
     flag = np.zeros(len(scored), dtype=bool)
     if "below_probability" in rules:
         flag |= scored["match_probability"].to_numpy() < float(rules["below_probability"])
+    if "below_evidence" in rules:
+        flag |= evidence_weight(scored) < float(rules["below_evidence"])
     for comparison, levels in rules.items():
-        if comparison in ("below_probability", "all_of"):
+        if comparison in MODEL_RULES + ("all_of",):
             continue
         flag |= _at_levels(scored, comparison, levels)
     for together in rules.get("all_of") or []:
@@ -66,11 +71,20 @@ def contradictions(scored: pd.DataFrame, rules: dict) -> np.ndarray:
 
 
 def level_contradictions(scored: pd.DataFrame, rules: dict | None) -> np.ndarray:
-    """``contradictions`` by the rules' comparison levels alone, without ``below_probability``:
-    what the rules say of a pair whatever the model's m and u (the review queue leaves these
-    pairs out; the training guard judges a fit by them)."""
-    levels = {k: v for k, v in (rules or {}).items() if k != "below_probability"}
+    """``contradictions`` by the rules' comparison levels alone, without ``below_probability`` or
+    ``below_evidence``: what the rules say of a pair whatever the model's m and u (the review
+    queue leaves these pairs out; the training guard judges a fit by them)."""
+    levels = {k: v for k, v in (rules or {}).items() if k not in MODEL_RULES}
     return contradictions(scored, levels) if levels else np.zeros(len(scored), dtype=bool)
+
+
+def evidence_weight(scored: pd.DataFrame) -> np.ndarray:
+    """The comparisons' weights summed per pair: the match weight without the prior."""
+    columns = [c for c in scored.columns if c.endswith("_weight") and c != "match_weight"]
+    total = np.zeros(len(scored), dtype=np.float64)
+    for column in columns:
+        total += scored[column].to_numpy(dtype=np.float64)
+    return total
 
 
 def _at_levels(scored: pd.DataFrame, comparison: str, levels: list[str]) -> np.ndarray:
