@@ -56,3 +56,30 @@ def test_pairs_the_cannot_link_rules_decide_are_not_asked(repo_root):
     rows[1]["first_name"] = "Margaret"
     queue, _ = _queue(rows, [0, 1], repo_root, [(0, 1)])
     assert len(queue) == 1
+
+
+def test_household_members_and_colleagues_are_not_asked(repo_root, monkeypatch):
+    """``not_for_review``: different first names, and nothing one person holds agrees (a personal
+    e-mail, a phone, a birth date): two people sharing a home or an office, not a question. The
+    same two with birth dates a typo apart are asked (a first name can be a middle name)."""
+    home = {"last_name": "Okafor", "address_line1": "12 Mill Lane", "postcode": "LS6 2AB", "city": "Leeds"}
+    rows = [{**home, "first_name": "Grace", "email": "grace.okafor@example.com"},
+            {**home, "first_name": "Daniel"}]
+    queue, scored = _queue(rows, [0, 1], repo_root, [(0, 1)])
+    assert str(scored.iloc[0]["first_name_level"]) == "different"
+    assert len(queue) == 0
+    rows[0]["date_of_birth"], rows[1]["date_of_birth"] = "1984-03-09", "1984-03-08"
+    queue, scored = _queue(rows, [0, 1], repo_root, [(0, 1)])
+    assert str(scored.iloc[0]["date_of_birth_level"]) == "typo" and len(queue) == 1
+    # Without the rule the first pair would be asked.
+    del rows[0]["date_of_birth"], rows[1]["date_of_birth"]
+    original = MatchModel.from_config
+
+    def without_rule(config):
+        model = original(config)
+        model.clustering = {k: v for k, v in model.clustering.items() if k != "not_for_review"}
+        return model
+
+    monkeypatch.setattr(MatchModel, "from_config", staticmethod(without_rule))
+    queue, _ = _queue(rows, [0, 1], repo_root, [(0, 1)])
+    assert len(queue) == 1

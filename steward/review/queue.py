@@ -33,8 +33,13 @@ def merge_suggestions(scored: pd.DataFrame, contacts: pd.DataFrame, model: Match
     them would change nothing. ``positions``: also the two records' rows in ``contacts``
     (``_a_pos``/``_b_pos``, for the snapshot; see ``suggestions_for_run``)."""
     grey = scored[classify(scored, model) == "review"]
-    # Pairs the cannot-link rules call two people (a family inbox, namesakes) are not a question.
-    grey = grey[~level_contradictions(grey, (model.clustering or {}).get("cannot_link"))]
+    # Pairs the cannot-link rules call two people (a family inbox, namesakes) are not a question,
+    # nor pairs the rules' ``not_for_review`` entries describe (household members and colleagues:
+    # different first names, and only where they live or work agrees).
+    clustering = model.clustering or {}
+    grey = grey[~level_contradictions(grey, clustering.get("cannot_link"))]
+    if clustering.get("not_for_review"):
+        grey = grey[~level_contradictions(grey, {"all_of": clustering["not_for_review"]})]
     keys = contacts["contact_key"].to_numpy()
     a_keys, b_keys = keys[grey["left"].to_numpy()], keys[grey["right"].to_numpy()]
     swap = a_keys > b_keys
