@@ -108,6 +108,12 @@ def test_a_value_many_people_hold_weighs_nothing(repo_root):
     for field in ("phone", "email", "address"):
         assert scored[f"{field}_level"].astype(str).tolist() == ["crowded", "shared"], field
         assert scored[f"{field}_weight"].iloc[0] == 0 < scored[f"{field}_weight"].iloc[1], field
+    # Another floor of the office building, another extension's last digits: crowded as well.
+    near = _contacts(staff + [{**staff[0], "address_line1": "1 Mason Yard, Floor 3",
+                               "phone": "+44 20 8562 0500 ext 12"}])
+    last = len(near) - 1
+    scored_near = model.predict(near, pd.DataFrame({"left": [0], "right": [last]}))
+    assert str(scored_near["address_level"].iloc[0]) == "crowded" and scored_near["address_weight"].iloc[0] == 0
     steps = [step for step in explain_pair(scored.iloc[0], model) if "or more different people hold it" in step["why"]]
     assert len(steps) == 3 and all(step["weight"] == 0 and "says nothing" in step["why"] for step in steps)
     assert scored["match_probability"].iloc[0] < model.review_threshold  # colleagues are not merged

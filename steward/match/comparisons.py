@@ -180,15 +180,18 @@ class OneColumnComparison(Comparison):
 
 
 def _holder_levels(comparison: "Comparison", left: pd.DataFrame, right: pd.DataFrame,
-                   exact: np.ndarray) -> list[tuple[str, np.ndarray]]:
+                   exact: np.ndarray, near: np.ndarray | None = None) -> list[tuple[str, np.ndarray]]:
     """Exact agreement on a value several different people hold (``holders``: how many people
     hold each record's value, from steward/normalise/holders.py): "crowded" from ``crowded_at``
-    holders on (an office address, a switchboard, a team inbox), else "shared" (a household)."""
+    holders on (an office address, a switchboard, a team inbox), else "shared" (a household).
+    ``near``: the comparison's looser agreement (a similar address, the same last digits), which
+    is "crowded" too when either value is: another floor of the office building says no more."""
     holders = comparison.holders
     if holders is None or holders not in left.columns:
         return []
     count = np.maximum(np.asarray(left[holders], dtype=np.int64), np.asarray(right[holders], dtype=np.int64))
-    crowded = exact & (count >= comparison.crowded_at) if comparison.crowded_at else np.zeros(len(exact), bool)
+    agree = exact if near is None else exact | near
+    crowded = agree & (count >= comparison.crowded_at) if comparison.crowded_at else np.zeros(len(exact), bool)
     return [("crowded", crowded), ("shared", exact & (count > 1))]
 
 
@@ -380,8 +383,9 @@ class PhoneComparison(OneColumnComparison):
         codes_l, codes_r = _sides(left, right, self.column)
         tail_l, tail_r = _sides(left, right, self.column, self.features()[0])
         exact = codes_l == codes_r
-        return self._select([*_holder_levels(self, left, right, exact), ("exact", exact),
-                             ("last_digits", tail_l == tail_r)], ~both)
+        same_tail = tail_l == tail_r
+        return self._select([*_holder_levels(self, left, right, exact, same_tail), ("exact", exact),
+                             ("last_digits", same_tail)], ~both)
 
 
 class DateComparison(OneColumnComparison):
@@ -458,8 +462,9 @@ class FuzzyComparison(OneColumnComparison):
             else (JaroWinkler.normalized_similarity, 1.0)
         sim = _similarity_where(left, right, self.column, (codes_l, codes_r), both & ~exact, scorer,
                                 self.threshold * scale, scale) / scale
-        return self._select([*_holder_levels(self, left, right, exact), ("exact", exact),
-                             ("fuzzy", sim >= self.threshold)], ~both)
+        similar = sim >= self.threshold
+        return self._select([*_holder_levels(self, left, right, exact, similar), ("exact", exact),
+                             ("fuzzy", similar)], ~both)
 
 
 class ExactComparison(OneColumnComparison):
