@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import pandas as pd
 
 from steward.config import load_project
@@ -178,25 +179,25 @@ def test_contradiction_is_evidence_against_not_a_small_probability():
     """``below_evidence``: a pair is two people when its fields weigh against it (bits, without the
     prior). A sparse pair of one person (same name and town, nothing else comparable) has a low
     probability only because the prior is small: ``below_probability`` cut such chains, the
-    evidence rule keeps them."""
-    from steward.match.cluster import contradictions, safe_clusters
+    evidence rule keeps them. Every engine reads it from the match weight (prior + evidence)."""
+    from steward.match.cluster import contradictions, resolve_cannot_link, safe_clusters
 
-    sparse = {"first_name_weight": 7.7, "last_name_weight": 0.0, "city_weight": 2.7, "email_weight": -1.2}
-    against = {"first_name_weight": -6.3, "last_name_weight": 7.7, "city_weight": 0.0, "email_weight": -3.0}
-    rows = [(0, 1, 0.9999, "missing", "exact"), (1, 2, 0.9995, "missing", "exact"),
-            (0, 2, 0.02, "missing", "exact"),  # sparse: low probability, positive evidence
-            (3, 4, 0.9999, "missing", "exact"), (4, 5, 0.9995, "missing", "exact"),
-            (3, 5, 0.02, "missing", "different")]  # evidence against
-    scored = _scored(rows)
-    for column in sparse:
-        scored[column] = [1.0, 1.0, sparse[column], 1.0, 1.0, against[column]]
-    assert list(contradictions(scored, {"below_evidence": 0})) == [False, False, False, False, False, True]
+    prior = -13.0
+    evidence = [20.0, 19.0, 9.2, 20.0, 19.0, -2.5]  # pair 0-2: sparse but consistent; 3-5: against
+    rows = [(0, 1, 0.9999, "missing", "exact"), (1, 2, 0.9995, "missing", "exact"), (0, 2, 0.02, "missing", "exact"),
+            (3, 4, 0.9999, "missing", "exact"), (4, 5, 0.9995, "missing", "exact"), (3, 5, 0.02, "missing", "different")]
+    scored = _scored(rows).assign(match_weight=[prior + e for e in evidence])
+    rules = resolve_cannot_link({"below_evidence": 0, "all_of": []}, prior)
+    assert rules == {"all_of": [], "below_match_weight": prior}
+    assert list(contradictions(scored, rules)) == [False, False, False, False, False, True]
     assert list(contradictions(scored, {"below_probability": 0.1})) == [False, False, True, False, False, True]
+    with pytest.raises(ValueError, match="resolve_cannot_link"):
+        contradictions(scored, {"below_evidence": 0})
 
     def score(pairs):  # (every pair inside the components is scored already)
         raise AssertionError(f"unexpected pairs {pairs}")
 
-    labels, refused = safe_clusters(6, scored, 0.97, score_pairs_fn=score, contradiction_rules={"below_evidence": 0})
+    labels, refused = safe_clusters(6, scored, 0.97, score_pairs_fn=score, contradiction_rules=rules)
     assert labels[0] == labels[1] == labels[2]  # one person, seen sparsely, stays one golden record
     assert labels[3] == labels[4] != labels[5] and len(refused) == 1
     labels, _ = safe_clusters(6, scored, 0.97, score_pairs_fn=score, contradiction_rules={"below_probability": 0.1})

@@ -28,7 +28,7 @@ log = logging.getLogger("steward.match")
 # despite a shared surname). Single fields are not enough on their own: sources
 # do mistype a date of birth.
 DEFAULT_CONTRADICTIONS: dict = {"below_probability": 0.01}
-MODEL_RULES = ("below_probability", "below_evidence")  # rules that read the model's weights, not levels
+MODEL_RULES = ("below_probability", "below_evidence", "below_match_weight")  # rules that read the model's weights, not levels
 # Components are checked pair by pair up to this size (n^2 pairs); larger ones are first cut into
 # pieces this size by their strongest links (``_cut_oversized``). No person has 200 records: a
 # component that large is a chain of people, through shared offices, switchboards and namesakes.
@@ -47,17 +47,20 @@ def connected_clusters(n_records: int, left: np.ndarray, right: np.ndarray) -> n
 def contradictions(scored: pd.DataFrame, rules: dict) -> np.ndarray:
     """Pairs whose evidence says 'two different people'.
 
-    ``rules``: ``below_evidence`` (the pair's comparisons weigh less than this many bits together,
-    without the prior: the fields themselves say "different"), ``below_probability`` (the pair's
-    own match probability is below it; with a small prior, a sparse pair of one person is below
-    it too), ``<comparison>: [levels]`` (any of those levels is decisive on its own) and/or
+    ``rules``: ``below_match_weight`` (the pair's match weight is below it: ``below_evidence``,
+    bits of the comparisons without the prior, as ``resolve_cannot_link`` turns it into a match
+    weight), ``below_probability`` (the pair's own match probability is below it; with a small
+    prior, a sparse pair of one person is below it too), ``<comparison>: [levels]`` (any of those levels is decisive on its own) and/or
     ``all_of: [{<comparison>: [levels], ...}, ...]`` (decisive when every comparison of one
     entry is at one of its levels: namesakes whose birth date, e-mail and phone all differ)."""
     flag = np.zeros(len(scored), dtype=bool)
     if "below_probability" in rules:
         flag |= scored["match_probability"].to_numpy() < float(rules["below_probability"])
     if "below_evidence" in rules:
-        flag |= evidence_weight(scored) < float(rules["below_evidence"])
+        raise ValueError("cannot_link.below_evidence needs the model's prior: pass the rules through "
+                         "resolve_cannot_link first")
+    if "below_match_weight" in rules:
+        flag |= scored["match_weight"].to_numpy(dtype=np.float64) < float(rules["below_match_weight"])
     for comparison, levels in rules.items():
         if comparison in MODEL_RULES + ("all_of",):
             continue
@@ -78,13 +81,14 @@ def level_contradictions(scored: pd.DataFrame, rules: dict | None) -> np.ndarray
     return contradictions(scored, levels) if levels else np.zeros(len(scored), dtype=bool)
 
 
-def evidence_weight(scored: pd.DataFrame) -> np.ndarray:
-    """The comparisons' weights summed per pair: the match weight without the prior."""
-    columns = [c for c in scored.columns if c.endswith("_weight") and c != "match_weight"]
-    total = np.zeros(len(scored), dtype=np.float64)
-    for column in columns:
-        total += scored[column].to_numpy(dtype=np.float64)
-    return total
+def resolve_cannot_link(rules: dict | None, prior_weight: float) -> dict | None:
+    """``rules`` with ``below_evidence`` (bits without the prior) as ``below_match_weight``: the
+    match weight is the prior's weight plus the comparisons', and every engine has it per pair."""
+    if not rules or "below_evidence" not in rules:
+        return rules
+    out = {k: v for k, v in rules.items() if k != "below_evidence"}
+    out["below_match_weight"] = prior_weight + float(rules["below_evidence"])
+    return out
 
 
 def _at_levels(scored: pd.DataFrame, comparison: str, levels: list[str]) -> np.ndarray:
