@@ -71,6 +71,12 @@ def test_household_members_and_colleagues_are_not_asked(repo_root, monkeypatch):
     rows[0]["date_of_birth"], rows[1]["date_of_birth"] = "1984-03-09", "1984-03-08"
     queue, scored = _queue(rows, [0, 1], repo_root, [(0, 1)])
     assert str(scored.iloc[0]["date_of_birth_level"]) == "typo" and len(queue) == 1
+    # Colleagues with one first name: the same, by the last names.
+    office = {"first_name": "Priya", "company": "Harbour Retail", "postcode": "LS1 4AP", "city": "Leeds"}
+    colleagues = [{**office, "last_name": "Shah", "email": "p.shah@harbourretail.co.uk"},
+                  {**office, "last_name": "Patel"}]
+    queue, scored = _queue(colleagues, [0, 1], repo_root, [(0, 1)])
+    assert str(scored.iloc[0]["last_name_level"]) == "different" and len(queue) == 0
     # Without the rule the first pair would be asked.
     del rows[0]["date_of_birth"], rows[1]["date_of_birth"]
     original = MatchModel.from_config
@@ -82,4 +88,6 @@ def test_household_members_and_colleagues_are_not_asked(repo_root, monkeypatch):
 
     monkeypatch.setattr(MatchModel, "from_config", staticmethod(without_rule))
     queue, _ = _queue(rows, [0, 1], repo_root, [(0, 1)])
+    assert len(queue) == 1
+    queue, _ = _queue(colleagues, [0, 1], repo_root, [(0, 1)])
     assert len(queue) == 1
