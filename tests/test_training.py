@@ -198,3 +198,38 @@ def test_reviewers_approvals_are_labels_for_m(febrl1):
                       {name: codes}, strength=0.0)
     assert m[name][0] == 0.75 and m[name][1] == 0.25
     assert all(m[name][i] == 1.0 for i in configured.comparisons[0].silent_levels())
+
+
+def test_comparisons_the_data_cannot_teach_keep_their_configured_values(febrl1):
+    """``training.keep_configured`` (Jr against Sr: evidence about namesakes, which random pairs and
+    EM cannot see) keeps m and u as configured, so "different suffixes" stays evidence *against*.
+    Without it, a field random pairs can hardly ever compare (FEBRL has no suffixes) keeps its
+    configured u instead of u = 1 on every level."""
+    from dataclasses import replace
+
+    from steward.normalise.stage import normalise_contacts
+    from steward.run import load_all
+    from steward.sources.load import canonical_csv_sources
+
+    project = load_project(REPO)
+    records, _ = load_all({c.name: c for c in canonical_csv_sources(sorted(febrl1.glob("*.csv")))
+                           if c.name != "ground_truth"})
+    contacts = normalise_contacts(records, **project.normalise_options())
+    pairs = LocalEngine().candidate_pairs(contacts, project.matching()).pairs
+    configured = MatchModel.from_config(project.matching())
+    assert "generation" in configured.training["keep_configured"]
+    fitted = fit_model(configured, contacts, pairs)
+    assert fitted.fitted["guard"]["accepted"]
+    assert np.array_equal(fitted.m["generation"], configured.m["generation"])
+    assert np.array_equal(fitted.u["generation"], configured.u["generation"])
+    different = configured.comparisons[[c.name for c in configured.comparisons].index("generation")] \
+        .levels.index("different")
+    assert fitted.level_weights("generation")[different] < -3
+    assert not np.array_equal(fitted.m["first_name"], configured.m["first_name"])  # the rest is learned
+
+    unpinned = replace(configured, training={k: v for k, v in configured.training.items() if k != "keep_configured"})
+    fitted = fit_model(unpinned, contacts, pairs)
+    assert np.array_equal(fitted.u["generation"], configured.u["generation"])  # not estimated from ~0 pairs
+    with pytest.raises(ValueError, match="keep_configured names 'generatoin'"):
+        fit_model(replace(configured, training=dict(configured.training, keep_configured=["generatoin"])),
+                  contacts, pairs)

@@ -109,6 +109,9 @@ def random_pairs_within(strata: np.ndarray, n_pairs: int, seed: int) -> tuple[np
     return order[starts[pick] + a], order[starts[pick] + b], total
 
 
+MIN_U_PAIRS = 50  # random pairs comparable on a field, below which its u is not estimated
+
+
 def estimate_u(records: pd.DataFrame, model: MatchModel, n_pairs: int, seed: int,
                strata: np.ndarray | None = None) -> tuple[dict, int, int]:
     """u per level from random record pairs (seeded: same data, same estimate): (u, pairs sampled,
@@ -124,8 +127,13 @@ def estimate_u(records: pd.DataFrame, model: MatchModel, n_pairs: int, seed: int
         counts = np.bincount(levels[comparison.name].to_numpy(), minlength=len(comparison.levels)).astype(np.float64)
         missing = comparison.silent_levels()
         present = counts.sum() - counts[missing].sum()
+        if present < MIN_U_PAIRS:
+            # Too few random pairs where both sides can be compared (a field almost nobody has,
+            # like a Jr/Sr suffix): no estimate, the configured u stays (it was u = 1 on every level).
+            u[comparison.name] = np.array(model.u[comparison.name], dtype=np.float64)
+            continue
         # A level never seen among random pairs is rare, not impossible: count it once.
-        est = np.maximum(counts, 1.0) / max(present, 1.0)
+        est = np.maximum(counts, 1.0) / present
         est[missing] = 1.0
         u[comparison.name] = est
     return u, len(left), total
@@ -374,6 +382,12 @@ def fit_from_patterns(model: MatchModel, contacts: pd.DataFrame, n_pairs: int, g
     within = settings.get("u_within")
     strata = pd.factorize(contacts[within].fillna("").astype(str))[0] if within in contacts.columns else None
     u, sampled, comparable = estimate_u(records, model, int(settings.get("u_sample_pairs", 100_000)), seed, strata)
+    kept = list(settings.get("keep_configured") or [])
+    for name in kept:  # (before EM too: the other comparisons' m are estimated beside these values)
+        if name not in u:
+            raise ValueError(f"rules/matching.yaml: training.keep_configured names {name!r}, not a comparison "
+                             f"({sorted(u)})")
+        u[name] = np.array(u_config[name], dtype=np.float64)
     max_iterations, tolerance = int(settings.get("em_max_iterations", 40)), float(settings.get("em_tolerance", 1e-5))
     sessions = settings.get("sessions")
     if sessions:
@@ -393,6 +407,12 @@ def fit_from_patterns(model: MatchModel, contacts: pd.DataFrame, n_pairs: int, g
     # relative to *random* pairs, so the score needs the prior over all pairs: the
     # expected number of matches (assuming blocking finds them) over all possible pairs.
     prior = float(np.clip(block_prior * n_pairs / max(comparable, 1), PROB_FLOOR, 1 - PROB_FLOOR))
+    # Comparisons whose evidence random pairs and EM cannot see keep their configured m and u:
+    # Jr against Sr is a father and a son, a difference that shows among namesakes only (random
+    # pairs almost never both carry a suffix, so u of "different" came out tiny and the level
+    # counted *for* a match).
+    for name in kept:
+        m[name] = np.array(model.m[name], dtype=np.float64)
     # Levels the config pins (e.g. a trap EM cannot see) keep their configured values.
     for name, levels_pinned in (settings.get("keep_configured_u") or {}).items():
         comparison = next(c for c in model.comparisons if c.name == name)
