@@ -12,7 +12,7 @@ import pandas as pd
 from steward.config.matching import MatchingSettings
 from steward.frames import pairs_within, renumbered
 from steward.match.blocking import block_codes, oversized_keys, parse_rules
-from steward.match.cluster import cluster_records, graph_components, resolve_cannot_link, safe_clusters
+from steward.match.cluster import cluster_records, graph_components, safe_clusters
 from steward.match.incremental_blocking import pairs_touching
 from steward.match.model import MatchModel, level_scores
 from steward.incremental.changes import RunChanges
@@ -159,7 +159,7 @@ def incremental_clusters(contacts: pd.DataFrame, scored: pd.DataFrame, model: Ma
     sub_labels, refused = safe_clusters(
         len(members), sub_scored, model.match_threshold,
         score_pairs_fn=lambda pairs: model.predict(sub_contacts, pairs),
-        contradiction_rules=resolve_cannot_link((model.clustering or {}).get("cannot_link"), model.prior_weight),
+        contradiction_rules=model.contradiction_rules,
         must_link=sub_must, cannot_link=sub_cannot,
     )
     outside = np.flatnonzero(~region)

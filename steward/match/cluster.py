@@ -150,6 +150,32 @@ def graph_components(n_records: int, scored: pd.DataFrame, match_threshold: floa
     return connected_clusters(n_records, lo, hi)
 
 
+def _seeded_groups(members: np.ndarray, forbidden: Iterable[tuple[int, int]], forced: pd.DataFrame) -> _Groups:
+    """Union-find over ``members`` with the ``forbidden`` pairs among them kept apart and the
+    reviewers' ``forced`` (must-link) pairs already joined: a reviewer's approval wins over
+    automatic evidence."""
+    groups = _Groups(members.tolist())
+    for x, y in forbidden:
+        if x in groups.parent and y in groups.parent:
+            groups.forbid(x, y)
+    for x, y in forced[["left", "right"]].astype(np.int64).itertuples(index=False):
+        if x in groups.parent and y in groups.parent:
+            groups.union(int(x), int(y), force=True)
+    return groups
+
+
+def _relabelled(labels: np.ndarray, members: np.ndarray, groups: _Groups) -> np.ndarray:
+    """``labels`` with each group of ``members`` as a cluster of its own, numbered densely 0..k-1."""
+    labels = labels.copy()
+    next_label, roots = labels.max() + 1, {}
+    for member in members.tolist():
+        root = groups.find(member)
+        if root not in roots:
+            roots[root], next_label = next_label, next_label + 1
+        labels[member] = roots[root]
+    return np.unique(labels, return_inverse=True)[1].astype(np.int64)
+
+
 def _cut_oversized(labels: np.ndarray, strong: pd.DataFrame, must_link: pd.DataFrame,
                    banned: set[tuple[int, int]], limit: int) -> tuple[np.ndarray, list[dict]]:
     """Components above ``limit`` records rebuilt from their strongest links, best first, never
@@ -160,13 +186,7 @@ def _cut_oversized(labels: np.ndarray, strong: pd.DataFrame, must_link: pd.DataF
     if not oversized.any():
         return labels, []
     members = np.flatnonzero(oversized[labels])
-    groups = _Groups(members.tolist())
-    for x, y in banned:
-        if x in groups.parent and y in groups.parent:
-            groups.forbid(x, y)
-    for x, y in must_link[["left", "right"]].astype(np.int64).itertuples(index=False):
-        if x in groups.parent and y in groups.parent:
-            groups.union(int(x), int(y), force=True)
+    groups = _seeded_groups(members, banned, must_link)
     inside = strong[oversized[labels[strong["left"].to_numpy(np.int64)]]]
     inside = inside.sort_values(["match_weight", "left", "right"], ascending=[False, True, True], kind="mergesort")
     refused = []
@@ -177,16 +197,10 @@ def _cut_oversized(labels: np.ndarray, strong: pd.DataFrame, must_link: pd.DataF
                             "reason": f"would chain more than {limit} records into one golden record"})
             continue
         groups.union(int(x), int(y))
-    labels = labels.copy()
-    next_label, roots = labels.max() + 1, {}
-    for member in members.tolist():
-        root = groups.find(member)
-        if root not in roots:
-            roots[root], next_label = next_label, next_label + 1
-        labels[member] = roots[root]
+    pieces = len({groups.find(member) for member in members.tolist()})
     log.info("clustering cut %d components of more than %d records into %d pieces",
-             int(oversized.sum()), limit, len(roots))
-    return np.unique(labels, return_inverse=True)[1].astype(np.int64), refused
+             int(oversized.sum()), limit, pieces)
+    return _relabelled(labels, members, groups), refused
 
 
 def _unscored_pairs(labels: np.ndarray, member_ids: np.ndarray, inside: pd.DataFrame,
@@ -219,7 +233,6 @@ def safe_clusters(
     cannot_link = cannot_link if cannot_link is not None else pd.DataFrame({"left": [], "right": []})
     banned = {(min(a, b), max(a, b)) for a, b in cannot_link[["left", "right"]].astype(int).itertuples(index=False)}
 
-    forced = must_link[["left", "right"]].astype(np.int64)
     labels = graph_components(n_records, scored, match_threshold, must_link, cannot_link)
     strong_pairs = scored[scored["match_probability"].to_numpy() >= match_threshold]
     labels, refused = _cut_oversized(labels, strong_pairs, must_link, banned, MAX_COMPONENT_FOR_ALL_PAIRS) \
@@ -249,16 +262,9 @@ def safe_clusters(
         inside = pd.concat([inside, extra], ignore_index=True)
     inside = inside[labels[inside["left"].to_numpy()] == labels[inside["right"].to_numpy()]]
 
-    groups = _Groups(member_ids.tolist())
     bad = contradictions(inside, rules)
-    for x, y in inside.loc[bad, ["left", "right"]].astype(int).itertuples(index=False):
-        groups.forbid(x, y)
-    for x, y in banned:
-        if x in groups.parent and y in groups.parent:
-            groups.forbid(x, y)
-    for x, y in forced.itertuples(index=False):
-        if x in groups.parent:
-            groups.union(int(x), int(y), force=True)  # a reviewer's approval wins over automatic evidence
+    contradicting = inside.loc[bad, ["left", "right"]].astype(int).itertuples(index=False)
+    groups = _seeded_groups(member_ids, [*contradicting, *banned], must_link)
     strong = inside[inside["match_probability"] >= match_threshold].sort_values(
         ["match_weight", "left", "right"], ascending=[False, True, True], kind="mergesort"
     )
@@ -266,19 +272,9 @@ def safe_clusters(
         if not groups.union(int(x), int(y)):
             refused.append({"left": int(x), "right": int(y), "reason": "would join records that contradict each other"})
 
-    next_label = labels.max() + 1
-    roots = {}
-    for member in member_ids:
-        root = groups.find(int(member))
-        if root not in roots:
-            roots[root] = next_label
-            next_label += 1
-        labels[member] = roots[root]
-    # Relabel densely 0..k-1 so labels stay compact.
-    _, labels = np.unique(labels, return_inverse=True)
     if refused:
         log.info("clustering refused %d links that would chain different people", len(refused))
-    return labels.astype(np.int64), pd.DataFrame(refused, columns=["left", "right", "reason"])
+    return _relabelled(labels, member_ids, groups), pd.DataFrame(refused, columns=["left", "right", "reason"])
 
 
 def cluster_records(contacts: pd.DataFrame, labels: np.ndarray) -> pd.DataFrame:

@@ -31,6 +31,7 @@ import pandas as pd
 from steward.config.matching import MatchingSettings, parse_matching
 from steward.frames import renumbered
 from steward.progress import report
+from steward.match.cluster import resolve_cannot_link
 from steward.match.comparisons import MISSING, Comparison, build_comparison
 from steward.match.prepared import PairSide, prepare_text
 
@@ -110,6 +111,12 @@ class MatchModel:
     def prior_weight(self) -> float:
         p = min(max(self.prior, PROB_FLOOR), 1 - PROB_FLOOR)
         return math.log2(p / (1 - p))
+
+    @property
+    def contradiction_rules(self) -> dict | None:
+        """``clustering.cannot_link`` as ``safe_clusters`` reads it: ``below_evidence`` (bits
+        without the prior) turned into a match weight with this model's prior."""
+        return resolve_cannot_link((self.clustering or {}).get("cannot_link"), self.prior_weight)
 
     # -- scikit-learn style ----------------------------------------------------------------
     def predict(self, contacts: pd.DataFrame, pairs: pd.DataFrame, chunk_size: int = 250_000) -> pd.DataFrame:

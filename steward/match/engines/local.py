@@ -16,7 +16,7 @@ import pandas as pd
 
 from steward.config.matching import MatchingSettings
 from steward.match.blocking import BlockingResult, candidate_pairs, parse_rules
-from steward.match.cluster import graph_components, resolve_cannot_link, safe_clusters
+from steward.match.cluster import graph_components, safe_clusters
 from steward.match.model import MatchModel, predict_among, reweighted, same_parameters
 from steward.match.training import fit_model
 
@@ -48,7 +48,7 @@ class LocalEngine:
                 must_link: pd.DataFrame | None = None,
                 cannot_link: pd.DataFrame | None = None) -> tuple[np.ndarray, pd.DataFrame, np.ndarray]:
         """(cluster label per record, links refused, graph component per record)."""
-        rules = resolve_cannot_link((model.clustering or {}).get("cannot_link"), model.prior_weight)
+        rules = model.contradiction_rules
         labels, refused = safe_clusters(
             len(contacts), scored, model.match_threshold,
             score_pairs_fn=lambda pairs: predict_among(contacts, pairs, model),

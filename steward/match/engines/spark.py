@@ -36,7 +36,7 @@ from pyspark.sql import types as T
 
 from steward.config.matching import MatchingSettings
 from steward.match.blocking import BlockingResult, parse_rules
-from steward.match.cluster import resolve_cannot_link, safe_clusters
+from steward.match.cluster import safe_clusters
 from steward.match.engines.local import LocalEngine
 from steward.match.model import MatchModel, records_for, score_chunk
 from steward.progress import report
@@ -367,7 +367,7 @@ class SparkEngine(LocalEngine):
             .where(F.col("component") == F.col("other")).drop("other", "other_bucket", "component")
         records = self._model_records(contacts, model).join(side("pos long, component long, bucket long"), "pos") \
             .drop("component")
-        rules = resolve_cannot_link((model.clustering or {}).get("cannot_link"), model.prior_weight)
+        rules = model.contradiction_rules
         levels = {f"{c.name}_level": list(c.levels) for c in model.comparisons}
         must = must_link[["left", "right"]].astype(np.int64) if must_link is not None and len(must_link) else None
         cannot = cannot_link[["left", "right"]].astype(np.int64) if cannot_link is not None and len(cannot_link) \
