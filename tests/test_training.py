@@ -37,6 +37,20 @@ def febrl1(tmp_path_factory):
     return out
 
 
+@pytest.fixture(scope="module")
+def febrl1_pairs(febrl1):
+    """(project, normalised FEBRL 1 contacts, their candidate pairs), as ``dedupe`` builds them."""
+    from steward.normalise.stage import normalise_contacts
+    from steward.run import load_all
+    from steward.sources.load import canonical_csv_sources
+
+    project = load_project(REPO)
+    records, _ = load_all({c.name: c for c in canonical_csv_sources(sorted(febrl1.glob("*.csv")))
+                           if c.name != "ground_truth"})
+    contacts = normalise_contacts(records, **project.normalise_options())
+    return project, contacts, LocalEngine().candidate_pairs(contacts, project.matching()).pairs
+
+
 def _dedupe(inputs, out, project):
     args = [sys.executable, "-m", "steward.cli", "dedupe", "--out", str(out), "--project", str(project)]
     for path in inputs:
@@ -128,22 +142,15 @@ def test_fit_is_rejected_where_households_break_independence(demo_dir, project_c
     assert "guard" not in forced["fitted"] and forced["prior_match_probability"] != configured.prior
 
 
-def test_fitting_from_scored_pairs_equals_fitting_from_records(febrl1):
+def test_fitting_from_scored_pairs_equals_fitting_from_records(febrl1_pairs):
     """``dedupe`` compares every pair once: the fit takes EM's and the guard's comparison levels
     from those scores, and the estimated model only weighs them again. Same model, same scores,
     number for number, as fitting and scoring from the records."""
     from dataclasses import replace
 
-    from steward.normalise.stage import normalise_contacts
     from steward.match.model import reweighted
-    from steward.run import load_all
-    from steward.sources.load import canonical_csv_sources
 
-    project = load_project(REPO)
-    records, _ = load_all({c.name: c for c in canonical_csv_sources(sorted(febrl1.glob("*.csv")))
-                           if c.name != "ground_truth"})
-    contacts = normalise_contacts(records, **project.normalise_options())
-    pairs = LocalEngine().candidate_pairs(contacts, project.matching()).pairs
+    project, contacts, pairs = febrl1_pairs
     configured = MatchModel.from_config(project.matching())
     # EM on a sample, as on big data (the sample's rows must be found in the scores too).
     configured = replace(configured, training=dict(configured.training, em_sample_pairs=len(pairs) // 2))
@@ -159,20 +166,13 @@ def test_fitting_from_scored_pairs_equals_fitting_from_records(febrl1):
     pd.testing.assert_frame_equal(reweighted(scored, from_scores), from_records.predict(contacts, pairs))
 
 
-def test_reviewers_approvals_are_labels_for_m(febrl1):
+def test_reviewers_approvals_are_labels_for_m(febrl1_pairs):
     """Approved pairs teach m: pairs approved despite different first names raise m of that level
     (and so its weight), more labels move it further, and the fit reports them. Without labels the
     fit is the unlabelled one."""
-    from steward.normalise.stage import normalise_contacts
     from steward.match.training import m_from_labels
-    from steward.run import load_all
-    from steward.sources.load import canonical_csv_sources
 
-    project = load_project(REPO)
-    records, _ = load_all({c.name: c for c in canonical_csv_sources(sorted(febrl1.glob("*.csv")))
-                           if c.name != "ground_truth"})
-    contacts = normalise_contacts(records, **project.normalise_options())
-    pairs = LocalEngine().candidate_pairs(contacts, project.matching()).pairs
+    project, contacts, pairs = febrl1_pairs
     configured = MatchModel.from_config(project.matching())
     scored = configured.predict(contacts, pairs)
     different = configured.comparisons[[c.name for c in configured.comparisons].index("first_name")] \
@@ -200,22 +200,15 @@ def test_reviewers_approvals_are_labels_for_m(febrl1):
     assert all(m[name][i] == 1.0 for i in configured.comparisons[0].silent_levels())
 
 
-def test_comparisons_the_data_cannot_teach_keep_their_configured_values(febrl1):
+def test_comparisons_the_data_cannot_teach_keep_their_configured_values(febrl1_pairs):
     """``training.keep_configured`` (Jr against Sr: evidence about namesakes, which random pairs and
     EM cannot see) keeps m and u as configured, so "different suffixes" stays evidence *against*.
     Without it, a field random pairs can hardly ever compare (FEBRL has no suffixes) keeps its
     configured u instead of u = 1 on every level."""
     from dataclasses import replace
 
-    from steward.normalise.stage import normalise_contacts
-    from steward.run import load_all
-    from steward.sources.load import canonical_csv_sources
 
-    project = load_project(REPO)
-    records, _ = load_all({c.name: c for c in canonical_csv_sources(sorted(febrl1.glob("*.csv")))
-                           if c.name != "ground_truth"})
-    contacts = normalise_contacts(records, **project.normalise_options())
-    pairs = LocalEngine().candidate_pairs(contacts, project.matching()).pairs
+    project, contacts, pairs = febrl1_pairs
     configured = MatchModel.from_config(project.matching())
     assert "generation" in configured.training["keep_configured"]
     fitted = fit_model(configured, contacts, pairs)
