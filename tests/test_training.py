@@ -226,3 +226,32 @@ def test_comparisons_the_data_cannot_teach_keep_their_configured_values(febrl1_p
     with pytest.raises(ValueError, match="keep_configured names 'generatoin'"):
         fit_model(replace(configured, training=dict(configured.training, keep_configured=["generatoin"])),
                   contacts, pairs)
+
+
+def test_u_leaves_out_the_true_matches_among_random_pairs(project_copy):
+    """In a small export where people have two or three records, a share of random pairs are the
+    same person: their agreement must not count as chance agreement (u), or an exact e-mail
+    weighs +5 bits instead of +10. In large data (prior ~1e-6) nothing changes."""
+    from steward.match.training import u_without_matches
+
+    model = MatchModel.from_config(load_project(project_copy).matching())
+    email = next(c for c in model.comparisons if c.name == "email")
+    exact, different = email.levels.index("exact"), email.levels.index("different")
+    u = {c.name: np.array(model.u[c.name], dtype=np.float64) for c in model.comparisons}
+    m = {c.name: np.array(model.m[c.name], dtype=np.float64) for c in model.comparisons}
+    talking = [i for i in range(len(email.levels)) if i not in email.silent_levels()]
+    m["email"][talking] = 0.0
+    m["email"][[exact, different]] = [0.8, 0.2]
+    # 3.7 % of random pairs are matches; chance agreement is 0.1 %: observed 0.037·0.8 + 0.963·0.001.
+    u["email"][talking] = 0.0
+    observed_exact = 0.037 * 0.8 + 0.963 * 0.001
+    u["email"][[exact, different]] = [observed_exact, 1 - observed_exact]
+    comparable = {c.name: 10_000.0 for c in model.comparisons}
+    corrected = u_without_matches(model, u, m, 0.037, comparable, kept=["generation"])
+    assert corrected["email"][exact] == pytest.approx(0.001, rel=0.01)
+    assert corrected["email"][talking].sum() == pytest.approx(1.0)
+    assert all(corrected["email"][i] == 1.0 for i in email.silent_levels())
+    assert corrected["generation"] is u["generation"]  # a pinned comparison is not touched
+    assert np.log2(0.8 / corrected["email"][exact]) > np.log2(0.8 / u["email"][exact]) + 4
+    tiny = u_without_matches(model, u, m, 1e-6, comparable, kept=[])
+    assert tiny["email"][exact] == pytest.approx(u["email"][exact], rel=1e-3)
