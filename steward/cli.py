@@ -1,4 +1,4 @@
-"""The headless command line: ``steward run | dedupe | explain | audit | evaluate | review | erase | demo-data``."""
+"""The headless command line: ``steward run | check | sources detect | dedupe | explain | audit | evaluate | review | erase | demo-data``."""
 
 from __future__ import annotations
 
@@ -67,6 +67,8 @@ def run(
     project: Path = typer.Option(None, help="Project directory holding rules/ and expectations/ (default: found from here)."),
     full: bool = typer.Option(False, "--full", help="Rebuild everything (and re-estimate the model) instead of "
                               "processing only what changed since the last successful run."),
+    reset_demo: bool = typer.Option(False, "--reset-demo", help="Clear what runs on the demo data left in data/ "
+                                    "(run state, embedded CRM, snapshot) before the first run on your own sources."),
 ) -> None:
     """Materialise the whole Dagster graph on the configured sources (demo data if none).
 
@@ -78,6 +80,7 @@ def run(
     from pipelines.runner import run_pipeline
 
     proj = load_project(project)
+    _refuse_unless_checked(proj, reset_demo, crm)
     if proj.uses_demo_sources():
         console.print(f"No sources in {proj.rules_dir / 'sources.yaml'}: running on demo data in {proj.demo_settings().out}")
     from pipelines.runner import run_summary
@@ -97,33 +100,40 @@ def run(
 
 @app.command()
 def dedupe(
-    input: list[Path] = typer.Option(..., "--input", "-i", help="CSV in the canonical columns; repeat for several."),
+    input: list[Path] = typer.Option(..., "--input", "-i", help="CSV in the canonical columns, a vendor export "
+                                     "with --preset, or a sources file (.yaml: the sources: block of "
+                                     "rules/sources.yaml); repeat for several."),
     out: Path = typer.Option(..., "--out", "-o", help="Output directory."),
     truth: Path = typer.Option(None, help="Ground truth (source, record_id, entity_id) to score against. "
                                           "Default: ground_truth.csv beside the inputs, if there is one."),
     project: Path = typer.Option(None, help="Project directory holding rules/ (default: found from here)."),
     engine: str = typer.Option("local", help="Where blocking, scoring and clustering run: local (this process) "
-                               "or spark (pip install 'crm-steward[spark]')."),
-    spark_master: str = typer.Option(None, help="Spark master URL for --engine spark: local[*], spark://host:7077, "
-                                     "yarn ... (default: the session spark-submit provides, else local[*])."),
+                               "or spark (pip install 'crm-steward[spark]'); spark:MASTER names the Spark master "
+                               "(spark:local[*], spark:spark://host:7077, spark:yarn; default: the session "
+                               "spark-submit provides, else local[*])."),
     evaluate: bool = typer.Option(True, "--evaluate/--no-evaluate", help="Score the result against the ground "
                                   "truth (--truth, or one found beside the inputs); --no-evaluate skips it."),
+    preset: str = typer.Option(None, help="Read each CSV/Excel --input as this vendor's export, named after the "
+                               "file (rules/presets/: hubspot, salesforce_contacts, shopify, mailchimp_subscribed ...)."),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
-    """Deduplicate canonical CSVs: writes crosswalk.csv, golden_records.csv, quarantine.csv, merge_suggestions.csv."""
+    """Deduplicate files: writes crosswalk.csv, golden_records.csv, quarantine.csv, merge_suggestions.csv.
+
+    Canonical CSVs (with a ``source`` column, several sources in one file) are read as they are;
+    a vendor export with ``--preset``; configured exports through a sources file (``--input x.yaml``)."""
     _setup_logging(verbose)
     from steward.run import RunContext, dedupe as run_dedupe, load_all
-    from steward.sources.load import canonical_csv_sources
 
     started = time.perf_counter()
     try:
         with _progress_shown():
             proj = load_project(project)
-            configs = canonical_csv_sources(input)
+            configs = _input_sources(proj, input, preset)
             from steward.match.engines import engine_named
 
-            pair_engine = engine_named(engine, spark_master)  # (before the load: a wrong engine fails fast)
-            records, quarantine = load_all({c.name: c for c in configs})
+            engine_name, _, spark_master = engine.partition(":")
+            pair_engine = engine_named(engine_name, spark_master or None)  # (before the load: fails fast)
+            records, quarantine = load_all(configs)
             if records.empty:
                 _fail("no usable records in the input files")
             # Plain files: no run history (decisions, previous ids) and no next run to keep a
@@ -157,11 +167,28 @@ def dedupe(
                   "merge_suggestions.csv")
     if not evaluate:
         return
-    if truth is None:
+    if truth is None and input:
         candidates = {p.parent / "ground_truth.csv" for p in input} | {p.parent.parent / "ground_truth.csv" for p in input}
         truth = next((p for p in sorted(candidates) if p.is_file()), None)
     if truth is not None:
         _print_evaluation(result.crosswalk, truth)
+
+
+def _input_sources(proj, input: list[Path], preset: str | None) -> dict:
+    """The sources of ``--input``: sources files (.yaml), vendor exports read through ``preset``,
+    canonical CSVs; one dict, source names unique."""
+    from steward.config.sources import sources_for_files
+    from steward.sources.load import canonical_csv_sources
+
+    found: dict = {}
+    files = [p for p in input if p.suffix.lower() not in (".yaml", ".yml")]
+    for sources_file in [p for p in input if p not in files]:
+        found.update(sources_for_files([], None, None, proj.rules_dir, sources_file))
+    if files and preset:
+        found.update(sources_for_files(files, preset, None, proj.rules_dir))
+    elif files:
+        found.update({c.name: c for c in canonical_csv_sources(files)})
+    return found
 
 
 def _print_evaluation(crosswalk: pd.DataFrame, truth_path: Path) -> None:
@@ -279,8 +306,10 @@ def explain(
 
 @app.command()
 def audit(
-    input: list[Path] = typer.Option(None, "--input", "-i", help="CSV in the canonical columns; repeat for several. "
+    input: list[Path] = typer.Option(None, "--input", "-i", help="CSV in the canonical columns, a vendor export "
+                                     "with --preset, or a sources file (.yaml); repeat for several. "
                                      "Default: the sources in rules/sources.yaml (demo data if none)."),
+    preset: str = typer.Option(None, help="Read each CSV/Excel --input as this vendor's export (rules/presets/)."),
     out: Path = typer.Option(Path("reports"), "--out", "-o", help="Directory for report.html, audit.json and history/."),
     as_of: str = typer.Option(None, help="Audit date (YYYY-MM-DD); default today."),
     project: Path = typer.Option(None, help="Project directory holding rules/ (default: found from here)."),
@@ -293,13 +322,12 @@ def audit(
     from steward.run import dedupe as run_dedupe
     from steward.audit.report import save_audit
     from steward.state.store import StateStore, default_state_url
-    from steward.sources.load import canonical_csv_sources
     from steward.validate.expectations import validate_sources
 
     try:
         proj = load_project(project)
         if input:
-            sources = {c.name: c for c in canonical_csv_sources(input)}
+            sources = _input_sources(proj, input, preset)
         else:
             if proj.uses_demo_sources():
                 _ensure_demo(proj)
@@ -349,6 +377,93 @@ def evaluate(
     if missing:
         _fail(f"{crosswalk}: missing column(s) {sorted(missing)}")
     _print_evaluation(cw, truth)
+
+
+def _print_problems(problems, title: str) -> None:
+    for problem in problems:
+        colour = "red" if problem.severity == "error" else "yellow"
+        console.print(f"[{colour}]{problem.severity}[/]: {problem}", highlight=False, soft_wrap=True)
+    if problems and title:
+        console.print(title, highlight=False)
+
+
+def _refuse_unless_checked(proj, reset_demo: bool, crm: str) -> None:
+    """``steward run`` checks everything first and refuses with the whole list (as ``steward check``)."""
+    from steward.sources.preflight import check_project, demo_state_sources, reset_demo_state
+
+    mixed = demo_state_sources(proj)
+    if mixed and reset_demo:
+        for path in reset_demo_state(proj):
+            console.print(f"removed {path}")
+    elif mixed:
+        held = ", ".join(f"{name} ({n:,} records)" for name, n in sorted(mixed.items()))
+        _fail(f"the run state in {proj.data_dir} still holds demo records from {held}; a run on your own sources "
+              f"would keep the demo people in the CRM as retired records. Run `steward run --reset-demo` once to "
+              f"clear the demo state (data/steward_state.sqlite, data/crm.sqlite, data/steward_snapshot)"
+              + (f"; the demo golden records in {crm} must be deleted there by hand" if crm else ""))
+    started = time.perf_counter()
+    report = check_project(proj)
+    _print_problems(report.problems, f"{len(report.errors)} error(s), {len(report.warnings)} warning(s) "
+                    f"({time.perf_counter() - started:.1f}s)")
+    if not report.ok:
+        _fail("nothing was run: fix the errors above (steward check lists them again in seconds)")
+
+
+@app.command()
+def check(
+    project: Path = typer.Option(None, help="Project directory holding rules/ (default: found from here)."),
+) -> None:
+    """Check every rules file and every source against its data, all problems at once.
+
+    Unknown or misspelled keys, consent values nobody mapped, date formats that do not fit the
+    data, columns that are not there, extra columns that collide, survivorship naming unknown
+    sources. Exit code 1 when there is an error; warnings alone pass."""
+    _setup_logging(False)
+    logging.getLogger("steward").setLevel(logging.ERROR)
+    from steward.sources.preflight import check_project, demo_state_sources
+
+    started = time.perf_counter()
+    proj = load_project(project)
+    report = check_project(proj)
+    mixed = demo_state_sources(proj)
+    _print_problems(report.problems, "")
+    if mixed:
+        console.print(f"[yellow]warning[/]: the run state holds demo records from {sorted(mixed)}; "
+                      "`steward run --reset-demo` clears it", highlight=False)
+    checked = ", ".join(f"{name} ({n:,} rows)" for name, n in report.rows.items()) or "no sources read (demo data)"
+    console.print(f"checked {proj.rules_dir}: {checked}; {len(report.errors)} error(s), {len(report.warnings)} "
+                  f"warning(s) in {time.perf_counter() - started:.1f}s", highlight=False)
+    if not report.ok:
+        raise typer.Exit(code=1)
+
+
+sources_app = typer.Typer(help="Describe where contact data comes from.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+
+
+@sources_app.command("detect")
+def sources_detect(
+    file: Path = typer.Argument(..., help="An export (CSV or Excel) to describe."),
+    name: str = typer.Option(None, help="Source name for the block (default: from the file name)."),
+    project: Path = typer.Option(None, help="Project directory holding rules/ (default: found from here)."),
+) -> None:
+    """Propose a rules/sources.yaml block for FILE: the preset its header fits and the columns left over."""
+    from steward.sources.detect import fit_presets, proposed_block, read_header
+
+    if not file.is_file():
+        _fail(f"{file}: file not found")
+    proj = load_project(project)
+    header = read_header(file)
+    fits = fit_presets(header, proj.rules_dir)
+    best = fits[0] if fits and fits[0].found and fits[0].score >= 1.4 else None
+    for fit in fits[:3]:
+        console.print(f"{fit.preset:24} {len(fit.found):3} columns match"
+                      f"{'' if fit.has_id else ', no id column'}", highlight=False)
+    source = name or "".join(ch if ch.isalnum() else "_" for ch in file.stem.lower()).strip("_") or "source"
+    if best is None:
+        console.print("no preset fits this header: map its columns yourself (rules/demo_sources.yaml shows every option)")
+    typer.echo("sources:")
+    typer.echo(proposed_block(file, header, best, source))
 
 
 @app.command("demo-data")

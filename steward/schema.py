@@ -52,6 +52,8 @@ RECORD_COLUMNS: list[str] = CANONICAL_COLUMNS + CONSENT_COLUMNS
 CONSENT_CHANNELS: tuple[str, ...] = ("email", "phone")
 OPT_IN_COLUMNS: dict[str, str] = {"email": "email_opt_in", "phone": "phone_opt_in"}
 DOUBLE_OPT_IN_COLUMNS: dict[str, str] = {"email": "email_double_opt_in", "phone": "phone_double_opt_in"}
+# Every consent flag a source maps through a value map onto yes/no/unknown.
+CONSENT_FLAG_COLUMNS: tuple[str, ...] = (*OPT_IN_COLUMNS.values(), *DOUBLE_OPT_IN_COLUMNS.values())
 
 # Columns holding dates (date_of_birth) or timestamps (created_at/updated_at/
 # consent_updated_at); they are parsed with the format a source declares, never guessed.

@@ -153,7 +153,7 @@ def test_consent_columns_are_mapped_and_the_consent_date_parsed(tmp_path):
               last_name: Last
               email_opt_in: {column: News, values: {"yes": "yes", "no": "no"}}
               email_double_opt_in: {column: News DOI, values: {"confirmed": "yes", "pending": "no"}}
-              phone_opt_in: {column: SMS, values: {"yes": "yes", "no": "no"}}
+              phone_opt_in: {column: SMS, values: {"yes": "yes", "no": "no", "maybe": "unknown"}}
               phone_double_opt_in: {column: SMS DOI, values: {"Confirmed": "yes"}}
               consent_updated_at: Consent at
     """)["shop"]
@@ -161,7 +161,7 @@ def test_consent_columns_are_mapped_and_the_consent_date_parsed(tmp_path):
     rec = load_source(cfg).records.set_index("record_id")
     assert rec["email_opt_in"].tolist() == ["yes", "yes", "unknown"]
     assert rec["email_double_opt_in"].tolist() == ["yes", "no", "unknown"]
-    assert rec["phone_opt_in"].tolist() == ["no", "yes", "unknown"]  # "maybe" is not in the map
+    assert rec["phone_opt_in"].tolist() == ["no", "yes", "unknown"]  # "maybe" is mapped to unknown
     assert rec["phone_double_opt_in"].tolist() == ["unknown", "yes", "unknown"]  # keys compare case-folded
     # The consent date is read with the source's timestamp_format, like updated_at.
     assert rec.loc["1", "consent_updated_at"] == "2024-02-01T10:00:00"
@@ -183,7 +183,7 @@ def test_unmapped_consent_columns_are_unknown(tmp_path):
 
 @pytest.mark.parametrize("value", ['"yes"', "1", "'true'"])
 def test_consent_confirmed_must_be_true_or_false(tmp_path, value):
-    with pytest.raises(ConfigError, match=r"sources\.yaml: sources\.s\.consent_confirmed: must be true or false"):
+    with pytest.raises(ConfigError, match=r"sources\.yaml: sources\.s\.consent_confirmed: Input should be a valid boolean"):
         _config(tmp_path, f"sources:\n  s: {{kind: csv, path: s.csv, consent_confirmed: {value}, columns: {{record_id: id}}}}\n")
 
 

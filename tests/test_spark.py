@@ -142,8 +142,7 @@ def test_cli_dedupe_engine_spark_writes_what_the_local_engine_writes(spark, demo
         steward += ["-i", str(path)]
     local = subprocess.run(steward + ["-o", str(tmp_path / "local")], capture_output=True, text=True)
     assert local.returncode == 0, local.stderr
-    on_spark = subprocess.run(steward + ["-o", str(tmp_path / "spark"), "--engine", "spark",
-                                         "--spark-master", "local[2]"], capture_output=True, text=True)
+    on_spark = subprocess.run(steward + ["-o", str(tmp_path / "spark"), "--engine", "spark:local[2]"], capture_output=True, text=True)
     assert on_spark.returncode == 0, on_spark.stderr
     for name in ("crosswalk.csv", "golden_records.csv", "merge_suggestions.csv"):
         assert (tmp_path / "spark" / name).read_text() == (tmp_path / "local" / name).read_text(), name

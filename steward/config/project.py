@@ -14,12 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from steward.config.consent import ConsentRules, parse_consent_rules
 from steward.config.erasure import ErasureConfig, parse_erasure_config
 from steward.config.sources import SourceConfig, parse_sources
-from steward.errors import ConfigError
+from steward.config.yaml_files import read_yaml
 
 __all__ = ["PROJECT_ENV_VAR", "DemoSettings", "Project", "find_project_dir", "load_project", "read_yaml"]
 
@@ -36,19 +34,6 @@ def find_project_dir(explicit: str | os.PathLike | None = None) -> Path:
         if (candidate / "rules" / "matching.yaml").is_file():
             return candidate
     return Path(__file__).resolve().parents[2]
-
-
-def read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh) or {}
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: file not found") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping at the top level")
-    return data
 
 
 @dataclass(frozen=True)
@@ -91,7 +76,7 @@ class Project:
 
     def configured_sources(self) -> dict[str, SourceConfig]:
         path = self.rules_dir / "sources.yaml"
-        return parse_sources(read_yaml(path), self.root, path)
+        return parse_sources(read_yaml(path), self.root, path, self.rules_dir)
 
     def uses_demo_sources(self) -> bool:
         return not self.configured_sources()
@@ -102,7 +87,11 @@ class Project:
         if configured:
             return configured
         demo_file = self.rules_dir / "demo_sources.yaml"
-        return parse_sources(read_yaml(demo_file), self.demo_settings().out, demo_file)
+        return parse_sources(read_yaml(demo_file), self.demo_settings().out, demo_file, self.rules_dir)
+
+    def demo_source_priority(self) -> list[str]:
+        """The demo's survivorship source order (rules/demo_sources.yaml ``source_priority``)."""
+        return list(read_yaml(self.rules_dir / "demo_sources.yaml").get("source_priority") or [])
 
     def matching(self) -> dict[str, Any]:
         return read_yaml(self.rules_dir / "matching.yaml")

@@ -16,6 +16,7 @@ from steward.config.project import Project
 from steward.config.quality import load_quality_config, resolve_config
 from steward.config.sources import SourceConfig, confirmed_sources
 from steward.config.survivorship import Survivorship
+from steward.errors import ConfigError
 
 
 @dataclass(frozen=True)
@@ -50,9 +51,26 @@ class Settings:
                    sources={})
 
 
+def survivorship_for(project: Project, sources: Mapping[str, SourceConfig]) -> Survivorship:
+    """rules/survivorship.yaml, checked against the sources: a source_priority naming a source that is
+    not configured is refused (its records would silently rank last). While the project runs on
+    demo data and the file names no sources, the demo's own priority applies."""
+    mapping = dict(project.survivorship())
+    if project.uses_demo_sources() and not mapping.get("source_priority"):
+        mapping["source_priority"] = project.demo_source_priority()
+    survivorship = Survivorship(mapping)
+    unknown = [name for name in survivorship.source_priority if name not in sources]
+    if unknown:
+        raise ConfigError(f"{project.rules_dir / 'survivorship.yaml'}: source_priority names {unknown}, which "
+                          f"{'rules/demo_sources.yaml' if project.uses_demo_sources() else 'rules/sources.yaml'} does "
+                          f"not configure; the sources are {sorted(sources)}")
+    return survivorship
+
+
 def load_settings(project: Project) -> Settings:
     """Every rules file of ``project``, read now (ConfigError names the file and key if one is wrong)."""
-    return Settings(matching=parse_matching(project.matching()), survivorship=Survivorship(project.survivorship()),
+    sources = project.sources()
+    return Settings(matching=parse_matching(project.matching()), survivorship=survivorship_for(project, sources),
                     normalise=NormaliseOptions.of(project.normalise_options()), consent=project.consent(),
-                    erasure=project.erasure(), sources=project.sources(),
+                    erasure=project.erasure(), sources=sources,
                     quality=load_quality_config(project.rules_dir))

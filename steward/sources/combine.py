@@ -6,10 +6,16 @@ import pandas as pd
 
 from steward.config import SourceConfig
 from steward.progress import report
-from steward.sources.load import LoadedSource, empty_quarantine, load_source
+from steward.sources.check import extra_column_collisions, raise_errors
+from steward.sources.load import LoadedSource, SourceError, empty_quarantine, load_source
 
 
 def combine_sources(loaded: list[LoadedSource]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The records and quarantines of all sources, one table each. SourceError when two sources
+    carry extra columns whose names differ only in case (no SQL table can hold both)."""
+    extras = {str(item.records["source"].iloc[0]): [c for c in item.records.columns if c.startswith("extra_")]
+              for item in loaded if not item.records.empty}
+    raise_errors(extra_column_collisions(extras), SourceError)
     records = [item.records for item in loaded if not item.records.empty]
     quarantine = [item.quarantine for item in loaded if not item.quarantine.empty]
     all_records = pd.concat(records, ignore_index=True) if records else pd.DataFrame()

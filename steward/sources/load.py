@@ -7,10 +7,11 @@ frame with the file, the row number, the field and the reason.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -18,15 +19,23 @@ import pandas as pd
 
 from steward.config import ColumnMapping, ConfigError, SourceConfig
 from steward.errors import StewardError
-from steward.normalise.dates import infer_date_format, parse_dates
+from steward.normalise.dates import TZ_SUFFIX_RE, infer_date_format, parse_dates
 from steward.normalise.names import split_full_names
+from steward.sources.addresses import ADDRESS_PARTS, split_full_addresses
+from steward.sources.check import (
+    Problem,
+    consent_value_problems,
+    date_problems,
+    matched_to_header,
+    missing_column_problems,
+    raise_errors,
+)
 from steward.normalise.opt_in import normalise_opt_in
 from steward.schema import (
     CANONICAL_COLUMNS,
+    CONSENT_FLAG_COLUMNS,
     DATE_COLUMNS,
-    DOUBLE_OPT_IN_COLUMNS,
     IDENTIFYING_COLUMNS,
-    OPT_IN_COLUMNS,
     RECORD_COLUMNS,
     TIMESTAMP_COLUMNS,
 )
@@ -47,6 +56,7 @@ class LoadedSource:
     records: pd.DataFrame  # canonical columns + source_row + extras
     quarantine: pd.DataFrame  # QUARANTINE_COLUMNS
     raw_row_count: int
+    problems: list[Problem] = field(default_factory=list)  # warnings the data raised about the settings
 
 
 def empty_quarantine() -> pd.DataFrame:
@@ -167,7 +177,23 @@ def _written(values: pd.Series, out_format: str) -> np.ndarray:
     return text
 
 
-def _format_dates(values: pd.Series, fmt: str | None, out_format: str) -> tuple[pd.Series, pd.Series]:
+def _in_utc(parsed: pd.DataFrame, distinct: pd.Series, timezone: str) -> pd.Series:
+    """Timestamps written without an offset, read as local time of ``timezone`` and turned into
+    UTC (values with an offset were turned into UTC when parsed). A wall-clock time that occurs
+    twice when the clocks go back is read as the first (summer time); one skipped when they go
+    forward is moved forward: both stay dates, none is dropped."""
+    values = parsed["value"]
+    local = ~distinct.astype(str).str.contains(TZ_SUFFIX_RE) & values.notna()
+    if local.any():
+        shifted = (pd.to_datetime(values[local]).dt.tz_localize(timezone, ambiguous=True, nonexistent="shift_forward")
+                   .dt.tz_convert("UTC").dt.tz_localize(None))
+        values = values.astype(object)
+        values[local] = shifted
+    return values
+
+
+def _format_dates(values: pd.Series, fmt: str | None, out_format: str,
+                  timezone: str | None = None) -> tuple[pd.Series, pd.Series]:
     """(dates as ``out_format`` text, issue per value). Each distinct value is parsed and written
     once (birth dates, sign-up days and exported timestamps repeat: 194k values, ~60k distinct)."""
     try:
@@ -175,6 +201,8 @@ def _format_dates(values: pd.Series, fmt: str | None, out_format: str) -> tuple[
     except TypeError:  # unhashable cells: value by value
         codes, distinct = np.arange(len(values)), values.to_numpy(dtype=object)
     parsed = parse_dates(pd.Series(distinct, dtype=object), fmt)
+    if timezone:
+        parsed["value"] = _in_utc(parsed, pd.Series(distinct, dtype=object), timezone)
     text = np.append(_written(parsed["value"], out_format), None)  # (code -1 = the last entry)
     issue = np.append(parsed["issue"].to_numpy(dtype=object), "missing")  # (code -1 = the last entry)
     return (pd.Series(text[codes], index=values.index, dtype=object),
@@ -209,41 +237,97 @@ def _read_undeclared_dates(out: pd.DataFrame, column: str, original: pd.Series, 
     return issue
 
 
-def map_to_canonical(raw: pd.DataFrame, cfg: SourceConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Rename mapped columns, split full names, parse dates, map consent values."""
-    location = cfg.location
-    missing = [m.column for m in cfg.columns.values() if m.column not in raw.columns]
-    if missing:
-        raise SourceError(
-            f"{cfg.config_file}: source {cfg.name!r} maps column(s) {missing} that {location} does not have; "
-            f"it has {list(raw.columns)}"
-        )
+def _generated_ids(raw: pd.DataFrame, text: pd.DataFrame, mapping: ColumnMapping) -> pd.Series:
+    """Ids for a source without one, from the content of the named columns (every column for
+    ``*``): the same row gets the same id in every run; identical rows share one and the repeat is
+    quarantined as a duplicate, like any repeated id."""
+    columns = list(raw.columns) if mapping.generate_from == ("*",) else list(mapping.generate_from)
+    joined = text[columns].fillna("").astype(str).agg("\x1f".join, axis=1) if len(text) else pd.Series(dtype=object)
+    return joined.map(lambda row: "gen-" + hashlib.sha1(row.encode("utf-8")).hexdigest()[:16]).astype(object)
+
+
+def _field(text: pd.DataFrame, mapping: ColumnMapping) -> pd.Series:
+    """The values of one mapped field: the first filled of its columns, a constant, or the
+    present/absent reading of a column."""
+    if mapping.constant is not None:
+        return pd.Series(mapping.constant, index=text.index, dtype=object)
+    columns = [c for c in mapping.columns if c in text]
+    if not columns:  # a preset's column this file does not have (reported by the check)
+        return pd.Series(None, index=text.index, dtype=object)
+    values = text[columns[0]]
+    for other in columns[1:]:
+        values = values.where(values.notna(), text[other])
+    if mapping.present is not None:
+        return pd.Series(np.where(values.notna(), mapping.present, mapping.absent), index=text.index, dtype=object)
+    return values
+
+
+def _extra_columns(raw: pd.DataFrame, text: pd.DataFrame, cfg: SourceConfig) -> dict[str, pd.Series]:
+    """Columns kept beside the canonical ones: every unmapped column, and the further columns of a
+    field (a second phone), under ``extra_`` + their name or the name ``extra_columns`` gives them;
+    ``drop`` there is the only way a column is left out."""
+    primary = {m.column for m in cfg.columns.values() if m.column and m.present is None}
+    primary |= {c for m in cfg.columns.values() if m.present is not None or m.generate_from for c in m.columns}
+    extras = {}
+    for column in raw.columns:
+        if column in primary:
+            continue
+        target = cfg.extra_columns.get(column, column)
+        if target == "drop":
+            continue
+        # Unknown columns are kept under an ``extra_`` prefix so they travel through
+        # every stage without ever colliding with pipeline columns.
+        extras[f"extra_{target}"] = text[column]
+    return extras
+
+
+def map_to_canonical(raw: pd.DataFrame, cfg: SourceConfig,
+                     problems: list[Problem] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rename mapped columns, split full names and addresses, parse dates, map consent values.
+    What the data says about the settings (missing columns, unmapped consent values, dates that do
+    not fit) is appended to ``problems``; without that list, errors raise SourceError."""
+    found: list[Problem] = []
+    cfg = matched_to_header([str(c) for c in raw.columns], cfg)
+    found += missing_column_problems([str(c) for c in raw.columns], cfg)
+    if problems is None:
+        raise_errors(found, SourceError)
+    if any(p.severity == "error" for p in found):
+        problems.extend(found)
+        return pd.DataFrame(), empty_quarantine()
     text = raw.apply(_as_text) if len(raw) else raw.astype(object)
+    found += consent_value_problems(text, cfg)
     out = pd.DataFrame(index=raw.index)
-    out["record_id"] = text[cfg.columns["record_id"].column]
+    id_mapping = cfg.columns["record_id"]
+    out["record_id"] = _generated_ids(raw, text, id_mapping) if id_mapping.generate_from else _field(text, id_mapping)
+    if id_mapping.generate_from:
+        log.info("%s: source %r has no id column; %d record ids generated from the content of %s", cfg.location,
+                 cfg.name, len(out), "every column" if id_mapping.generate_from == ("*",) else list(id_mapping.columns))
     # Canonical files may carry several sources in one file: a ``source`` column wins.
     source_col = cfg.columns.get("source")
-    out["source"] = text[source_col.column].fillna(cfg.name) if source_col else cfg.name
+    out["source"] = _field(text, source_col).fillna(cfg.name) if source_col else cfg.name
     for canonical in RECORD_COLUMNS:
         if canonical in ("record_id", "source"):
             continue
         mapping: ColumnMapping | None = cfg.columns.get(canonical)
-        out[canonical] = text[mapping.column] if mapping else None
+        out[canonical] = _field(text, mapping) if mapping else None
 
-    full = cfg.columns.get("full_name")
-    if full is not None:
-        split = split_full_names(text[full.column])
-        split.index = out.index
-        for part in ("first_name", "last_name"):
-            out[part] = out[part].where(out[part].notna(), split[part])
+    for composite, split, parts in (("full_name", split_full_names, ("first_name", "last_name")),
+                                    ("full_address", split_full_addresses, ADDRESS_PARTS)):
+        mapping = cfg.columns.get(composite)
+        if mapping is None:
+            continue
+        pieces = split(_field(text, mapping))
+        pieces.index = out.index
+        # A part the source maps on its own wins; the split fills the rest.
+        for part in parts:
+            out[part] = out[part].where(out[part].notna(), pieces[part])
 
     # Opt-ins and double-opt-in flags alike become yes/no/unknown; a column the
     # source does not have is "unknown" (which is neither consent nor confirmation).
-    for column in [*OPT_IN_COLUMNS.values(), *DOUBLE_OPT_IN_COLUMNS.values()]:
+    for column in CONSENT_FLAG_COLUMNS:
         mapping = cfg.columns.get(column)
-        out[column] = (
-            normalise_opt_in(text[mapping.column], mapping.values) if mapping else pd.Series("unknown", index=out.index)
-        )
+        out[column] = (normalise_opt_in(out[column], mapping.values if mapping.present is None else None)
+                       if mapping else pd.Series("unknown", index=out.index))
 
     issues = pd.Series("", index=out.index, dtype=object)
     for column in DATE_COLUMNS + TIMESTAMP_COLUMNS:
@@ -251,9 +335,11 @@ def map_to_canonical(raw: pd.DataFrame, cfg: SourceConfig) -> tuple[pd.DataFrame
             fmt = cfg.date_format if column in DATE_COLUMNS else cfg.timestamp_format
             out_fmt = ISO_DATE if column in DATE_COLUMNS else ISO_TIMESTAMP
             original = out[column]
-            out[column], issue = _format_dates(original, fmt, out_fmt)
+            zone = cfg.timezone if column in TIMESTAMP_COLUMNS else None
+            out[column], issue = _format_dates(original, fmt, out_fmt, zone)
             if column in DATE_COLUMNS and fmt is None:
                 issue = _read_undeclared_dates(out, column, original, issue, cfg)
+            found += date_problems(column, fmt, original, issue, cfg)
             bad = (issue != "") & (issue != "missing")
             # Keep the original text inside the issue so nothing is lost.
             note = column + ":" + issue.astype(str) + "(" + original.astype(str) + ")"
@@ -261,14 +347,14 @@ def map_to_canonical(raw: pd.DataFrame, cfg: SourceConfig) -> tuple[pd.DataFrame
     out["date_issues"] = issues
     out["source_default_country"] = cfg.default_country
     out["source_row"] = raw.index.astype("int64")
-
-    mapped_columns = {m.column for m in cfg.columns.values()}
-    for column in raw.columns:
-        if column in mapped_columns:
-            continue
-        # Unknown columns are kept under an ``extra_`` prefix so they travel through
-        # every stage without ever colliding with pipeline columns.
-        out[f"extra_{column}"] = text[column]
+    for name, values in _extra_columns(raw, text, cfg).items():
+        out[name] = values
+    if problems is None:
+        raise_errors(found, SourceError)
+        for problem in found:
+            log.warning("%s", problem)
+    else:
+        problems.extend(found)
     return out, empty_quarantine()
 
 
@@ -332,16 +418,35 @@ def read_raw(cfg: SourceConfig) -> tuple[pd.DataFrame, list[dict]]:
     raise ConfigError(f"{cfg.config_file}: source {cfg.name!r}: unknown kind {cfg.kind!r}")
 
 
-def load_source(cfg: SourceConfig) -> LoadedSource:
-    """Read one source and map it onto the canonical schema."""
-    raw, bad_lines = read_raw(cfg)
-    raw_rows = len(raw) + len(bad_lines)
-    canonical, _ = map_to_canonical(raw, cfg)
+def inspect_source(cfg: SourceConfig) -> tuple[LoadedSource | None, list[Problem]]:
+    """Read one source and map it, collecting every problem the data shows in its settings
+    (``steward check``); the source is None when it has errors."""
+    problems: list[Problem] = []
+    try:
+        raw, bad_lines = read_raw(cfg)
+    except (SourceError, OSError, ValueError) as exc:
+        return None, [Problem("error", cfg.where, str(exc))]
+    canonical, _ = map_to_canonical(raw, cfg, problems)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
     records, quarantine = split_unusable(canonical, cfg)
     if bad_lines:
         quarantine = pd.concat([pd.DataFrame(bad_lines, columns=QUARANTINE_COLUMNS), quarantine], ignore_index=True)
-    log.info("%s: read %d rows from %s, %d quarantined", cfg.name, raw_rows, cfg.location, len(quarantine))
-    return LoadedSource(records=records, quarantine=quarantine, raw_row_count=raw_rows)
+    raw_rows = len(raw) + len(bad_lines)
+    return LoadedSource(records=records, quarantine=quarantine, raw_row_count=raw_rows, problems=problems), problems
+
+
+def load_source(cfg: SourceConfig) -> LoadedSource:
+    """Read one source and map it onto the canonical schema; SourceError listing every error the
+    data shows in the settings (warnings are logged and kept on the result)."""
+    loaded, problems = inspect_source(cfg)
+    raise_errors(problems, SourceError)
+    assert loaded is not None
+    for problem in problems:
+        log.warning("%s", problem)
+    log.info("%s: read %d rows from %s, %d quarantined", cfg.name, loaded.raw_row_count, cfg.location,
+             len(loaded.quarantine))
+    return loaded
 
 
 def canonical_csv_sources(paths: list[Path]) -> list[SourceConfig]:

@@ -1,0 +1,100 @@
+"""``steward sources detect FILE``: which preset fits a file's header, and the source block to paste.
+
+A preset fits by the share of its columns the header has (case-insensitively, as the loader
+matches a preset's columns); the proposal names the preset, the path, and lists the columns no
+mapping reads, which a run keeps as ``extra_`` columns unless the block renames or drops them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from steward.config.sources import PresetSpec, preset_names, read_preset
+
+__all__ = ["PresetFit", "fit_presets", "proposed_block", "read_header"]
+
+
+@dataclass(frozen=True)
+class PresetFit:
+    preset: str
+    found: tuple[str, ...]  # preset columns the file has
+    missing: tuple[str, ...]  # fields none of whose columns the file has
+    has_id: bool
+
+    @property
+    def score(self) -> float:
+        total = len(self.found) + len(self.missing)
+        return (len(self.found) / total if total else 0.0) + (1.0 if self.has_id else 0.0)
+
+
+def read_header(path: Path) -> list[str]:
+    """The header of a CSV (delimiter sniffed) or the first sheet of an Excel file."""
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        import pandas as pd
+
+        return [str(c) for c in pd.read_excel(path, nrows=0).columns]
+    raw = path.read_bytes()[:65536]
+    text = raw.decode("utf-8-sig", errors="replace")
+    first = text.splitlines()[0] if text else ""
+    try:
+        dialect = csv.Sniffer().sniff(first, delimiters=",;\t|")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    return next(csv.reader(io.StringIO(first), delimiter=delimiter), [])
+
+
+def _spec_columns(spec: PresetSpec) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for canonical, value in (spec.columns or {}).items():
+        if isinstance(value, str):
+            out[canonical] = [value]
+        elif isinstance(value, list):
+            out[canonical] = list(value)
+        elif isinstance(value, dict):
+            columns = value.get("columns") or []
+            out[canonical] = ([value["column"]] if value.get("column") else []) + list(columns)
+    return {k: v for k, v in out.items() if v}
+
+
+def fit_presets(header: list[str], rules_dir: Path) -> list[PresetFit]:
+    """Every preset of ``rules_dir``/presets scored against ``header``, best first."""
+    folded = {c.casefold() for c in header}
+    fits = []
+    for name in preset_names(rules_dir):
+        spec, problems = read_preset(name, rules_dir)
+        if spec is None:
+            continue
+        found, missing = [], []
+        columns = _spec_columns(spec)
+        for canonical, names in columns.items():
+            present = [n for n in names if n.casefold() in folded]
+            (found.extend(present) if present else missing.append(canonical))
+        id_columns = columns.get("record_id", [])
+        has_id = any(n.casefold() in folded for n in id_columns) or isinstance((spec.columns or {}).get("record_id"), dict)
+        fits.append(PresetFit(name, tuple(found), tuple(missing), has_id and bool(found)))
+    return sorted(fits, key=lambda f: (-f.score, f.preset))
+
+
+def proposed_block(path: Path, header: list[str], fit: PresetFit | None, name: str) -> str:
+    """The rules/sources.yaml block for ``path``, as text to paste under ``sources:``."""
+    lines = [f"  {name}:"]
+    read = {c.casefold() for c in (fit.found if fit else ())}
+    if fit is not None:
+        lines.append(f"    preset: {fit.preset}")
+    lines.append(f"    kind: {'excel' if path.suffix.lower() in ('.xlsx', '.xlsm', '.xls') else 'csv'}")
+    lines.append(f"    path: {path}")
+    if fit is None:
+        lines.append("    columns:                 # canonical field: your column")
+        lines.append("      record_id: ...           # or {generate_from: all} when the file has no id")
+    if fit is not None and fit.missing:
+        lines.append(f"    # the preset maps {', '.join(fit.missing)}, which this file does not have")
+    unread = [c for c in header if c.casefold() not in read]
+    if unread:
+        lines.append("    # columns no mapping reads: kept as extra_<column>; map one under columns:, or")
+        lines.append("    # rename/drop it under extra_columns: {\"Column\": new_name | drop}")
+        lines += [f"    #   {c}" for c in unread]
+    return "\n".join(lines)
