@@ -1,4 +1,4 @@
-"""The headless command line: ``steward run | check | sources detect | dedupe | explain | audit | evaluate | review | erase | demo-data``."""
+"""The headless command line: ``steward run | check | sources detect | dedupe | export | explain | audit | evaluate | review | erase | demo-data``."""
 
 from __future__ import annotations
 
@@ -479,6 +479,45 @@ def demo_data(
     canonical = write_canonical(out)
     for name, path in {**files, **canonical}.items():
         typer.echo(f"{name:24s} {path}")
+
+
+@app.command()
+def export(
+    fmt: str = typer.Option(..., "--format", "-f", help="hubspot | salesforce | mailchimp | csv | parquet"),
+    from_dir: Path = typer.Option(None, "--from", help="A `steward dedupe --out` directory to export (default: the "
+                                  "CRM database `steward run` publishes to)."),
+    crm: str = typer.Option("", help="SQLAlchemy URL of that CRM database (default: the project's data/crm.sqlite)."),
+    source: str = typer.Option(None, help="hubspot/salesforce: the source whose record ids are that CRM's ids "
+                               "(default: the source named hubspot / salesforce)."),
+    out: Path = typer.Option(None, "--out", "-o", help="Directory to write into (default: data/export/<format>/ "
+                             "in the project)."),
+    project: Path = typer.Option(None, help="Project directory (default: found from here)."),
+) -> None:
+    """Golden records in a CRM's import format: HubSpot and Salesforce updates and merge lists, a Mailchimp
+    unsubscribe list of everyone opted out, or the golden table and crosswalk as CSV / Parquet
+    (docs/crm-export.md gives each vendor's import steps)."""
+    from steward.publish import crm_files
+
+    fmt = fmt.strip().lower()
+    if fmt not in crm_files.FORMATS:
+        _fail(f"--format {fmt!r}: choose one of {', '.join(crm_files.FORMATS)}")
+    if from_dir is not None and crm:
+        _fail("--from and --crm: export one or the other")
+    if source and fmt not in ("hubspot", "salesforce"):
+        _fail(f"--source is for the hubspot and salesforce formats, not {fmt}")
+    proj = load_project(project)
+    try:
+        data = crm_files.read_dedupe_dir(from_dir) if from_dir is not None else \
+            crm_files.read_crm(crm or proj.default_crm_url)
+        result = crm_files.build_export(data, fmt, source)
+    except (ConfigError, ValueError) as exc:
+        _fail(str(exc))
+    target = out if out is not None else proj.data_dir / "export" / fmt
+    typer.echo(f"{fmt} export of {len(data.golden):,} golden records from {data.origin}:")
+    for path, rows in crm_files.write_export(result, target):
+        typer.echo(f"  {rows:>9,} rows  {path}")
+    for note in result.notes:
+        typer.echo(f"  note: {note}")
 
 
 def main() -> None:  # pragma: no cover - console entry point
