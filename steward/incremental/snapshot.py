@@ -26,7 +26,7 @@ from steward.match.model import MatchModel
 
 log = logging.getLogger("steward.incremental")
 
-SNAPSHOT_FORMAT = 6
+SNAPSHOT_FORMAT = 7
 
 
 def rules_fingerprint(*parts) -> str:

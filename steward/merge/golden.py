@@ -16,19 +16,35 @@ import pandas as pd
 from steward.config.survivorship import RULES, Survivorship
 from steward.merge.consent import ConsentPolicy, golden_consent, protect_minors
 from steward.merge.identity import assign_golden_ids, golden_id_for
+from steward.normalise.email import published_emails
+from steward.normalise.phone import phone_texts
+from steward.normalise.stage import CLEAN_TEXT_FIELDS
+from steward.normalise.values import accent_count, accent_fold, clean_text
 
 log = logging.getLogger("steward.merge")
 
-# Golden fields take the normalised value where one exists (E.164 phone, ISO country ...).
+# Golden fields take the normalised value where one exists (E.164 phone, ISO country, the
+# address in lower case: steward/normalise/email.py says why) ...
 VALUE_COLUMN = {
-    "email": "email_norm",
+    "email": "email_clean",
     "phone": "phone_e164",
     "country": "country_code",
     "date_of_birth": "dob",
 }
+# ... and otherwise the field as a person writes it: normalisation's published form (Excel's
+# ' marker off, accents and spelling kept; None for what must never be published, such as a
+# phone in scientific notation), never a match key.
+TEXT_COLUMN = {**{f: f"{f}_clean" for f in CLEAN_TEXT_FIELDS}, "phone": "phone_clean"}
+# Contacts normalised before these columns existed (kept from an older run's snapshot) lack
+# them, or hold None in them: their published form is made here from the column it comes from.
+_PUBLISHED_FROM = {"email_clean": ("email_norm", published_emails), "phone_clean": ("phone", phone_texts),
+                   **{f"{f}_clean": (f, clean_text) for f in CLEAN_TEXT_FIELDS}}
+# Units whose values are plain text: spellings that differ only by case and accents are one
+# value to most_frequent, and the accented spelling is the one published.
+TEXT_FIELDS = frozenset(CLEAN_TEXT_FIELDS) | {"country"}
 
 # Every other distinct value of the members, so a merge never throws a contact point away.
-SECONDARY = {"secondary_emails": ("email", "email_norm"), "secondary_phones": ("phone", "phone_e164")}
+SECONDARY = {"secondary_emails": ("email", "email_clean"), "secondary_phones": ("phone", "phone_e164")}
 SECONDARY_SEP = "; "
 
 LINEAGE_COLUMNS = ["golden_id", "field", "fields", "value", "source", "record_id", "rule", "candidates"]
@@ -36,7 +52,10 @@ LINEAGE_COLUMNS = ["golden_id", "field", "fields", "value", "source", "record_id
 ONLY_VALUE = "only value"  # a single member record had the field
 ALL_AGREE = "all agree"  # several records had it, all with the same value
 RECORD_KEY_TIE = "tie: record key"  # every rule tied; the smallest contact_key decided
-RULE_LABELS = [*RULES, ONLY_VALUE, ALL_AGREE, RECORD_KEY_TIE]
+# The rules chose a spelling without accents; another record of the person writes the same
+# value with them (Renee / Renée), and that record supplied it.
+ACCENTED = "accented spelling"
+RULE_LABELS = [*RULES, ONLY_VALUE, ALL_AGREE, RECORD_KEY_TIE, ACCENTED]
 
 __all__ = ["GoldenResult", "Survivorship", "build_golden_records", "golden_id_for"]
 
@@ -60,23 +79,91 @@ def _tidy_name(value):
     return value
 
 
-def _field_values(members: pd.DataFrame, field: str) -> pd.Series:
-    """The value a golden field takes from a record: normalised where possible, else the
-    original text (an invalid value has no normalised form but may still survive)."""
-    value_col = VALUE_COLUMN.get(field, field)
-    values = members[value_col]
-    if value_col != field:
-        values = values.where(values.notna(), members[field])
+def _column(members: pd.DataFrame, name: str | None) -> pd.Series | None:
+    """members[name]; a published form (``_PUBLISHED_FROM``) is completed where it is missing."""
+    if name is None:
+        return None
+    source = _PUBLISHED_FROM.get(name)
+    if source is None or source[0] not in members.columns:
+        return members[name] if name in members.columns else None
+    origin, make = source
+    if name not in members.columns:
+        return make(members[origin])
+    values = members[name]
+    gap = (values.isna() & members[origin].notna()).to_numpy()
+    if not gap.any():  # (normally only placeholders such as "n/a", made None again)
+        return values
+    values = values.copy()
+    values[gap] = make(members.loc[gap, origin]).to_numpy(dtype=object)
     return values
 
 
-def _pick(members: pd.DataFrame, fields: list[str], rules: list[str], survivorship: Survivorship) -> pd.DataFrame:
+def _written(members: pd.DataFrame, field: str) -> pd.Series:
+    """A field as a person writes it (its published text; extra_ fields as the source wrote them)."""
+    text = _column(members, TEXT_COLUMN.get(field))
+    return members[field] if text is None else text
+
+
+def _field_values(members: pd.DataFrame, field: str) -> pd.Series:
+    """The value a golden field takes from a record: normalised where possible, else the
+    text as a person writes it (an invalid value has no normalised form but may still
+    survive; None where there is nothing to publish)."""
+    text = _written(members, field)
+    values = _column(members, VALUE_COLUMN.get(field))
+    return text if values is None else values.where(values.notna(), text)
+
+
+def _distinct_map(values: pd.Series, func) -> np.ndarray:
+    """``func`` of each value, computed once per distinct value."""
+    codes, uniq = pd.factorize(values)
+    return np.asarray([func(u) for u in uniq], dtype=object)[codes] if len(uniq) else np.empty(len(values), object)
+
+
+def _joined(values: pd.DataFrame) -> pd.Series:
+    """A unit's values of each record as one string (a group's parts joined)."""
+    parts = values.fillna("").astype(str)
+    return parts.iloc[:, 0].str.cat([parts[c] for c in parts.columns[1:]], sep="\x1f") if parts.shape[1] > 1 \
+        else parts.iloc[:, 0]
+
+
+def _accented_first(ranked: pd.DataFrame, values: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """(``ranked`` with each cluster's winner replaced by the member writing the same value with
+    the most accents, the clusters (in order) where that changed the winner).
+
+    Folding accents is for matching: Renée, Renee and RENEE are one name there, but the golden
+    record publishes what the person wrote, and of spellings that differ only by case and
+    accents the one with accents holds the most of it. The winner keeps its place unless another
+    member's values (all parts of a group, so a group still comes from one record) fold to the
+    same and carry strictly more accents."""
+    n = len(ranked)
+    labels = ranked["cluster"].to_numpy()
+    first = np.ones(n, dtype=bool)
+    first[1:] = labels[1:] != labels[:-1]
+    group = np.cumsum(first) - 1
+    winner_pos = np.flatnonzero(first)
+    text = _joined(values.loc[ranked.index])
+    folded = pd.factorize(_distinct_map(text, accent_fold))[0]
+    accents = _distinct_map(text, accent_count).astype(np.int64)
+    score = np.where(folded == folded[winner_pos[group]], accents, -1)
+    order = np.lexsort((np.arange(n), -score, group))  # per cluster: most accents, then rank
+    best_pos = order[np.flatnonzero(np.r_[True, group[order][1:] != group[order][:-1]])]
+    changed = np.flatnonzero(best_pos != winner_pos)
+    if not len(changed):
+        return ranked, changed
+    front = np.zeros(n, dtype=bool)
+    front[best_pos] = True
+    return ranked.iloc[np.lexsort((~front, group))], changed
+
+
+def _pick(members: pd.DataFrame, published: pd.DataFrame, fields: list[str], rules: list[str],
+          survivorship: Survivorship) -> pd.DataFrame:
     """For each cluster, the member row that supplies ``fields`` (``_row``), the rule that
-    decided it (``_rule``, for lineage) and how many members had a value (``_candidates``)."""
-    values = members[[VALUE_COLUMN.get(f, f) for f in fields]]
-    originals = members[fields]
-    # A record is a candidate if it has the field at all, valid or not.
-    filled = pd.Series((values.notna().to_numpy() | originals.notna().to_numpy()).sum(axis=1), index=members.index)
+    decided it (``_rule``, for lineage) and how many members had a value (``_candidates``).
+    ``published``: each member's ``_field_values`` per field."""
+    values = published[fields]
+    text_unit = set(fields) <= TEXT_FIELDS
+    # A record is a candidate if it has something to publish for the field, valid or not.
+    filled = pd.Series(values.notna().to_numpy().sum(axis=1), index=members.index)
     candidates = members.loc[filled > 0, ["cluster", "_key_rank", "source", "_recency"]].copy()
     sort_cols, ascending = ["cluster"], [True]
     for rule in rules:
@@ -88,7 +175,7 @@ def _pick(members: pd.DataFrame, fields: list[str], rules: list[str], survivorsh
             invalid = pd.Series(0, index=members.index)
             for f in fields:
                 if f in VALUE_COLUMN:
-                    invalid += (members[f].notna() & members[VALUE_COLUMN[f]].isna()).astype(int)
+                    invalid += (members[f].notna() & _column(members, VALUE_COLUMN[f]).isna()).astype(int)
                 issue_col = f"{f}_issue"
                 if issue_col in members.columns:
                     invalid += (~members[issue_col].fillna("").isin(["", "missing"])).astype(int)
@@ -99,19 +186,27 @@ def _pick(members: pd.DataFrame, fields: list[str], rules: list[str], survivorsh
         elif rule == "most_recent":
             candidates[col] = candidates["_recency"]
         elif rule == "most_complete":
-            lengths = originals.fillna("").astype(str).apply(lambda s: s.str.len()).sum(axis=1)
-            candidates[col] = (filled * 1000 + lengths).loc[candidates.index]
+            # Filled fields first, then length: a group's street, city and postcode in their own
+            # fields beat one long line holding all three ("12 High St, London, SW1A 1AA, GB").
+            # Lengths of the text as written ("United States", not its code "US").
+            rows = candidates.index
+            parts = pd.DataFrame({f: _written(members, f).loc[rows] for f in fields}).where(values.loc[rows].notna())
+            lengths = parts.fillna("").astype(str).apply(lambda s: s.str.len()).sum(axis=1).astype(np.int64)
+            longest = int(lengths.max()) if len(lengths) else 0
+            candidates[col] = filled.loc[candidates.index].astype(np.int64) * (longest + 1) + lengths
         elif rule == "most_frequent":
-            parts = values.loc[candidates.index].fillna("").astype(str)
-            key = parts.iloc[:, 0].str.cat([parts[c] for c in parts.columns[1:]], sep="|") if parts.shape[1] > 1 \
-                else parts.iloc[:, 0]
-            key = key.str.casefold()
+            key = _joined(values.loc[candidates.index])
+            # Text compares without case and accents (Renée = Renee: one name, counted together).
+            key = pd.Series(_distinct_map(key, accent_fold), index=key.index) if text_unit else key.str.casefold()
             candidates[col] = key.groupby([candidates["cluster"], key]).transform("size")
         sort_cols.append(col)
         ascending.append(rule in ("valid_first", "source_priority"))
     sort_cols.append("_key_rank")  # = contact_key order
     ascending.append(True)
     ranked = candidates.sort_values(sort_cols, ascending=ascending, kind="mergesort")
+    accented = np.zeros(0, dtype=np.int64)
+    if text_unit and len(ranked):
+        ranked, accented = _accented_first(ranked, values)
 
     # Lineage. Clusters are contiguous in ``ranked``, winner first. The rule that decided is
     # the first rule whose key differs between the winner and the runner-up, the best-ranked
@@ -124,7 +219,7 @@ def _pick(members: pd.DataFrame, fields: list[str], rules: list[str], survivorsh
     winner_of_row = winner_pos[group]
     differs = np.zeros(len(ranked), dtype=bool)
     for f in fields:
-        v = _field_values(members, f).to_numpy(dtype=object)[ranked.index.to_numpy()]  # members: RangeIndex
+        v = published[f].to_numpy(dtype=object)[ranked.index.to_numpy()]  # members: RangeIndex
         w = v[winner_of_row]
         missing_v, missing_w = pd.isna(v), pd.isna(w)
         differs |= (missing_v != missing_w) | (~missing_v & ~missing_w & (v != w))
@@ -142,6 +237,7 @@ def _pick(members: pd.DataFrame, fields: list[str], rules: list[str], survivorsh
         # argmax finds the first differing rule; rows where none differs fall to the record key.
         which = np.where(unequal.any(axis=1), unequal.argmax(axis=1) if len(rule_cols) else 0, len(rule_cols))
         decided[groups_with_rival] = names[which]
+    decided[accented] = ACCENTED
     winners = ranked.iloc[winner_pos]
     return pd.DataFrame({"cluster": winners["cluster"].to_numpy(), "_row": winners.index.to_numpy(),
                          "_rule": decided, "_candidates": counts})
@@ -164,7 +260,7 @@ def _secondary_values(members: pd.DataFrame, value_col: str, primary: pd.Series)
     Emails compare case-insensitively (``A@x.com`` and ``a@x.com`` are one address; the
     smallest spelling is shown). Values without a normalised form (invalid) are not
     carried: they remain reachable through the crosswalk."""
-    values = members[value_col]
+    values = _column(members, value_col)
     present = values.notna().to_numpy()
     frame = pd.DataFrame({"cluster": members["cluster"].to_numpy()[present],
                           "value": values.to_numpy(dtype=object)[present]})
@@ -269,12 +365,15 @@ def build_golden_records(contacts: pd.DataFrame, clusters: pd.DataFrame, survivo
     id_rank = pd.Series(np.argsort(np.argsort(ids.to_numpy(dtype=object), kind="stable")), index=ids.index)
 
     picks = []
-    for unit, fields in survivorship.units(extra_fields):
+    units = survivorship.units(extra_fields)
+    published = pd.DataFrame({f: _field_values(members, f) for _, fields in units for f in fields},
+                             index=members.index)
+    for unit, fields in units:
         rules = survivorship.rules_for(unit)
-        chosen = _pick(members, fields, rules, survivorship)
+        chosen = _pick(members, published, fields, rules, survivorship)
         rows = chosen.set_index("cluster")["_row"]
         for field in fields:
-            golden[field] = rows.map(_field_values(members, field))
+            golden[field] = rows.map(published[field])
         picks.append((unit, fields, chosen))
 
     for part in ("first_name", "last_name"):

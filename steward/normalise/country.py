@@ -1,14 +1,16 @@
 """Countries: any way a source writes a country -> ISO 3166 alpha-2.
 
 A room of its own because it carries the biggest reference table of the stage:
-pycountry's codes and names, their translations into the languages CRM
-sources are written in, and hand-made aliases (UK, USA, BRD, Holland ...),
-built once on first use. Typos are matched by edit distance against all names.
+pycountry's codes and names, the names of every country in the languages CRM
+sources are written in (pycountry's translations and babel's CLDR names), and
+hand-made aliases (UK, USA, BRD, Holland ...), built once on first use. Typos
+are matched by edit distance against all names.
 """
 
 from __future__ import annotations
 
 import gettext
+import logging
 import re
 from functools import lru_cache
 from typing import Any
@@ -20,7 +22,17 @@ from anyascii import anyascii
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from steward.normalise.values import as_series, clean_unicode, is_missing, map_values, object_series, to_text
+from steward.normalise.values import (
+    as_series,
+    clean_unicode,
+    is_missing,
+    map_values,
+    object_series,
+    strip_spreadsheet_marker,
+    to_text,
+)
+
+log = logging.getLogger(__name__)
 
 _COUNTRY_ALIASES: dict[str, str] = {
     "uk": "GB", "u k": "GB", "great britain": "GB", "britain": "GB", "england": "GB",
@@ -54,7 +66,23 @@ _COUNTRY_ALIASES: dict[str, str] = {
     "ungarn": "HU", "portugal": "PT", "kanada": "CA", "mexiko": "MX", "mexique": "MX",
     "australien": "AU", "australie": "AU", "japon": "JP", "chine": "CN", "china": "CN",
     "russland": "RU", "russie": "RU", "turkei": "TR", "turquie": "TR",
+    "forenta staterna": "US", "inggris": "GB",
 }
+
+# The languages CRM sources write country names in: English, German, French, Spanish, Italian,
+# Dutch, Portuguese (Brazil, Portugal), Polish, Indonesian, Swedish, Danish, Norwegian (Bokmål,
+# Nynorsk), Finnish and Malay. Two references name the countries in each:
+#   pycountry's gettext catalogues (iso3166-1): the ISO names, official ones too
+#     ("Konungariket Sverige", "Federacja Rosyjska"), translated where a catalogue has them;
+#   babel's CLDR territory names: what people write in everyday use ("Sverige", "Rosja",
+#     "Iso-Britannia", "Tiongkok", "Inggris Raya"), complete for every language.
+# Names compare case- and accent-insensitively (``_country_text_key``). A name that means two
+# countries in two languages (Norwegian "Kongo" is the DR Congo, Polish "Kongo" the Republic of
+# the Congo) resolves to neither. A catalogue or locale missing from the installed packages is
+# skipped; without babel only pycountry's names are known (logged once).
+_GETTEXT_LANGUAGES = ("de", "fr", "es", "it", "nl", "pt", "pt_BR", "pl", "id", "sv", "da", "nb_NO", "nn", "fi", "ms")
+_CLDR_LOCALES = ("en", "de", "fr", "es", "it", "nl", "pt", "pt_PT", "pl", "id", "sv", "da", "nb", "nn", "fi", "ms")
+_PARENTHESES_RE = re.compile(r"\s*\([^)]*\)")
 _UNKNOWN_COUNTRY = frozenset(
     {"unknown", "n a", "none", "null", "other", "various", "unbekannt", "inconnu", "sonstige", "divers"}
 )
@@ -70,18 +98,47 @@ def _country_text_key(s: str) -> str:
     return s
 
 
+def _cldr_names(codes: set[str]) -> list[tuple[str, str]]:
+    """(name, alpha-2) of every country in every locale of ``_CLDR_LOCALES`` (babel's CLDR data)."""
+    try:
+        from babel import Locale, UnknownLocaleError
+    except ImportError:  # pragma: no cover - babel is a dependency; an install without it knows fewer names
+        log.warning("babel is not installed: countries are known by pycountry's names only")
+        return []
+    out = []
+    for locale in _CLDR_LOCALES:
+        try:
+            territories = Locale.parse(locale).territories
+        except (UnknownLocaleError, ValueError):  # pragma: no cover - a locale this babel does not ship
+            continue
+        out += [(name, code) for code, name in territories.items() if code in codes]
+    return out
+
+
+def _name_variants(name: str) -> tuple[list[str], str | None]:
+    """(a country name and its inverted form: "Korea, Republic of" -> "Republic of Korea"; the
+    name without what it says in parentheses: "Myanmar (Burma)" -> "Myanmar", or None)."""
+    variants = [name]
+    if "," in name:
+        a, _, b = name.partition(",")
+        variants.append(f"{b} {a}")
+    bare = _PARENTHESES_RE.sub("", name).strip()
+    return variants, (bare if bare and bare != name else None)
+
+
 @lru_cache(maxsize=1)
-def _country_tables() -> tuple[dict, dict, dict, dict]:
+def _country_tables() -> tuple[dict, dict, dict, dict, frozenset]:
+    """(alpha-2, alpha-3, numeric, name key -> alpha-2, ambiguous name keys)."""
     a2: dict[str, str] = {}
     a3: dict[str, str] = {}
     num: dict[str, str] = {}
-    names: dict[str, str] = {}
     translators = []
-    for lang in ("de", "fr", "es", "it", "nl", "pt", "pl", "id"):
+    for lang in _GETTEXT_LANGUAGES:
         try:
             translators.append(gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang]))
         except OSError:  # no catalogue for this language in this pycountry
             pass
+    named: list[tuple[str, str]] = []
     for c in pycountry.countries:
         code = c.alpha_2
         a2[code] = code
@@ -90,36 +147,40 @@ def _country_tables() -> tuple[dict, dict, dict, dict]:
             num[str(int(c.numeric))] = code
         except (AttributeError, TypeError, ValueError):  # no usable numeric code
             pass
-        english = [getattr(c, attr, None) for attr in ("name", "official_name", "common_name")]
-        variants = list(english)
-        for t in translators:
-            for v in english:  # (translating translations again only piled up copies: 115k keys at start-up)
-                if v:
-                    variants.append(t.gettext(v))
-        for v in variants:
-            if v:
-                k = _country_text_key(v)
-                if k:
-                    names.setdefault(k, code)
-                # "Korea, Republic of" -> also "republic of korea"
-                if "," in v:
-                    a, _, b = v.partition(",")
-                    k2 = _country_text_key(f"{b} {a}")
-                    if k2:
-                        names.setdefault(k2, code)
-    for k, code in _COUNTRY_ALIASES.items():
-        names[k] = code
+        english = [v for v in (getattr(c, attr, None) for attr in ("name", "official_name", "common_name")) if v]
+        named += [(v, code) for v in english]
+        # (translating translations again only piled up copies: 115k keys at start-up)
+        named += [(t.gettext(v), code) for t in translators for v in english]
     a2.setdefault("XK", "XK")
+    named += _cldr_names(set(a2))
+    codes_of: dict[str, set[str]] = {}
+    bare_codes_of: dict[str, set[str]] = {}
+    for name, code in named:
+        variants, bare = _name_variants(name)
+        for v in variants:
+            k = _country_text_key(v)
+            if k:
+                codes_of.setdefault(k, set()).add(code)
+        if bare and _country_text_key(bare):
+            bare_codes_of.setdefault(_country_text_key(bare), set()).add(code)
+    names = {k: next(iter(c)) for k, c in codes_of.items() if len(c) == 1}
+    ambiguous = {k for k, c in codes_of.items() if len(c) > 1}
+    # A name without its parentheses only where it is no other name and means one country
+    # ("Saint-Martin (partie française)" and "(partie néerlandaise)" are two).
+    names.update((k, next(iter(c))) for k, c in bare_codes_of.items() if len(c) == 1 and k not in codes_of)
+    for k, code in _COUNTRY_ALIASES.items():  # the hand-made aliases decide
+        names[k] = code
+        ambiguous.discard(k)
     a2["UK"] = "GB"
-    return a2, a3, num, names
+    return a2, a3, num, names, frozenset(ambiguous)
 
 
 @lru_cache(maxsize=65536)
 def country_from_text(raw: str) -> str | None:
     """ISO alpha-2 of one country text (code, number, name in several languages,
     alias or typo), or None. Cached per text."""
-    a2, a3, num, names = _country_tables()
-    s = clean_unicode(raw).strip()
+    a2, a3, num, names, ambiguous = _country_tables()
+    s = strip_spreadsheet_marker(clean_unicode(raw)).strip()
     if not s or len(s) > 200:
         return None
     up = s.upper()
@@ -130,7 +191,7 @@ def country_from_text(raw: str) -> str | None:
     if s.isdigit():
         return num.get(str(int(s)))
     key = _country_text_key(s)
-    if not key or key in _UNKNOWN_COUNTRY:
+    if not key or key in _UNKNOWN_COUNTRY or key in ambiguous:
         return None
     if key in names:
         return names[key]

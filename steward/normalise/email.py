@@ -24,7 +24,16 @@ from email_validator import EmailNotValidError, validate_email
 
 from steward.normalise.deliverability import check_domains_deliverable
 from steward.normalise.email_domains import domain_facts
-from steward.normalise.values import as_series, clean_unicode, factorize, is_missing, join_issues, take_columns
+from steward.normalise.values import (
+    as_series,
+    clean_unicode,
+    factorize,
+    is_missing,
+    join_issues,
+    map_values,
+    object_series,
+    take_columns,
+)
 from steward.normalise.workers import apply_distinct
 
 log = logging.getLogger(__name__)
@@ -210,6 +219,31 @@ def _email_one(v: Any) -> tuple:
     if disposable:
         issues.append("disposable_domain")
     return (norm, key, join_issues(issues), not (role or disposable))
+
+
+# How a golden record writes an address: all in lower case.
+#
+# RFC 5321 lets a mail server treat the local part (before the @) case-sensitively. None of the
+# mainstream providers does (Gmail, Outlook/Hotmail/Live, Yahoo, iCloud, GMX, web.de, Orange ...),
+# nor do the mail servers of almost every company: people type their address in any case and
+# expect it to arrive, so nobody relies on the difference. The match key (``email_key``) compares
+# every local part case-insensitively, whatever the domain, so ISLA.KHAN52@hotmail.co.uk and
+# isla.khan52@hotmail.co.uk are one mailbox to matching; the golden record says the same and
+# publishes isla.khan52@hotmail.co.uk. One rule for every domain: a list of case-sensitive
+# servers would have to be kept in step with the match key, and nobody knows of one to list.
+# Only the case changes: dots, +tags and typo domains stay as written (the key, not the
+# published address, ignores those where a provider does).
+
+
+def _lower_one(v: Any) -> str | None:
+    return v.lower() if isinstance(v, str) else None
+
+
+def published_emails(email_norm: pd.Series) -> pd.Series:
+    """The address a golden record publishes for each validated one (``email_norm``): lower
+    case throughout (see above); None where ``email_norm`` is None."""
+    s = as_series(email_norm)
+    return object_series(map_values(s, _lower_one, None), s)
 
 
 def normalise_emails(emails: pd.Series, check_deliverability: bool = False) -> pd.DataFrame:

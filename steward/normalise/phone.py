@@ -23,10 +23,13 @@ from phonenumbers import NumberParseException, PhoneNumberType
 from steward.normalise.values import (
     aligned_list,
     as_series,
+    clean_text_value,
     clean_unicode,
     factorize_pairs,
     is_missing,
     map_values,
+    object_series,
+    strip_spreadsheet_marker,
     take_columns,
     to_text,
 )
@@ -40,8 +43,23 @@ _EXT_HINT_RE = re.compile(r"[A-Za-z#]")
 _TRUNK_IN_INTL_RE = re.compile(r"\(\s*0\s*\)")
 _NON_DIGIT_RE = re.compile(r"\D")
 
+# A number a spreadsheet showed in scientific notation (4.15555E+9, 4,15555E+09) and that was
+# exported as shown: only the digits before the E are left, the rest are zeros or gone. No
+# reading can bring them back, so it is never published as a phone nor "fixed" into one.
+_SCIENTIFIC_RE = re.compile(r"^[+-]?\d+(?:[.,]\d*)?\s*[eE]\s*\+?\d+$")
+SCIENTIFIC_NOTATION = "scientific_notation"
+
 _PHONE_DEFAULT = (None, None, "unknown", "unparseable")
 PHONE_COLUMNS = ["phone_e164", "phone_ext", "phone_type", "phone_issue"]
+# What each phone_issue code means, in the words the audit and a steward read.
+PHONE_ISSUE_REASONS = {
+    "missing": "no phone number",
+    "unparseable": "not a phone number",
+    "invalid": "not a valid number for its country",
+    "possible_not_valid": "the length of a number, but not one in use",
+    "no_region": "a national number without a country to dial it in",
+    SCIENTIFIC_NOTATION: "phone in scientific notation: digits lost in a spreadsheet",
+}
 
 _PHONE_REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS)
 _TYPE_NAMES = {
@@ -98,11 +116,13 @@ def _phone_one(raw: Any, region: str | None) -> tuple:
         return (None, None, "unknown", "missing")
     if isinstance(raw, (bool, np.bool_)):
         return (None, None, "unknown", "unparseable")
-    s = clean_unicode(to_text(raw)).strip()
+    s = strip_spreadsheet_marker(clean_unicode(to_text(raw))).strip()
     if not s:
         return (None, None, "unknown", "missing")
     if len(s) > 100:
         return (None, None, "unknown", "unparseable")
+    if _SCIENTIFIC_RE.match(s):
+        return (None, None, "unknown", SCIENTIFIC_NOTATION)
     ext = None
     # every extension marker has a letter or '#': skip the (slow, unanchored)
     # search for plain numbers; non-ASCII text always gets the full search
@@ -176,7 +196,8 @@ def normalise_phones(
     Columns: ``phone_e164`` (only for numbers phonenumbers considers valid),
     ``phone_ext``, ``phone_type`` ('mobile'/'fixed'/'fixed_or_mobile'/'other'/
     'unknown') and ``phone_issue`` ('' / 'missing' / 'unparseable' / 'invalid' /
-    'possible_not_valid' / 'no_region').
+    'possible_not_valid' / 'no_region' / 'scientific_notation'; ``PHONE_ISSUE_REASONS``
+    says what each means). Excel's text marker ('0171 ...) is read past.
     """
     s = as_series(phones)
     default = _region_or_none(default_region)
@@ -189,3 +210,18 @@ def normalise_phones(
     pairs, codes = factorize_pairs(s, regions)
     cols = take_columns(apply_distinct("phone", _phone_pair, pairs, _PHONE_DEFAULT), codes, 4)
     return pd.DataFrame(dict(zip(PHONE_COLUMNS, cols)), index=s.index)
+
+
+def _phone_text_one(v: Any) -> str | None:
+    text = clean_text_value(v)
+    if text is None or _SCIENTIFIC_RE.match(text):
+        return None
+    return text
+
+
+def phone_texts(phones: pd.Series) -> pd.Series:
+    """Each phone as its source wrote it (``clean_text_value``: the spreadsheet marker off), for
+    a golden record whose numbers are all invalid; None for a number in scientific notation,
+    whose digits are lost (never published)."""
+    s = as_series(phones)
+    return object_series(map_values(s, _phone_text_one, None), s)

@@ -1,5 +1,12 @@
 """The normalise stage: canonical records in, canonical records plus normalised
-values, match keys and issue codes out. Originals are never overwritten."""
+values, match keys and issue codes out. Originals are never overwritten.
+
+Two kinds of derived value, kept apart:
+  * match keys (``*_key``, ``*_folded``): case, accents and punctuation folded away, so
+    that Renée and RENEE compare equal. For matching only; never published.
+  * published values (``*_clean``, ``email_clean``, ``phone_e164``, ``country_code``): each
+    field as a person writes it, what a golden record takes (steward/merge/golden.py):
+    spelling and accents kept, spreadsheet artefacts ('08007, 4.15555E+9) removed."""
 
 from __future__ import annotations
 
@@ -11,16 +18,20 @@ import pandas as pd
 
 from steward.normalise.company import company_key
 from steward.normalise.country import normalise_countries
-from steward.normalise.email import normalise_emails
+from steward.normalise.email import normalise_emails, published_emails
 from steward.normalise.holders import people_holding
 from steward.normalise.names import german_folded, name_key
 from steward.normalise.nicknames import nickname_key
 from steward.normalise.person_names import parse_names
-from steward.normalise.phone import normalise_phones
+from steward.normalise.phone import PHONE_ISSUE_REASONS, SCIENTIFIC_NOTATION, normalise_phones, phone_texts
 from steward.normalise.postcode import postcode_key
+from steward.normalise.values import clean_text
 from steward.schema import contact_key
 
 log = logging.getLogger("steward.normalise")
+
+# Text fields published as written, each with a ``<field>_clean`` column (``clean_text``).
+CLEAN_TEXT_FIELDS = ["first_name", "last_name", "company", "job_title", "address_line1", "city", "postcode", "region"]
 
 # Columns add_match_keys derives from all records together (everything else a
 # normalised contact holds depends on its own source record only).
@@ -42,6 +53,11 @@ def normalise_record_fields(records: pd.DataFrame, check_deliverability: bool = 
     """The per-record part of normalisation: each output row depends on its own input row only."""
     out = records.reset_index(drop=True).copy()
     out.insert(0, "contact_key", contact_key(out))
+    # Each text field as a person writes it (Excel's ' marker off, blanks tidied, accents kept):
+    # what golden records publish, and what the keys below are derived from.
+    for field in CLEAN_TEXT_FIELDS:
+        if field in out.columns:
+            out[f"{field}_clean"] = clean_text(out[field])
 
     out["country_code"] = normalise_countries(out["country"])
     # The record's own country decides how to read its phone; the source default
@@ -51,10 +67,17 @@ def normalise_record_fields(records: pd.DataFrame, check_deliverability: bool = 
     emails = normalise_emails(out["email"], check_deliverability=check_deliverability)
     phones = normalise_phones(out["phone"], region, None)
     out = pd.concat([out, emails.set_axis(out.index), phones.set_axis(out.index)], axis=1)
+    out["email_clean"] = published_emails(out["email_norm"])
+    # (None for a number in scientific notation: its digits are gone, phone_issue says so.)
+    out["phone_clean"] = phone_texts(out["phone"])
+    lost = out["phone_issue"] == SCIENTIFIC_NOTATION
+    if lost.any():
+        log.warning("%d records: %s (phone_issue %s); such numbers are never published",
+                    int(lost.sum()), PHONE_ISSUE_REASONS[SCIENTIFIC_NOTATION], SCIENTIFIC_NOTATION)
 
     # Titles, generational suffixes, degrees, "Last, First" and whole names in one field are
     # parsed out first (new columns; the fields as the source wrote them stay as they are).
-    parsed = parse_names(out["first_name"], out["last_name"]).set_axis(out.index)
+    parsed = parse_names(out["first_name_clean"], out["last_name_clean"]).set_axis(out.index)
     out = pd.concat([out, parsed], axis=1)
     out["first_name_key"] = name_key(out["first_name_parsed"])
     out["last_name_key"] = name_key(out["last_name_parsed"])
@@ -68,11 +91,11 @@ def normalise_record_fields(records: pd.DataFrame, check_deliverability: bool = 
     hi = np.where(first.fillna("") <= last.fillna(""), last.fillna(""), first.fillna(""))
     out["name_pair_key"] = pd.Series(np.char.add(np.char.add(lo.astype(str), "|"), hi.astype(str)), index=out.index).where(both)
 
-    out["company_key"] = company_key(out["company"])
-    out["postcode_key"] = postcode_key(out["postcode"], out["country_code"])
-    out["city_key"] = name_key(out["city"])
+    out["company_key"] = company_key(out["company_clean"])
+    out["postcode_key"] = postcode_key(out["postcode_clean"], out["country_code"])
+    out["city_key"] = name_key(out["city_clean"])
     # Street lines compare as folded text ("12 Main St." ~ "12 main street" by token overlap).
-    out["address_key"] = name_key(out["address_line1"])
+    out["address_key"] = name_key(out["address_line1_clean"])
     # Address parts for blocking and comparison: the house number, and the street name
     # with spaces and numbers removed ("52 fiskenscrescent" ~ "124 fisken crescent").
     out["street_number"] = out["address_key"].str.extract(r"(\d+)", expand=False)

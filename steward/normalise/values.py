@@ -13,6 +13,7 @@ keeps the input's index and length and never modifies its input.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any
@@ -83,6 +84,79 @@ def translit_fold(s: str) -> str:
     s = clean_unicode(s).strip().casefold()
     s = anyascii(s).casefold()
     return s
+
+
+# --------------------------------------------------------------------------
+# values as a person writes them (what a golden record publishes)
+# --------------------------------------------------------------------------
+
+# Excel's text marker: a cell typed as '08007 (to keep the leading zero, or to stop Excel
+# reading a phone number as a formula) is exported with the apostrophe by many tools. It is
+# never data, except for the Dutch contractions 't and 's that begin names ('t Hart,
+# 's-Gravesande), which are kept. ="08007" is the same trick written as a formula.
+_SPREADSHEET_MARKER_RE = re.compile(r"^\s*'(?![tTsS](?:[\s-]|$))")
+_SPREADSHEET_FORMULA_RE = re.compile(r'^\s*="([^"]*)"\s*$')
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b"), None)  # byte-order marks and zero-width spaces
+_WHITESPACE_RE = re.compile(r"\s+")
+
+
+def strip_spreadsheet_marker(s: str) -> str:
+    """``s`` without Excel's text marker: ``'08007`` -> ``08007``, ``="08007"`` -> ``08007``
+    (``'t Hart`` keeps its apostrophe)."""
+    if "'" not in s and '="' not in s:
+        return s
+    m = _SPREADSHEET_FORMULA_RE.match(s)
+    if m:
+        return m.group(1)
+    return _SPREADSHEET_MARKER_RE.sub("", s, count=1)
+
+
+def clean_text_value(v: Any) -> str | None:
+    """A text field as a person writes it, for publishing: the spreadsheet marker off, Unicode
+    composed (NFC: an "é" typed as e + accent is one letter), control characters and runs of
+    blanks made one space, trimmed; None when nothing (or only a null token such as "n/a") is
+    left. Spelling, case and accents are kept: folding them is for match keys only."""
+    if is_missing(v):
+        return None
+    s = to_text(v)
+    t = strip_spreadsheet_marker(s)
+    if not (t.isascii() and t.isprintable()):
+        t = unicodedata.normalize("NFC", t.translate(_INVISIBLE))
+        t = "".join(ch if unicodedata.category(ch) != "Cc" else " " for ch in t)
+    t = _WHITESPACE_RE.sub(" ", t).strip()
+    if not t or is_missing(t):
+        return None
+    return s if t == s else t
+
+
+def clean_text(values: Any) -> pd.Series:
+    """``clean_text_value`` per value (once per distinct value), index and name kept."""
+    s = as_series(values)
+    return object_series(map_values(s, clean_text_value, None), s)
+
+
+# Latin letters that are not a base letter plus a combining accent, spelled without one.
+_FOLDED_LETTERS = {"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ħ": "h", "Ħ": "H", "ı": "i",
+                   "ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "TH"}
+_LETTER_FOLDS = str.maketrans(_FOLDED_LETTERS)
+
+
+def accent_fold(s: str) -> str:
+    """Case and Latin accents off (Renée, RENEE, renee -> renee; Søren -> soren). Other
+    scripts stay as they are, and so do spellings (Mueller is not Müller)."""
+    if s.isascii():
+        return s.casefold()
+    decomposed = unicodedata.normalize("NFD", s.translate(_LETTER_FOLDS))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def accent_count(s: str) -> int:
+    """How many letters of ``s`` carry an accent (Renée: 1, Renee: 0): of two spellings that
+    ``accent_fold`` makes equal, the one with more holds more of what the person wrote."""
+    if s.isascii():
+        return 0
+    return sum(1 for ch in unicodedata.normalize("NFC", s) if not ch.isascii() and (
+        ch in _FOLDED_LETTERS or any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", ch))))
 
 
 def join_issues(issues: Iterable[str]) -> str:
