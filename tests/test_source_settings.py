@@ -411,3 +411,26 @@ def test_timestamps_without_an_offset_are_read_in_the_sources_time_zone(tmp_path
     with pytest.raises(ConfigError, match=r"sources\.s\.timezone: 'Europe/Berln' is not an IANA time zone; did you "
                                           r"mean 'Europe/Berlin'"):
         _sources(tmp_path, body.replace("Europe/Berlin", "Europe/Berln"))
+
+
+def test_spreadsheet_text_markers_are_not_part_of_record_ids(tmp_path):
+    (tmp_path / "s.csv").write_text("id,Last\n'0042,Lee\n0042,Lee\n'0043,Ray\n")
+    loaded = load_source(_sources(tmp_path, "sources:\n  s: {kind: csv, path: s.csv, "
+                                            "columns: {record_id: id, last_name: Last}}\n")["s"])
+    assert list(loaded.records["record_id"]) == ["0042", "0043"]
+    assert "duplicate record_id '0042'" in loaded.quarantine["reason"].iloc[0]  # one record, not two
+
+
+@pytest.mark.parametrize("name, company, first, last", [
+    ("Café SARL", "Café SARL", None, None),
+    ("Nordlicht GmbH", "Nordlicht GmbH", None, None),
+    ("Müller GmbH & Co. KG", "Müller GmbH & Co. KG", None, None),
+    ("Ironbound Café L.L.C.", "Ironbound Café L.L.C.", None, None),
+    ("Anna Schmidt", None, "Anna", "Schmidt"),
+    ("José Sa", None, "José", "Sa"),  # Sá is a surname, not a société anonyme
+])
+def test_a_full_name_that_is_a_company_is_read_as_the_company(tmp_path, name, company, first, last):
+    pd.DataFrame({"id": ["1"], "Name": [name], "Email": ["x@example.com"]}).to_csv(tmp_path / "s.csv", index=False)
+    row = load_source(_sources(tmp_path, "sources:\n  s: {kind: csv, path: s.csv, "
+                                         "columns: {record_id: id, full_name: Name, email: Email}}\n")["s"]).records.iloc[0]
+    assert (row["company"], row["first_name"], row["last_name"]) == (company, first, last)

@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from steward.sources.check import (
     raise_errors,
 )
 from steward.normalise.opt_in import normalise_opt_in
+from steward.normalise.values import strip_spreadsheet_marker
 from steward.schema import (
     CANONICAL_COLUMNS,
     CONSENT_FLAG_COLUMNS,
@@ -262,6 +264,34 @@ def _field(text: pd.DataFrame, mapping: ColumnMapping) -> pd.Series:
     return values
 
 
+# Legal forms that end a company's name and no person's: a "name" field holding "Café SARL" or
+# "Nordlicht GmbH" (Stripe's Name, a form's "Full name") is a company. Short or ambiguous forms
+# (SA, AB, Co: also surnames and initials) are left out on purpose.
+_LEGAL_FORMS = frozenset({
+    "gmbh", "mbh", "ag", "kg", "ohg", "ug", "sarl", "sàrl", "sas", "sasu", "eurl", "llc", "ltd", "limited", "inc",
+    "incorporated", "corp", "corporation", "plc", "llp", "lp", "bv", "nv", "srl", "spa", "slu", "pty", "oy", "oyj",
+    "aps", "asa", "gbr", "sl", "kgaa",
+})
+_LEGAL_FORM_SUFFIX = re.compile(r"(?:^|[\s,])([^\W\d_][\w.&]*)\s*$")
+
+
+def _companies_out_of_names(out: pd.DataFrame, text: pd.DataFrame, cfg: SourceConfig) -> None:
+    """A full_name that is a company's name ("Café SARL") goes to company when the record has none,
+    instead of becoming first name "Café", last name "Sarl" (which then collides with the real
+    person's record through the e-mail they share). The text is kept either way."""
+    mapping = cfg.columns.get("full_name")
+    if mapping is None or mapping.column is None:
+        return
+    names = _field(text, mapping).copy()
+    last = names.str.extract(_LEGAL_FORM_SUFFIX, expand=False).str.replace(".", "", regex=False).str.casefold()
+    company = last.isin(_LEGAL_FORMS) & out["company"].isna() & out["first_name"].isna() & out["last_name"].isna()
+    if company.any():
+        out.loc[company, "company"] = names[company]
+        text.loc[company, mapping.column] = None
+        log.info("%s: %d full names are companies (%s): read as company", cfg.location, int(company.sum()),
+                 ", ".join(names[company].head(3)))
+
+
 def _extra_columns(raw: pd.DataFrame, text: pd.DataFrame, cfg: SourceConfig) -> dict[str, pd.Series]:
     """Columns kept beside the canonical ones: every unmapped column, and the further columns of a
     field (a second phone), under ``extra_`` + their name or the name ``extra_columns`` gives them;
@@ -299,6 +329,9 @@ def map_to_canonical(raw: pd.DataFrame, cfg: SourceConfig,
     out = pd.DataFrame(index=raw.index)
     id_mapping = cfg.columns["record_id"]
     out["record_id"] = _generated_ids(raw, text, id_mapping) if id_mapping.generate_from else _field(text, id_mapping)
+    # Excel's text marker ('0042) is not part of the id: '0042 and 0042 are one record.
+    out["record_id"] = out["record_id"].map(
+        lambda v: (strip_spreadsheet_marker(v).strip() or None) if isinstance(v, str) else v)
     if id_mapping.generate_from:
         log.info("%s: source %r has no id column; %d record ids generated from the content of %s", cfg.location,
                  cfg.name, len(out), "every column" if id_mapping.generate_from == ("*",) else list(id_mapping.columns))
@@ -311,6 +344,7 @@ def map_to_canonical(raw: pd.DataFrame, cfg: SourceConfig,
         mapping: ColumnMapping | None = cfg.columns.get(canonical)
         out[canonical] = _field(text, mapping) if mapping else None
 
+    _companies_out_of_names(out, text, cfg)
     for composite, split, parts in (("full_name", split_full_names, ("first_name", "last_name")),
                                     ("full_address", split_full_addresses, ADDRESS_PARTS)):
         mapping = cfg.columns.get(composite)
