@@ -49,6 +49,11 @@ def _progress_logger(echo):
                 ev = event.event_specific_data
                 status = "passed" if ev.passed else f"FAILED ({ev.severity.value})"
                 echo(f"{elapsed}  ☐ check {ev.asset_key.to_user_string()}:{ev.check_name} {status}")
+                if not ev.passed and ev.description:
+                    # What failed, here and not only in the Dagster run log: a blocking check
+                    # stops the publish, and the person at the terminal must know why.
+                    for line in str(ev.description).strip().splitlines()[:8]:
+                        echo(f"            {line}")
             elif kind == "STEP_FAILURE":
                 echo(f"{elapsed}  ✗ {event.step_key} failed: {event.event_specific_data.error.message.strip()}")
             elif kind == "STEP_SKIPPED":

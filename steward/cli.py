@@ -420,7 +420,7 @@ def check(
     sources. Exit code 1 when there is an error; warnings alone pass."""
     _setup_logging(False)
     logging.getLogger("steward").setLevel(logging.ERROR)
-    from steward.sources.preflight import check_project, demo_state_sources
+    from steward.sources.preflight import check_project, demo_state_sources, on_demo_sources
 
     started = time.perf_counter()
     proj = load_project(project)
@@ -430,7 +430,8 @@ def check(
     if mixed:
         console.print(f"[yellow]warning[/]: the run state holds demo records from {sorted(mixed)}; "
                       "`steward run --reset-demo` clears it", highlight=False)
-    checked = ", ".join(f"{name} ({n:,} rows)" for name, n in report.rows.items()) or "no sources read (demo data)"
+    checked = ", ".join(f"{name} ({n:,} rows)" for name, n in report.rows.items()) or (
+        "no sources read (demo data)" if on_demo_sources(proj) else "no sources read")
     console.print(f"checked {proj.rules_dir}: {checked}; {len(report.errors)} error(s), {len(report.warnings)} "
                   f"warning(s) in {time.perf_counter() - started:.1f}s", highlight=False)
     if not report.ok:

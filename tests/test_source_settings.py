@@ -286,15 +286,58 @@ def test_a_source_overrides_its_preset_field_by_field(tmp_path):
 @pytest.mark.parametrize("file, preset", [
     ("hubspot_contacts.csv", "hubspot"), ("salesforce_contacts.csv", "salesforce_contacts"),
     ("salesforce_leads.csv", "salesforce_leads"), ("shopify_customers.csv", "shopify"),
-    ("mailchimp_subscribed.csv", None), ("stripe_customers.csv", "stripe"), ("typeform_responses.csv", "typeform"),
+    ("mailchimp_subscribed.csv", "mailchimp_subscribed"), ("mailchimp_unsubscribed.csv", "mailchimp_unsubscribed"),
+    ("mailchimp_cleaned.csv", "mailchimp_cleaned"), ("stripe_customers.csv", "stripe"),
+    ("typeform_responses.csv", "typeform"), ("google_forms_responses.csv", "google_forms"),
 ])
 def test_detect_names_the_preset_of_each_vendor_export(file, preset):
+    # Mailchimp's three audience exports share one layout: told apart by UNSUB_TIME / CLEAN_TIME.
     fits = fit_presets(read_header(EXPORTS / file), REPO / "rules")
-    if preset is None:  # the three Mailchimp exports share one header layout: any of them
-        assert fits[0].preset.startswith("mailchimp_")
-    else:
-        assert fits[0].preset == preset, fits[:3]
+    assert fits[0].preset == preset, fits[:3]
     assert fits[0].has_id
+
+
+def test_a_mailchimp_export_read_with_the_wrong_preset_is_refused(tmp_path):
+    # Read as the subscribed export, every unsubscribed person would count as opted in.
+    shutil.copy(EXPORTS / "mailchimp_unsubscribed.csv", tmp_path / "unsub.csv")
+    cfg = _sources(tmp_path, "sources:\n  mc: {preset: mailchimp_subscribed, path: unsub.csv}\n")["mc"]
+    with pytest.raises(SourceError, match=r"sources\.mc\.preset: .*unsub\.csv has the column 'UNSUB_TIME', which "
+                                          r"only the export of preset 'mailchimp_unsubscribed' has.*use preset: "
+                                          r"mailchimp_unsubscribed"):
+        load_source(cfg)
+
+
+def test_a_date_format_that_misreads_some_values_is_refused_with_the_one_that_fits(tmp_path):
+    # A US Google Sheet (month first) declared day-first: 9/3 would silently become 9 March.
+    (tmp_path / "f.csv").write_text("id,T\n1,9/3/2024 14:28:56\n2,9/14/2024 12:14:39\n3,10/2/2024 08:00:00\n")
+    cfg = _sources(tmp_path, "sources:\n  f: {kind: csv, path: f.csv, timestamp_format: '%d/%m/%Y %H:%M:%S', "
+                             "columns: {record_id: id, last_name: id, created_at: T}}\n")["f"]
+    with pytest.raises(SourceError, match=r"1 of 3 created_at values .* every value fits '%m/%d/%Y %H:%M:%S': did "
+                                          r"you mean that\?"):
+        load_source(cfg)
+
+
+def test_check_reads_the_right_sources_when_another_has_a_mistake(tmp_path):
+    shutil.copytree(REPO / "rules", tmp_path / "rules", dirs_exist_ok=True)
+    (tmp_path / "b.csv").write_text("id,News\n1,vielleicht\n")
+    (tmp_path / "rules" / "sources.yaml").write_text(textwrap.dedent("""
+        sources:
+          a: {kind: csv, path: a.csv, timestmp_format: "%Y", columns: {record_id: id}}
+          b: {kind: csv, path: b.csv, columns: {record_id: id, last_name: id, email_opt_in: News}}
+    """))
+    errors = [str(p) for p in check_project(load_project(tmp_path)).errors]
+    assert any("sources.a.timestmp_format: unknown key" in e for e in errors), errors
+    assert any("sources.b.columns.email_opt_in" in e and "'vielleicht' (1 row)" in e for e in errors), errors
+
+
+def test_the_projects_sources_file_is_read_from_the_project_as_in_a_run(tmp_path):
+    shutil.copytree(REPO / "rules", tmp_path / "rules", dirs_exist_ok=True)
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "s.csv").write_text("id,Last\n1,Lee\n")
+    (tmp_path / "rules" / "sources.yaml").write_text(
+        "sources:\n  s: {kind: csv, path: exports/s.csv, columns: {record_id: id, last_name: Last}}\n")
+    sources = sources_for_files([], None, None, tmp_path / "rules", tmp_path / "rules" / "sources.yaml")
+    assert sources["s"].path == (tmp_path / "exports" / "s.csv").resolve()
 
 
 def test_the_vendor_exports_load_with_presets_only():

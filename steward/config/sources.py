@@ -25,7 +25,7 @@ from steward.errors import ConfigError
 from steward.schema import CONSENT_FLAG_COLUMNS, RECORD_COLUMNS
 
 __all__ = ["ColumnMapping", "ConfigErrors", "MAPPABLE_FIELDS", "SourceConfig", "confirmed_sources", "did_you_mean",
-           "parse_sources", "preset_names", "read_preset", "resolve_sqlite_url", "sources_for_files"]
+           "parse_sources", "parse_sources_partially", "preset_names", "read_preset", "resolve_sqlite_url", "sources_for_files"]
 
 # Fields a source can map beyond the record columns: split into parts by the loader.
 COMPOSITE_FIELDS = ("full_name", "full_address")
@@ -104,6 +104,8 @@ class SourceConfig:
     # Unmapped columns are kept as ``extra_<column>``; here a column can be given another name
     # (``Tags: shop_tags``) or dropped on purpose (``Total Spent: drop``).
     extra_columns: dict[str, str] = field(default_factory=dict)
+    # From the preset: a column that means the file is another export, and the preset for it.
+    preset_excludes: dict[str, str] = field(default_factory=dict)
 
     @property
     def location(self) -> str:
@@ -176,6 +178,12 @@ class PresetSpec(SourceSpec):
 
     description: str | None = None
     documentation: list[str] | str | None = None
+    # Columns only another export of the same vendor has, and the preset for it: Mailchimp's three
+    # audience exports share one layout, and reading the unsubscribed one as the subscribed one
+    # would turn every unsubscribe into an opt-in.
+    excludes: dict[str, str] | None = None
+    # Columns that tell this export apart from the vendor's others (steward sources detect).
+    signature: list[str] | None = None
 
 
 def resolve_sqlite_url(url: str, base_dir: Path) -> str:
@@ -298,7 +306,9 @@ def _column_mapping(canonical: str, value: ColumnValue, where: str, optional: bo
 def _merged(spec: SourceSpec, preset: PresetSpec | None) -> tuple[dict[str, Any], dict[str, tuple[ColumnValue, bool]]]:
     """The source's settings over its preset's: (settings, canonical field -> (mapping, from the preset)).
     A source maps a field again to override the preset, or to ``null`` to leave it unmapped."""
-    settings = preset.model_dump(exclude_none=True, exclude={"columns", "description", "documentation"}) if preset else {}
+    settings = preset.model_dump(exclude_none=True, exclude={"columns", "description", "documentation", "excludes",
+                                                                  "signature"}) \
+        if preset else {}
     settings.update(spec.model_dump(exclude_none=True, exclude={"columns"}))
     if preset and preset.extra_columns and spec.extra_columns:
         settings["extra_columns"] = {**preset.extra_columns, **spec.extra_columns}
@@ -365,6 +375,7 @@ def _source(name: str, spec: SourceSpec, base_dir: Path, config_file: Path,
         columns=columns, config_file=config_file,
         consent_confirmed=bool(settings.get("consent_confirmed", False)), preset=spec.preset,
         extra_columns=dict(settings.get("extra_columns") or {}),
+        preset_excludes=dict(preset.excludes or {}) if preset else {},
     ), []
 
 
@@ -372,6 +383,16 @@ def parse_sources(data: dict[str, Any], base_dir: Path, config_file: Path,
                   rules_dir: Path | None = None) -> dict[str, SourceConfig]:
     """The sources of a rules file, each over its preset (from ``rules_dir``/presets; default: the
     rules file's directory). Every problem of every source is collected and raised at once."""
+    sources, problems = parse_sources_partially(data, base_dir, config_file, rules_dir)
+    if problems:
+        raise ConfigErrors(problems)
+    return sources
+
+
+def parse_sources_partially(data: dict[str, Any], base_dir: Path, config_file: Path,
+                            rules_dir: Path | None = None) -> tuple[dict[str, SourceConfig], list[str]]:
+    """(the sources that are right, every problem of the others): ``steward check`` goes on to
+    read the data of the right ones, so one run reports everything."""
     config_file = Path(config_file)
     rules_dir = Path(rules_dir) if rules_dir else config_file.parent
     problems: list[str] = []
@@ -379,7 +400,7 @@ def parse_sources(data: dict[str, Any], base_dir: Path, config_file: Path,
     problems += [f"{config_file}: {key}: unknown top-level key{did_you_mean(key, ['sources', 'demo'])}" for key in unknown]
     raw_sources = data.get("sources") or {}
     if not isinstance(raw_sources, dict):
-        raise ConfigErrors([f"{config_file}: 'sources' must be a mapping of source name to settings"])
+        return {}, [f"{config_file}: 'sources' must be a mapping of source name to settings"]
     sources: dict[str, SourceConfig] = {}
     for name, raw in raw_sources.items():
         where = f"{config_file}: sources.{name}"
@@ -399,9 +420,7 @@ def parse_sources(data: dict[str, Any], base_dir: Path, config_file: Path,
         problems += source_problems
         if cfg is not None:
             sources[cfg.name] = cfg
-    if problems:
-        raise ConfigErrors(problems)
-    return sources
+    return sources, problems
 
 
 def sources_for_files(paths: list[Path], preset: str | None, source: str | None, rules_dir: Path,
@@ -410,7 +429,9 @@ def sources_for_files(paths: list[Path], preset: str | None, source: str | None,
     export as it is), named ``source`` or after the file; or every source of a sources file."""
     if sources_file is not None:
         sources_file = Path(sources_file).resolve()
-        return parse_sources(read_yaml(sources_file), sources_file.parent, sources_file, rules_dir)
+        # Paths in the project's own rules/sources.yaml are relative to the project, as in a run.
+        base = rules_dir.resolve().parent if sources_file.parent == Path(rules_dir).resolve() else sources_file.parent
+        return parse_sources(read_yaml(sources_file), base, sources_file, rules_dir)
     block = {}
     for path in paths:
         name = source or "".join(ch if ch.isalnum() else "_" for ch in Path(path).stem.lower()).strip("_") or "source"

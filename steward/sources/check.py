@@ -16,11 +16,12 @@ from typing import Literal
 import pandas as pd
 
 from steward.config import SourceConfig
+from steward.normalise.dates import parse_dates
 from steward.normalise.opt_in import normalise_opt_in
 from steward.schema import CONSENT_FLAG_COLUMNS
 
 __all__ = ["Problem", "consent_value_problems", "date_problems", "extra_column_collisions", "matched_to_header",
-           "missing_column_problems", "raise_errors"]
+           "missing_column_problems", "raise_errors", "wrong_preset_problems"]
 
 EXAMPLES = 5
 # A declared format that fails on more than this share of a column's values is wrong for the file,
@@ -67,6 +68,15 @@ def missing_column_problems(header: list[str], cfg: SourceConfig) -> list[Proble
         problems.append(Problem("error", where, f"column(s) {absent} not in {cfg.location}"
                                 + (f" ({hint})" if hint else f"; it has {header}")))
     return problems
+
+
+def wrong_preset_problems(header: list[str], cfg: SourceConfig) -> list[Problem]:
+    """A file with a column only another export of the vendor has is read with the wrong preset."""
+    folded = {c.casefold() for c in header}
+    return [Problem("error", f"{cfg.where}.preset", f"{cfg.location} has the column {column!r}, which only the "
+                    f"export of preset {other!r} has; read as {cfg.preset!r} its consent would be wrong: use "
+                    f"preset: {other}")
+            for column, other in cfg.preset_excludes.items() if column.casefold() in folded]
 
 
 def matched_to_header(header: list[str], cfg: SourceConfig) -> SourceConfig:
@@ -141,9 +151,28 @@ def date_problems(column: str, fmt: str | None, original: pd.Series, issue: pd.S
     examples = _examples(Counter(original[failed].astype(str)))
     message = (f"{int(failed.sum())} of {int(filled.sum())} {column} values in column "
                f"{mapping.column if mapping else column!r} of {cfg.location} do not fit {said}: {examples}")
+    fits = _format_that_fits(original[filled], fmt) if fmt else None
+    if fits is not None:
+        # Another reading fits every value: the declared one misreads the rest (9/3 as 9 March),
+        # so this is the wrong format, however few values it fails on.
+        return [Problem("error", where, message + f"; every value fits {fits!r}: did you mean that?")]
     if fmt and share > WRONG_FORMAT_SHARE:
         return [Problem("error", where, message + "; the format does not match this file")]
     return [Problem("warning", where, message + "; they are kept in date_issues, not used")]
+
+
+_COMMON_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%d/%m/%Y %H:%M:%S", "%m/%d/%Y %H:%M:%S",
+                   "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y")
+
+
+def _format_that_fits(values: pd.Series, fmt: str) -> str | None:
+    """A format that reads every value: the declared one with day and month swapped first, then
+    ISO 8601 and the common layouts; None when none does."""
+    swapped = fmt.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
+    for candidate in dict.fromkeys((swapped, *_COMMON_FORMATS)):
+        if candidate != fmt and (parse_dates(values, candidate)["issue"] == "").all():
+            return candidate
+    return None
 
 
 def extra_column_collisions(extras: dict[str, list[str]]) -> list[Problem]:

@@ -23,11 +23,14 @@ class PresetFit:
     found: tuple[str, ...]  # preset columns the file has
     missing: tuple[str, ...]  # fields none of whose columns the file has
     has_id: bool
+    # The file has the columns that tell this export apart (+), or lacks them / has another
+    # export's (-): Mailchimp's subscribed, unsubscribed and cleaned exports share one layout.
+    told_apart: int = 0
 
     @property
     def score(self) -> float:
         total = len(self.found) + len(self.missing)
-        return (len(self.found) / total if total else 0.0) + (1.0 if self.has_id else 0.0)
+        return (len(self.found) / total if total else 0.0) + (1.0 if self.has_id else 0.0) + self.told_apart
 
 
 def read_header(path: Path) -> list[str]:
@@ -75,8 +78,29 @@ def fit_presets(header: list[str], rules_dir: Path) -> list[PresetFit]:
             (found.extend(present) if present else missing.append(canonical))
         id_columns = columns.get("record_id", [])
         has_id = any(n.casefold() in folded for n in id_columns) or isinstance((spec.columns or {}).get("record_id"), dict)
-        fits.append(PresetFit(name, tuple(found), tuple(missing), has_id and bool(found)))
+        signature = [c.casefold() for c in spec.signature or []]
+        told_apart = (1 if signature and all(c in folded for c in signature) else 0) \
+            - (2 if signature and not all(c in folded for c in signature) else 0) \
+            - (2 if any(c.casefold() in folded for c in (spec.excludes or {})) else 0)
+        fits.append(PresetFit(name, tuple(found), tuple(missing), has_id and bool(found), told_apart))
     return sorted(fits, key=lambda f: (-f.score, f.preset))
+
+
+_GUESSES = (("email", ("e-mail", "email", "mail")), ("phone", ("phone", "mobile", "telefon", "tel")),
+            ("first_name", ("first name", "vorname", "prénom", "given")), ("last_name", ("last name", "surname",
+            "nachname", "family name")), ("full_name", ("full name", "your name", "name")),
+            ("company", ("company", "organisation", "organization", "firma")), ("city", ("city", "town", "stadt")),
+            ("country", ("country", "land", "pays")), ("email_opt_in", ("newsletter", "marketing", "consent", "email you")))
+
+
+def _guess(column: str) -> str:
+    """The canonical field a form question most likely asks for ("field" when none fits)."""
+    text = column.casefold()
+    return next((canonical for canonical, words in _GUESSES if any(w in text for w in words)), "field")
+
+
+def _quoted(column: str) -> str:
+    return '"' + column.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def proposed_block(path: Path, header: list[str], fit: PresetFit | None, name: str) -> str:
@@ -90,6 +114,13 @@ def proposed_block(path: Path, header: list[str], fit: PresetFit | None, name: s
     if fit is None:
         lines.append("    columns:                 # canonical field: your column")
         lines.append("      record_id: ...           # or {generate_from: all} when the file has no id")
+    elif fit.preset in ("typeform", "google_forms"):
+        lines.append("    columns:                 # a form: map its questions (uncomment and keep the quotes)")
+        for column in (c for c in header if c.casefold() not in read):
+            field = _guess(column)
+            lines.append(f"      # {field}: {{column: {_quoted(column)}, present: \"yes\", absent: \"unknown\"}}"
+                         "   # a ticked box writes its label" if field == "email_opt_in"
+                         else f"      # {field}: {_quoted(column)}")
     if fit is not None and fit.missing:
         lines.append(f"    # the preset maps {', '.join(fit.missing)}, which this file does not have")
     unread = [c for c in header if c.casefold() not in read]

@@ -30,6 +30,7 @@ from steward.sources.check import (
     matched_to_header,
     missing_column_problems,
     raise_errors,
+    wrong_preset_problems,
 )
 from steward.normalise.opt_in import normalise_opt_in
 from steward.normalise.values import strip_spreadsheet_marker
@@ -319,6 +320,7 @@ def map_to_canonical(raw: pd.DataFrame, cfg: SourceConfig,
     found: list[Problem] = []
     cfg = matched_to_header([str(c) for c in raw.columns], cfg)
     found += missing_column_problems([str(c) for c in raw.columns], cfg)
+    found += wrong_preset_problems([str(c) for c in raw.columns], cfg)
     if problems is None:
         raise_errors(found, SourceError)
     if any(p.severity == "error" for p in found):

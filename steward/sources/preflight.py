@@ -13,13 +13,15 @@ import shutil
 from dataclasses import dataclass, field
 
 from steward.config import ConfigError, Project, Settings, load_settings, parse_matching, parse_sources, read_yaml
+from steward.config.sources import parse_sources_partially
 from steward.config.settings import survivorship_for
 from steward.config.sources import ConfigErrors
 from steward.sources.check import Problem, extra_column_collisions
 from steward.sources.load import LoadedSource, inspect_source
 from steward.state.store import GOLDEN_CROSSWALK, StateStore, default_state_url
 
-__all__ = ["CheckReport", "check_project", "check_sources", "demo_state_sources", "reset_demo_state"]
+__all__ = ["CheckReport", "check_project", "check_sources", "demo_state_sources", "on_demo_sources",
+           "reset_demo_state"]
 
 # What runs on the demo leave in the project's embedded default (data/): removed by --reset-demo.
 DEMO_STATE_FILES = ("steward_state.sqlite", "crm.sqlite", "steward_snapshot")
@@ -71,11 +73,17 @@ def check_project(project: Project, read_data: bool = True) -> CheckReport:
     report = CheckReport()
     sources = {}
     try:
-        sources = project.sources()
+        if on_demo_sources(project):
+            sources = project.sources()
+        else:
+            path = project.rules_dir / "sources.yaml"
+            sources, found = parse_sources_partially(read_yaml(path), project.root, path, project.rules_dir)
+            report.problems += [Problem("error", "", line) for line in found]
     except ConfigError as exc:
         report.problems += _config_problems(exc)
     readers = [("matching.yaml", lambda: parse_matching(project.matching())),
-               ("survivorship.yaml", lambda: survivorship_for(project, sources) if sources else None),
+               # (a source with a mistake is not in ``sources``: its name in the priority is no news)
+               ("survivorship.yaml", lambda: survivorship_for(project, sources) if sources and report.ok else None),
                ("consent.yaml", project.consent), ("erasure.yaml", project.erasure),
                ("normalise.yaml", project.normalise_options)]
     for _name, read in readers:
@@ -83,12 +91,12 @@ def check_project(project: Project, read_data: bool = True) -> CheckReport:
             read()
         except ConfigError as exc:
             report.problems += _config_problems(exc)
-    if report.ok:
+    if report.ok:  # (every rules file is right)
         try:
             report.settings = load_settings(project)
         except ConfigError as exc:
             report.problems += _config_problems(exc)
-    if read_data and sources and not _on_demo(project):
+    if read_data and sources and not on_demo_sources(project):
         loaded = check_sources(sources, report.problems)
         report.rows = {name: item.raw_row_count for name, item in loaded.items()}
     # Problems without a location of their own read "where: message"; keep each once.
@@ -138,7 +146,9 @@ def reset_demo_state(project: Project) -> list[str]:
     return removed
 
 
-def _on_demo(project: Project) -> bool:
+def on_demo_sources(project: Project) -> bool:
+    """The project runs on the demo data (rules/sources.yaml lists no sources; False when it
+    cannot be read: then it lists some, with mistakes)."""
     try:
         return project.uses_demo_sources()
     except ConfigError:
