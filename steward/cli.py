@@ -180,14 +180,21 @@ def _input_sources(proj, input: list[Path], preset: str | None) -> dict:
     from steward.config.sources import sources_for_files
     from steward.sources.load import canonical_csv_sources
 
-    found: dict = {}
+    groups = []
     files = [p for p in input if p.suffix.lower() not in (".yaml", ".yml")]
     for sources_file in [p for p in input if p not in files]:
-        found.update(sources_for_files([], None, None, proj.rules_dir, sources_file))
+        groups.append(sources_for_files([], None, None, proj.rules_dir, sources_file))
     if files and preset:
-        found.update(sources_for_files(files, preset, None, proj.rules_dir))
+        groups.append(sources_for_files(files, preset, None, proj.rules_dir))
     elif files:
-        found.update({c.name: c for c in canonical_csv_sources(files)})
+        groups.append({c.name: c for c in canonical_csv_sources(files)})
+    found: dict = {}
+    for group in groups:
+        for name, cfg in group.items():
+            if name in found:  # one would replace the other, and its file be read in silence
+                _fail(f"{found[name].location} and {cfg.location} would both be source {name!r}: rename one file, "
+                      "or list them in a sources file with their own names")
+            found[name] = cfg
     return found
 
 

@@ -413,4 +413,7 @@ def test_the_crm_reader_keeps_text_ids_as_text(tmp_path):
     assert data.lineage is None
     files = crm_files.hubspot_files(data).files
     assert files["hubspot_contacts_import.csv"]["Record ID"].tolist() == ["007"]
-    assert files["hubspot_opt_out.csv"]["Email"].tolist() == ["a@b.de"]
+    # An opt-out survives merges and retirement: the inactive record's address stays suppressed.
+    assert files["hubspot_opt_out.csv"]["Email"].tolist() == ["a@b.de", "c@d.de"]
+    assert crm_files.mailchimp_files(data).files["mailchimp_unsubscribe.csv"]["Email Address"].tolist() == \
+        ["a@b.de", "c@d.de"]

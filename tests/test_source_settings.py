@@ -103,7 +103,7 @@ def test_consent_values_nobody_mapped_refuse_the_load(tmp_path):
         load_source(cfg)
     message = str(caught.value)
     assert "sources.yaml: sources.hubspot.columns.email_opt_in" in message
-    assert "h.csv column 'Unsubscribed from all email'" in message
+    assert "h.csv column(s) ['Unsubscribed from all email']" in message
     assert "'true' (2 rows)" in message and "'false' (1 row)" in message
     assert "none of the values: keys ['yes'] occurs" in message
 
@@ -231,7 +231,8 @@ def test_constant_present_absent_several_columns_and_generated_ids(tmp_path):
     assert list(records["email_opt_in"]) == ["yes", "yes"]
     assert list(records["email_double_opt_in"]) == ["yes", "unknown"]
     assert list(records["created_at"]) == ["2024-03-05T14:14:07", "2024-03-06T09:00:00"]
-    assert "extra_CONFIRM_TIME" not in records  # read by a mapping, not an extra
+    # Read only as "filled or not": its content (when they confirmed) is kept as an extra.
+    assert list(records["extra_CONFIRM_TIME"]) == ["2024-03-05 14:20:00", None]
 
 
 def test_extra_columns_can_be_renamed_or_dropped_on_purpose(tmp_path):
@@ -252,6 +253,10 @@ def test_extra_columns_can_be_renamed_or_dropped_on_purpose(tmp_path):
      ("Karl-Liebknecht-Straße 233", "Leipzig", None, "04109", "Deutschland")),
     ("Sveavägen 44, 111 34 Stockholm", ("Sveavägen 44", "Stockholm", None, "111 34", None)),
     ("just one line", ("just one line", None, None, None, None)),
+    # A US state is not a country (CA, GA), nor a town ("London" is not taken for GB).
+    ("123 Main St, Los Angeles, CA", ("123 Main St", "Los Angeles", "CA", None, None)),
+    ("512 Means St, Atlanta, GA 30318, USA", ("512 Means St", "Atlanta", "GA", "30318", "USA")),
+    ("Flat 3, 12 High St, London", ("Flat 3, 12 High St", "London", None, None, None)),
 ])
 def test_one_address_field_is_split_without_losing_text(text, parts):
     row = split_full_addresses(pd.Series([text])).iloc[0]
@@ -484,3 +489,43 @@ def test_a_full_name_that_is_a_company_is_read_as_the_company(tmp_path, name, co
     row = load_source(_sources(tmp_path, "sources:\n  s: {kind: csv, path: s.csv, "
                                          "columns: {record_id: id, full_name: Name, email: Email}}\n")["s"]).records.iloc[0]
     assert (row["company"], row["first_name"], row["last_name"]) == (company, first, last)
+
+
+def test_review_findings_nothing_dropped_in_silence(tmp_path):
+    """A filled "No" under present: is refused; two files named alike are refused; renamed extras
+    never overwrite each other; generated ids survive an added empty column; date-only values stay
+    dates under a time zone; names such as "Nan" are published."""
+    from steward.normalise.values import clean_text_value
+
+    (tmp_path / "f.csv").write_text("id,Newsletter\n1,Yes\n2,No\n")
+    cfg = _sources(tmp_path, "sources:\n  f: {kind: csv, path: f.csv, columns: {record_id: id, last_name: id, "
+                             "email_opt_in: {column: Newsletter, present: yes}}}\n")["f"]
+    with pytest.raises(SourceError, match=r"hold answers that say no: 'No' \(1 row\).*map it with values: instead"):
+        load_source(cfg)
+
+    (tmp_path / "d1").mkdir(), (tmp_path / "d2").mkdir()
+    for d in ("d1", "d2"):
+        (tmp_path / d / "contacts.csv").write_text("id,Name\n1,Ann Lee\n")
+    with pytest.raises(ConfigError, match=r"would both be source 'contacts'"):
+        sources_for_files([tmp_path / "d1" / "contacts.csv", tmp_path / "d2" / "contacts.csv"], "stripe", None,
+                          REPO / "rules")
+
+    (tmp_path / "e.csv").write_text("id,Last,Tags,Labels\n1,Lee,vip,n1\n")
+    cfg = _sources(tmp_path, "sources:\n  e: {kind: csv, path: e.csv, columns: {record_id: id, last_name: Last}, "
+                             "extra_columns: {Tags: tags, Labels: tags}}\n")["e"]
+    with pytest.raises(SourceError, match=r"columns 'Tags' and 'Labels' .* would both be kept as 'extra_tags'"):
+        load_source(cfg)
+
+    (tmp_path / "g.csv").write_text("When,Email\n3/5/2024 14:14:07,a@example.com\n")
+    body = "sources:\n  g: {preset: google_forms, path: g.csv}\n"
+    before = load_source(_sources(tmp_path, body)["g"]).records["record_id"].iloc[0]
+    (tmp_path / "g.csv").write_text("Email,New question,When\na@example.com,,3/5/2024 14:14:07\n")
+    assert load_source(_sources(tmp_path, body)["g"]).records["record_id"].iloc[0] == before
+
+    (tmp_path / "t.csv").write_text("id,Created\n1,2024-03-05\n")
+    cfg = _sources(tmp_path, "sources:\n  t: {kind: csv, path: t.csv, timezone: Europe/Berlin, "
+                             "columns: {record_id: id, last_name: id, created_at: Created}}\n")["t"]
+    assert load_source(cfg).records["created_at"].iloc[0] == "2024-03-04T23:00:00"
+
+    assert [clean_text_value(v) for v in ("Nan", "Null", "None", "Nat", "n/a", " ")] == \
+        ["Nan", "Null", "None", "Nat", None, None]

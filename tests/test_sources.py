@@ -273,7 +273,9 @@ def test_each_source_in_one_file_keeps_its_own_date_convention(tmp_path):
 
 
 def test_a_declared_date_format_still_wins(tmp_path):
-    (tmp_path / "people.csv").write_text("id,first,dob\n1,Ann,03/04/1990\n2,Bo,25/09/1988\n")
+    # (12/31 fits month-first only: with it, no other format reads every value. When one does,
+    # the declared format is refused instead: test_source_settings, the misread-dates test.)
+    (tmp_path / "people.csv").write_text("id,first,dob\n1,Ann,03/04/1990\n2,Bo,25/09/1988\n3,Cy,12/31/1985\n")
     config = tmp_path / "sources.yaml"
     config.write_text(textwrap.dedent("""
         sources:

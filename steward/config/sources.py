@@ -133,6 +133,19 @@ class ColumnSpec(_Strict):
     absent: str | None = None
     generate_from: list[str] | Literal["all"] | None = None
 
+    @field_validator("constant", "present", "absent", mode="before")
+    @classmethod
+    def _boolean_as_text(cls, value):
+        # unquoted yes/true/on read as True by YAML: as a consent value it can only mean "yes"
+        return {True: "yes", False: "no"}[value] if isinstance(value, bool) else value
+
+    @field_validator("column")
+    @classmethod
+    def _named(cls, value):
+        if value is not None and not value.strip():
+            raise ValueError("an empty column name maps nothing")
+        return value
+
     @field_validator("values", mode="before")
     @classmethod
     def _keys_as_text(cls, value):
@@ -223,6 +236,8 @@ def _validated(spec: Any, where: str, model: type[SourceSpec]) -> tuple[SourceSp
 
 
 def _column_spec(value: Any, where: str) -> tuple[ColumnValue, list[str]]:
+    if isinstance(value, str) and not value.strip():
+        return None, [f"{where}: an empty column name maps nothing (remove the line, or null to unmap a preset's)"]
     if value is None or isinstance(value, str):
         return value, []
     if isinstance(value, list):
@@ -432,9 +447,12 @@ def sources_for_files(paths: list[Path], preset: str | None, source: str | None,
         # Paths in the project's own rules/sources.yaml are relative to the project, as in a run.
         base = rules_dir.resolve().parent if sources_file.parent == Path(rules_dir).resolve() else sources_file.parent
         return parse_sources(read_yaml(sources_file), base, sources_file, rules_dir)
-    block = {}
+    block: dict[str, dict] = {}
     for path in paths:
         name = source or "".join(ch if ch.isalnum() else "_" for ch in Path(path).stem.lower()).strip("_") or "source"
+        if name in block:  # two files would be one source, and one of them read in silence
+            raise ConfigErrors([f"--input {block[name]['path']} and {Path(path).resolve()} would both be source "
+                                f"{name!r}; rename one file, or list them in a sources file with their own names"])
         kind = "excel" if Path(path).suffix.lower() in (".xlsx", ".xlsm", ".xls") else "csv"
         block[name] = {"preset": preset, "kind": kind, "path": str(Path(path).resolve())}
     return parse_sources({"sources": block}, Path.cwd(), Path("--input"), rules_dir)

@@ -176,6 +176,21 @@ def _country_tables() -> tuple[dict, dict, dict, dict, frozenset]:
 
 
 @lru_cache(maxsize=65536)
+def country_named(raw: str) -> str | None:
+    """ISO alpha-2 when ``raw`` is exactly a country's code or name (in any of the languages
+    known here), else None: no typo matching and no search of towns and regions, so "London" or
+    "Leipzig" in an address is not taken for a country."""
+    a2, a3, _num, names, ambiguous = _country_tables()
+    s = strip_spreadsheet_marker(clean_unicode(raw)).strip()
+    up = s.upper()
+    if len(up) == 2 and up.isalpha():
+        return a2.get(up)
+    if len(up) == 3 and up.isalpha() and up in a3:
+        return a3[up]
+    key = _country_text_key(s)
+    return None if not key or key in ambiguous else names.get(key)
+
+
 def country_from_text(raw: str) -> str | None:
     """ISO alpha-2 of one country text (code, number, name in several languages,
     alias or typo), or None. Cached per text."""

@@ -68,8 +68,7 @@ def _to_naive_ts(v: Any) -> pd.Timestamp:
     return ts
 
 
-TZ_SUFFIX_RE = re.compile(r"\d(?:\s*(?:Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?))$")
-_TZ_SUFFIX_RE = TZ_SUFFIX_RE
+_TZ_SUFFIX_RE = re.compile(r"\d(?:\s*(?:Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?))$")
 
 
 # What pandas raises for a format it cannot use even with errors="coerce"

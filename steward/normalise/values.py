@@ -111,12 +111,17 @@ def strip_spreadsheet_marker(s: str) -> str:
     return _SPREADSHEET_MARKER_RE.sub("", s, count=1)
 
 
+# What a person's text field may hold to say "nothing": unlike the parsers' null tokens, "Nan",
+# "Null", "None" and "Nat" are names people have (and publish).
+_TEXT_NOTHING = frozenset({"", "n/a", "#n/a", "<na>", "<nan>"})
+
+
 def clean_text_value(v: Any) -> str | None:
     """A text field as a person writes it, for publishing: the spreadsheet marker off, Unicode
     composed (NFC: an "é" typed as e + accent is one letter), control characters and runs of
     blanks made one space, trimmed; None when nothing (or only a null token such as "n/a") is
     left. Spelling, case and accents are kept: folding them is for match keys only."""
-    if is_missing(v):
+    if v is None or (not isinstance(v, str) and is_missing(v)):
         return None
     s = to_text(v)
     t = strip_spreadsheet_marker(s)
@@ -124,7 +129,7 @@ def clean_text_value(v: Any) -> str | None:
         t = unicodedata.normalize("NFC", t.translate(_INVISIBLE))
         t = "".join(ch if unicodedata.category(ch) != "Cc" else " " for ch in t)
     t = _WHITESPACE_RE.sub(" ", t).strip()
-    if not t or is_missing(t):
+    if t.casefold() in _TEXT_NOTHING:
         return None
     return s if t == s else t
 

@@ -25,7 +25,7 @@ that is not a confirmed opt-in (Salesforce's opt-out flags are written "false" o
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -104,6 +104,15 @@ class GoldenData:
     crosswalk: pd.DataFrame
     lineage: pd.DataFrame | None = None
     origin: str = ""
+    # Golden records no longer active (retired: their source records are gone). An opt-out among
+    # them still belongs on every suppression list: the address may come back in any tool.
+    inactive: pd.DataFrame | None = None
+
+    def suppression_rows(self) -> pd.DataFrame:
+        """The golden records whose opt-outs the address lists carry: active and inactive."""
+        if self.inactive is None or self.inactive.empty:
+            return self.golden
+        return pd.concat([self.golden, self.inactive], ignore_index=True)
 
 
 @dataclass
@@ -182,10 +191,14 @@ def read_crm(url: str) -> GoldenData:
         raise ValueError(f"{shown}: cannot read the CRM ({exc})") from exc
     if golden is None or crosswalk is None:
         raise ValueError(f"{shown}: no {GOLDEN_TABLE} / {CROSSWALK_TABLE} tables — run `steward run` first")
+    inactive = None
     if "status" in golden.columns:
-        golden = golden[golden["status"].isna() | (golden["status"] == ACTIVE)]
+        active = golden["status"].isna() | (golden["status"] == ACTIVE)
+        inactive = golden[~active].drop(columns=[c for c in STATUS_COLUMNS if c in golden.columns])
+        golden = golden[active]
     golden = golden.drop(columns=[c for c in STATUS_COLUMNS if c in golden.columns])
-    return _checked(golden, crosswalk, lineage, shown)
+    data = _checked(golden, crosswalk, lineage, shown)
+    return replace(data, inactive=inactive.reset_index(drop=True) if inactive is not None else None)
 
 
 # -- consent -------------------------------------------------------------------------------------------
@@ -325,7 +338,7 @@ def hubspot_files(data: GoldenData, source: str = "hubspot") -> Export:
         notes.append(f"{int((~named & ~opted_out).sum()):,} golden records without a name or email are not in "
                      "hubspot_new_contacts.csv (HubSpot needs First Name, Last Name or Email)")
     new_contacts = _vendor_rows(new[named & ~opted_out], HUBSPOT_FIELDS)
-    addresses = opted_out_addresses(golden)
+    addresses = opted_out_addresses(data.suppression_rows())
     notes += _unreachable_opt_outs(golden, addresses)
     not_numbers = ~ranked["record_id"].str.fullmatch(r"\d+")
     if not_numbers.any():
@@ -415,7 +428,7 @@ def salesforce_files(data: GoldenData, source: str = "salesforce") -> Export:
 
 def mailchimp_files(data: GoldenData) -> Export:
     """Mailchimp: every address of every opted-out person, to import with the status Unsubscribed."""
-    addresses = opted_out_addresses(data.golden)
+    addresses = opted_out_addresses(data.suppression_rows())
     rows = pd.DataFrame({"Email Address": addresses["email"], "First Name": addresses["first_name"],
                          "Last Name": addresses["last_name"]}).astype(object)
     return Export({"mailchimp_unsubscribe.csv": rows[MAILCHIMP_UNSUBSCRIBE_COLUMNS]},

@@ -13,6 +13,8 @@ import re
 
 import pandas as pd
 
+from steward.normalise.country import country_named
+
 __all__ = ["ADDRESS_PARTS", "split_full_addresses"]
 
 ADDRESS_PARTS = ("address_line1", "city", "region", "postcode", "country")
@@ -28,13 +30,7 @@ _POSTCODE = re.compile(
 # "10115 Berlin" / "Berlin 10115" / "London SW1A 1AA": a postcode and a city in one part.
 _POSTCODE_FIRST = re.compile(r"^(\d{4,5}|\d{3}\s\d{2})\s+(\D.+)$")
 _POSTCODE_LAST = re.compile(r"^(\D.*?)\s+(\d{4,6}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})$", re.IGNORECASE)
-_COUNTRY_LIKE = re.compile(r"^(?:[A-Z]{2,3}|[A-Za-zÀ-ÿ .'-]{3,40})$")
-
-
-def _looks_like_country(part: str) -> bool:
-    # Real recognition happens in normalisation (steward.normalise.country); here a part counts
-    # as the country when it is the last of several and has no digits.
-    return bool(_COUNTRY_LIKE.match(part)) and not any(ch.isdigit() for ch in part)
+_REGION_POSTCODE = re.compile(r"^([A-Z]{2})\s+(\d{5}(?:-\d{4})?|[A-Z]\d[A-Z]\s?\d[A-Z]\d)$")
 
 
 def _split_one(text: str) -> dict[str, str | None]:
@@ -54,10 +50,20 @@ def _split_one(text: str) -> dict[str, str | None]:
     if len(parts) < 2:
         out["address_line1"] = text or None
         return out
-    if len(parts) >= 3 and _looks_like_country(parts[-1]):
+    last = parts[-1]
+    # The last part is the country only when it names one: a name ("Deutschland"), or a code after
+    # the postcode ("SW1A 1AA, GB"); "Los Angeles, CA" ends in a state, "..., London" in a town.
+    after_postcode = len(parts) >= 2 and bool(_POSTCODE.match(parts[-2]) or _REGION_POSTCODE.match(parts[-2]))
+    if len(parts) >= 3 and country_named(last) and (len(last) > 3 or after_postcode):
         out["country"] = parts.pop()
-    if len(parts) >= 2 and _POSTCODE.match(parts[-1]):
+    state_zip = _REGION_POSTCODE.match(parts[-1]) if len(parts) >= 2 else None
+    if state_zip:  # "CA 90001"
+        out["region"], out["postcode"] = state_zip.group(1), state_zip.group(2)
+        parts.pop()
+    elif len(parts) >= 2 and _POSTCODE.match(parts[-1]):
         out["postcode"] = parts.pop()
+    elif len(parts) >= 3 and re.fullmatch(r"[A-Z]{2}", parts[-1]):  # "Los Angeles, CA"
+        out["region"] = parts.pop()
     if len(parts) >= 2:
         last = parts[-1]
         first_code, last_code = _POSTCODE_FIRST.match(last), _POSTCODE_LAST.match(last)

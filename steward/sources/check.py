@@ -109,10 +109,20 @@ def consent_value_problems(text: pd.DataFrame, cfg: SourceConfig) -> list[Proble
     problems = []
     for canonical in CONSENT_FLAG_COLUMNS:
         mapping = cfg.columns.get(canonical)
-        if mapping is None or mapping.column is None or mapping.present is not None or mapping.column not in text:
+        columns = [c for c in (mapping.columns if mapping else ()) if c in text]
+        if not columns:
             continue
-        values = text[mapping.column].dropna()
+        values = pd.concat([text[c] for c in columns]).dropna()
         if values.empty:
+            continue
+        if mapping.present is not None:
+            # "filled means yes" must not read a filled "No" as yes.
+            says_no = values[normalise_opt_in(values) == "no"]
+            if len(says_no):
+                problems.append(Problem("error", f"{cfg.where}.columns.{canonical}", f"{cfg.location} column(s) "
+                                        f"{columns} hold answers that say no: {_examples(Counter(says_no))}; with "
+                                        f"present: every filled cell counts as {mapping.present!r}: map it with "
+                                        "values: instead"))
             continue
         read = normalise_opt_in(values, mapping.values)
         # "unknown" is a legitimate reading only when a value map says so explicitly.
@@ -123,15 +133,15 @@ def consent_value_problems(text: pd.DataFrame, cfg: SourceConfig) -> list[Proble
         if len(unread):
             how = (f"values: {mapping.values}" if mapping.values else "the common vocabulary (yes/no/true/false/1/0, "
                    "subscribed/unsubscribed ...)")
-            problems.append(Problem("error", where, f"{cfg.location} column {mapping.column!r} holds values that "
+            problems.append(Problem("error", where, f"{cfg.location} column(s) {columns} hold values that "
                                     f"{how} does not map: {_examples(Counter(unread))}; add them to values: "
                                     "(\"yes\", \"no\" or \"unknown\") so no opt-out is read as unknown"))
         if mapping.values and not mapping.optional:
             seen = set(values.str.strip().str.casefold())
             unused = sorted(k for k in mapping.values if k and k not in seen)
             if unused and len(unused) == len([k for k in mapping.values if k]):
-                problems.append(Problem("error", where, f"none of the values: keys {unused} occurs in column "
-                                        f"{mapping.column!r} of {cfg.location} (it holds {_examples(Counter(values))})"))
+                problems.append(Problem("error", where, f"none of the values: keys {unused} occurs in column(s) "
+                                        f"{columns} of {cfg.location} (they hold {_examples(Counter(values))})"))
             elif unused:
                 problems.append(Problem("warning", where, f"values: keys {unused} do not occur in {cfg.location}"))
     return problems

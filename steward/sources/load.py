@@ -20,7 +20,7 @@ import pandas as pd
 
 from steward.config import ColumnMapping, ConfigError, SourceConfig
 from steward.errors import StewardError
-from steward.normalise.dates import TZ_SUFFIX_RE, infer_date_format, parse_dates
+from steward.normalise.dates import infer_date_format, parse_dates
 from steward.normalise.names import split_full_names
 from steward.sources.addresses import ADDRESS_PARTS, split_full_addresses
 from steward.sources.check import (
@@ -180,13 +180,17 @@ def _written(values: pd.Series, out_format: str) -> np.ndarray:
     return text
 
 
+# An offset after a time of day (14:22+02:00, 14:22 UTC): "2024-03-05" ends in "-05" but is a date.
+_OFFSET_AFTER_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)$")
+
+
 def _in_utc(parsed: pd.DataFrame, distinct: pd.Series, timezone: str) -> pd.Series:
     """Timestamps written without an offset, read as local time of ``timezone`` and turned into
     UTC (values with an offset were turned into UTC when parsed). A wall-clock time that occurs
     twice when the clocks go back is read as the first (summer time); one skipped when they go
     forward is moved forward: both stay dates, none is dropped."""
     values = parsed["value"]
-    local = ~distinct.astype(str).str.contains(TZ_SUFFIX_RE) & values.notna()
+    local = ~distinct.astype(str).str.contains(_OFFSET_AFTER_TIME) & values.notna()
     if local.any():
         shifted = (pd.to_datetime(values[local]).dt.tz_localize(timezone, ambiguous=True, nonexistent="shift_forward")
                    .dt.tz_convert("UTC").dt.tz_localize(None))
@@ -244,9 +248,15 @@ def _generated_ids(raw: pd.DataFrame, text: pd.DataFrame, mapping: ColumnMapping
     """Ids for a source without one, from the content of the named columns (every column for
     ``*``): the same row gets the same id in every run; identical rows share one and the repeat is
     quarantined as a duplicate, like any repeated id."""
-    columns = list(raw.columns) if mapping.generate_from == ("*",) else list(mapping.generate_from)
-    joined = text[columns].fillna("").astype(str).agg("\x1f".join, axis=1) if len(text) else pd.Series(dtype=object)
-    return joined.map(lambda row: "gen-" + hashlib.sha1(row.encode("utf-8")).hexdigest()[:16]).astype(object)
+    columns = sorted(map(str, raw.columns)) if mapping.generate_from == ("*",) else list(mapping.generate_from)
+    if not len(text):
+        return pd.Series(dtype=object)
+    # The filled (column, value) pairs in column-name order: a column added empty, or the columns
+    # reordered, leaves every id as it was.
+    cells = text[columns].to_numpy(dtype=object)
+    rows = ["\x1e".join(f"{c}\x1f{v}" for c, v in zip(columns, row) if v is not None) for row in cells]
+    return pd.Series(["gen-" + hashlib.sha1(r.encode("utf-8")).hexdigest()[:16] for r in rows],
+                     index=text.index, dtype=object)
 
 
 def _field(text: pd.DataFrame, mapping: ColumnMapping) -> pd.Series:
@@ -269,9 +279,9 @@ def _field(text: pd.DataFrame, mapping: ColumnMapping) -> pd.Series:
 # "Nordlicht GmbH" (Stripe's Name, a form's "Full name") is a company. Short or ambiguous forms
 # (SA, AB, Co: also surnames and initials) are left out on purpose.
 _LEGAL_FORMS = frozenset({
-    "gmbh", "mbh", "ag", "kg", "ohg", "ug", "sarl", "sàrl", "sas", "sasu", "eurl", "llc", "ltd", "limited", "inc",
-    "incorporated", "corp", "corporation", "plc", "llp", "lp", "bv", "nv", "srl", "spa", "slu", "pty", "oy", "oyj",
-    "aps", "asa", "gbr", "sl", "kgaa",
+    "gmbh", "mbh", "ag", "kg", "ohg", "sarl", "sàrl", "sasu", "eurl", "llc", "ltd", "limited", "inc",
+    "incorporated", "corp", "corporation", "plc", "llp", "bv", "nv", "srl", "spa", "slu", "pty", "oy", "oyj",
+    "aps", "gbr", "kgaa",
 })
 _LEGAL_FORM_SUFFIX = re.compile(r"(?:^|[\s,])([^\W\d_][\w.&]*)\s*$")
 
@@ -289,17 +299,20 @@ def _companies_out_of_names(out: pd.DataFrame, text: pd.DataFrame, cfg: SourceCo
     if company.any():
         out.loc[company, "company"] = names[company]
         text.loc[company, mapping.column] = None
-        log.info("%s: %d full names are companies (%s): read as company", cfg.location, int(company.sum()),
-                 ", ".join(names[company].head(3)))
+        log.warning("%s: %d full names end in a legal form and are read as the company: %s", cfg.location,
+                    int(company.sum()), ", ".join(names[company].head(5)))
 
 
 def _extra_columns(raw: pd.DataFrame, text: pd.DataFrame, cfg: SourceConfig) -> dict[str, pd.Series]:
     """Columns kept beside the canonical ones: every unmapped column, and the further columns of a
     field (a second phone), under ``extra_`` + their name or the name ``extra_columns`` gives them;
     ``drop`` there is the only way a column is left out."""
-    primary = {m.column for m in cfg.columns.values() if m.column and m.present is None}
-    primary |= {c for m in cfg.columns.values() if m.present is not None or m.generate_from for c in m.columns}
-    extras = {}
+    # Only a column whose text a canonical field carries as it is leaves the extras; one read for
+    # "filled or not" (present:) or for generated ids keeps its content here.
+    primary = {m.column for m in cfg.columns.values()
+               if m.column and m.present is None and m.constant is None and not m.generate_from}
+    extras: dict[str, pd.Series] = {}
+    named_by: dict[str, str] = {}
     for column in raw.columns:
         if column in primary:
             continue
@@ -308,7 +321,11 @@ def _extra_columns(raw: pd.DataFrame, text: pd.DataFrame, cfg: SourceConfig) -> 
             continue
         # Unknown columns are kept under an ``extra_`` prefix so they travel through
         # every stage without ever colliding with pipeline columns.
-        extras[f"extra_{target}"] = text[column]
+        name = f"extra_{target}"
+        if name in extras:
+            raise SourceError(f"{cfg.where}.extra_columns: columns {named_by[name]!r} and {column!r} of "
+                              f"{cfg.location} would both be kept as {name!r}; give them different names")
+        extras[name], named_by[name] = text[column], column
     return extras
 
 
@@ -497,6 +514,10 @@ def canonical_csv_sources(paths: list[Path]) -> list[SourceConfig]:
         if "record_id" not in header:
             raise SourceError(f"{path}: no 'record_id' column; expected the canonical columns {CANONICAL_COLUMNS}")
         name = "".join(ch if ch.isalnum() else "_" for ch in path.stem)
+        same = next((c for c in configs if c.name == name), None)
+        if same is not None:  # one would replace the other, and its file be read in silence
+            raise SourceError(f"{same.path} and {path} would both be source {name!r} (the name comes from the file "
+                              "name): rename one file")
         configs.append(
             SourceConfig(
                 name=name,
