@@ -467,7 +467,9 @@ def sources_detect(
     for fit in fits[:3]:
         console.print(f"{fit.preset:24} {len(fit.found):3} columns match"
                       f"{'' if fit.has_id else ', no id column'}", highlight=False)
-    source = name or "".join(ch if ch.isalnum() else "_" for ch in file.stem.lower()).strip("_") or "source"
+    from steward.config.sources import source_name_for
+
+    source = name or source_name_for(file)
     if best is None:
         console.print("no preset fits this header: map its columns yourself (rules/demo_sources.yaml shows every option)")
     typer.echo("sources:")

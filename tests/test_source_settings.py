@@ -529,3 +529,14 @@ def test_review_findings_nothing_dropped_in_silence(tmp_path):
 
     assert [clean_text_value(v) for v in ("Nan", "Null", "None", "Nat", "n/a", " ")] == \
         ["Nan", "Null", "None", "Nat", None, None]
+
+
+def test_check_lists_extra_columns_renamed_alike_instead_of_stopping(tmp_path):
+    shutil.copytree(REPO / "rules", tmp_path / "rules", dirs_exist_ok=True)
+    (tmp_path / "e.csv").write_text("id,Last,Tags,Labels,News\n1,Lee,vip,n1,vielleicht\n")
+    (tmp_path / "rules" / "sources.yaml").write_text(
+        "sources:\n  e: {kind: csv, path: e.csv, columns: {record_id: id, last_name: Last, email_opt_in: News}, "
+        "extra_columns: {Tags: tags, Labels: tags}}\n")
+    errors = [str(p) for p in check_project(load_project(tmp_path)).errors]
+    assert any("would both be kept as 'extra_tags'" in e for e in errors), errors
+    assert any("'vielleicht' (1 row)" in e for e in errors), errors

@@ -25,13 +25,25 @@ from steward.errors import ConfigError
 from steward.schema import CONSENT_FLAG_COLUMNS, RECORD_COLUMNS
 
 __all__ = ["ColumnMapping", "ConfigErrors", "MAPPABLE_FIELDS", "SourceConfig", "confirmed_sources", "did_you_mean",
-           "parse_sources", "parse_sources_partially", "preset_names", "read_preset", "resolve_sqlite_url", "sources_for_files"]
+           "file_kind", "parse_sources", "parse_sources_partially", "preset_mappings", "preset_names",
+           "source_name_for", "read_preset", "resolve_sqlite_url", "sources_for_files"]
 
 # Fields a source can map beyond the record columns: split into parts by the loader.
 COMPOSITE_FIELDS = ("full_name", "full_address")
 MAPPABLE_FIELDS: tuple[str, ...] = (*RECORD_COLUMNS, *COMPOSITE_FIELDS)
 CONSENT_TARGETS = ("yes", "no", "unknown")
 PRESETS_DIR = "presets"
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+
+def file_kind(path: Path) -> str:
+    """``excel`` for a spreadsheet file, else ``csv``."""
+    return "excel" if Path(path).suffix.lower() in EXCEL_SUFFIXES else "csv"
+
+
+def source_name_for(path: Path) -> str:
+    """A source name from a file name: ``Shop Customers.csv`` -> ``shop_customers``."""
+    return "".join(ch if ch.isalnum() else "_" for ch in Path(path).stem.lower()).strip("_") or "source"
 
 
 class ConfigErrors(ConfigError):
@@ -274,16 +286,13 @@ def read_preset(name: str, rules_dir: Path) -> tuple[PresetSpec | None, list[str
 
 
 def _column_mapping(canonical: str, value: ColumnValue, where: str, optional: bool) -> tuple[ColumnMapping | None, list[str]]:
+    """``value`` as ``_column_spec`` checked it, turned into a ColumnMapping (or the problems)."""
     if isinstance(value, str):
         return ColumnMapping(value, optional=optional), []
     if isinstance(value, list):
-        if not value or not all(isinstance(v, str) for v in value):
-            return None, [f"{where}: give one or more column names"]
         return ColumnMapping(value[0], also=tuple(value[1:]), optional=optional), []
     assert isinstance(value, ColumnSpec)
-    columns = list(value.columns or []) + ([value.column] if value.column else [])
-    if value.column and value.columns:
-        columns = [value.column, *value.columns]
+    columns = ([value.column] if value.column else []) + list(value.columns or [])
     ways = [name for name, given in (("column", bool(columns)), ("constant", value.constant is not None),
                                      ("generate_from", value.generate_from is not None)) if given]
     if len(ways) != 1:
@@ -316,6 +325,17 @@ def _column_mapping(canonical: str, value: ColumnValue, where: str, optional: bo
         also=tuple(columns[1:]), constant=value.constant, present=value.present, absent=value.absent,
         generate_from=("*",) if generate == "all" else tuple(generate or ()), optional=optional,
     ), []
+
+
+def preset_mappings(preset: PresetSpec) -> dict[str, ColumnMapping]:
+    """The column mappings of a valid preset (what a source naming it starts from)."""
+    mappings = {}
+    for canonical, raw in (preset.columns or {}).items():
+        value, problems = _column_spec(raw, canonical)
+        mapping = _column_mapping(canonical, value, canonical, optional=True)[0] if not problems else None
+        if mapping is not None:
+            mappings[canonical] = mapping
+    return mappings
 
 
 def _merged(spec: SourceSpec, preset: PresetSpec | None) -> tuple[dict[str, Any], dict[str, tuple[ColumnValue, bool]]]:
@@ -449,12 +469,11 @@ def sources_for_files(paths: list[Path], preset: str | None, source: str | None,
         return parse_sources(read_yaml(sources_file), base, sources_file, rules_dir)
     block: dict[str, dict] = {}
     for path in paths:
-        name = source or "".join(ch if ch.isalnum() else "_" for ch in Path(path).stem.lower()).strip("_") or "source"
+        name = source or source_name_for(path)
         if name in block:  # two files would be one source, and one of them read in silence
             raise ConfigErrors([f"--input {block[name]['path']} and {Path(path).resolve()} would both be source "
                                 f"{name!r}; rename one file, or list them in a sources file with their own names"])
-        kind = "excel" if Path(path).suffix.lower() in (".xlsx", ".xlsm", ".xls") else "csv"
-        block[name] = {"preset": preset, "kind": kind, "path": str(Path(path).resolve())}
+        block[name] = {"preset": preset, "kind": file_kind(path), "path": str(Path(path).resolve())}
     return parse_sources({"sources": block}, Path.cwd(), Path("--input"), rules_dir)
 
 

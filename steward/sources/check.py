@@ -112,36 +112,38 @@ def consent_value_problems(text: pd.DataFrame, cfg: SourceConfig) -> list[Proble
         columns = [c for c in (mapping.columns if mapping else ()) if c in text]
         if not columns:
             continue
-        values = pd.concat([text[c] for c in columns]).dropna()
-        if values.empty:
+        # Each distinct value once, with how many rows hold it (in order of first appearance, as the
+        # examples list them): a consent column of a million rows holds a handful of values.
+        counts = pd.concat([text[c] for c in columns]).dropna().value_counts(sort=False)
+        if counts.empty:
             continue
+        values = pd.Series(counts.index, dtype=object)
+        where = f"{cfg.where}.columns.{canonical}"
         if mapping.present is not None:
             # "filled means yes" must not read a filled "No" as yes.
-            says_no = values[normalise_opt_in(values) == "no"]
-            if len(says_no):
-                problems.append(Problem("error", f"{cfg.where}.columns.{canonical}", f"{cfg.location} column(s) "
-                                        f"{columns} hold answers that say no: {_examples(Counter(says_no))}; with "
-                                        f"present: every filled cell counts as {mapping.present!r}: map it with "
-                                        "values: instead"))
+            says_no = (normalise_opt_in(values) == "no").to_numpy()
+            if says_no.any():
+                problems.append(Problem("error", where, f"{cfg.location} column(s) {columns} hold answers that say "
+                                        f"no: {_examples(Counter(dict(counts[says_no])))}; with present: every "
+                                        f"filled cell counts as {mapping.present!r}: map it with values: instead"))
             continue
         read = normalise_opt_in(values, mapping.values)
         # "unknown" is a legitimate reading only when a value map says so explicitly.
         # (and the word "unknown" itself, which canonical files write).
         explicit_unknown = {k for k, v in (mapping.values or {}).items() if v == "unknown"} | {"unknown"}
-        unread = values[(read == "unknown") & ~values.str.strip().str.casefold().isin(explicit_unknown)]
-        where = f"{cfg.where}.columns.{canonical}"
-        if len(unread):
+        unread = ((read == "unknown") & ~values.str.strip().str.casefold().isin(explicit_unknown)).to_numpy()
+        if unread.any():
             how = (f"values: {mapping.values}" if mapping.values else "the common vocabulary (yes/no/true/false/1/0, "
                    "subscribed/unsubscribed ...)")
             problems.append(Problem("error", where, f"{cfg.location} column(s) {columns} hold values that "
-                                    f"{how} does not map: {_examples(Counter(unread))}; add them to values: "
-                                    "(\"yes\", \"no\" or \"unknown\") so no opt-out is read as unknown"))
+                                    f"{how} does not map: {_examples(Counter(dict(counts[unread])))}; add them to "
+                                    "values: (\"yes\", \"no\" or \"unknown\") so no opt-out is read as unknown"))
         if mapping.values and not mapping.optional:
             seen = set(values.str.strip().str.casefold())
             unused = sorted(k for k in mapping.values if k and k not in seen)
             if unused and len(unused) == len([k for k in mapping.values if k]):
                 problems.append(Problem("error", where, f"none of the values: keys {unused} occurs in column(s) "
-                                        f"{columns} of {cfg.location} (they hold {_examples(Counter(values))})"))
+                                        f"{columns} of {cfg.location} (they hold {_examples(Counter(dict(counts)))})"))
             elif unused:
                 problems.append(Problem("warning", where, f"values: keys {unused} do not occur in {cfg.location}"))
     return problems

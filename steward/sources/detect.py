@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from steward.config.sources import PresetSpec, preset_names, read_preset
+from steward.config.sources import file_kind, preset_mappings, preset_names, read_preset
 
 __all__ = ["PresetFit", "fit_presets", "proposed_block", "read_header"]
 
@@ -35,7 +35,7 @@ class PresetFit:
 
 def read_header(path: Path) -> list[str]:
     """The header of a CSV (delimiter sniffed) or the first sheet of an Excel file."""
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+    if file_kind(path) == "excel":
         import pandas as pd
 
         return [str(c) for c in pd.read_excel(path, nrows=0).columns]
@@ -50,19 +50,6 @@ def read_header(path: Path) -> list[str]:
     return next(csv.reader(io.StringIO(first), delimiter=delimiter), [])
 
 
-def _spec_columns(spec: PresetSpec) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for canonical, value in (spec.columns or {}).items():
-        if isinstance(value, str):
-            out[canonical] = [value]
-        elif isinstance(value, list):
-            out[canonical] = list(value)
-        elif isinstance(value, dict):
-            columns = value.get("columns") or []
-            out[canonical] = ([value["column"]] if value.get("column") else []) + list(columns)
-    return {k: v for k, v in out.items() if v}
-
-
 def fit_presets(header: list[str], rules_dir: Path) -> list[PresetFit]:
     """Every preset of ``rules_dir``/presets scored against ``header``, best first."""
     folded = {c.casefold() for c in header}
@@ -72,15 +59,17 @@ def fit_presets(header: list[str], rules_dir: Path) -> list[PresetFit]:
         if spec is None:
             continue
         found, missing = [], []
-        columns = _spec_columns(spec)
-        for canonical, names in columns.items():
-            present = [n for n in names if n.casefold() in folded]
+        mappings = preset_mappings(spec)
+        for canonical, mapping in mappings.items():
+            if mapping.constant is not None or mapping.generate_from == ("*",):
+                continue  # reads no column of its own
+            present = [c for c in mapping.columns if c.casefold() in folded]
             (found.extend(present) if present else missing.append(canonical))
-        id_columns = columns.get("record_id", [])
-        has_id = any(n.casefold() in folded for n in id_columns) or isinstance((spec.columns or {}).get("record_id"), dict)
+        id_mapping = mappings.get("record_id")
+        has_id = id_mapping is not None and (bool(id_mapping.generate_from)
+                                             or any(c.casefold() in folded for c in id_mapping.columns))
         signature = [c.casefold() for c in spec.signature or []]
-        told_apart = (1 if signature and all(c in folded for c in signature) else 0) \
-            - (2 if signature and not all(c in folded for c in signature) else 0) \
+        told_apart = ((1 if all(c in folded for c in signature) else -2) if signature else 0) \
             - (2 if any(c.casefold() in folded for c in (spec.excludes or {})) else 0)
         fits.append(PresetFit(name, tuple(found), tuple(missing), has_id and bool(found), told_apart))
     return sorted(fits, key=lambda f: (-f.score, f.preset))
@@ -109,7 +98,7 @@ def proposed_block(path: Path, header: list[str], fit: PresetFit | None, name: s
     read = {c.casefold() for c in (fit.found if fit else ())}
     if fit is not None:
         lines.append(f"    preset: {fit.preset}")
-    lines.append(f"    kind: {'excel' if path.suffix.lower() in ('.xlsx', '.xlsm', '.xls') else 'csv'}")
+    lines.append(f"    kind: {file_kind(path)}")
     lines.append(f"    path: {path}")
     if fit is None:
         lines.append("    columns:                 # canonical field: your column")

@@ -303,7 +303,8 @@ def _companies_out_of_names(out: pd.DataFrame, text: pd.DataFrame, cfg: SourceCo
                     int(company.sum()), ", ".join(names[company].head(5)))
 
 
-def _extra_columns(raw: pd.DataFrame, text: pd.DataFrame, cfg: SourceConfig) -> dict[str, pd.Series]:
+def _extra_columns(raw: pd.DataFrame, text: pd.DataFrame, cfg: SourceConfig,
+                   problems: list[Problem]) -> dict[str, pd.Series]:
     """Columns kept beside the canonical ones: every unmapped column, and the further columns of a
     field (a second phone), under ``extra_`` + their name or the name ``extra_columns`` gives them;
     ``drop`` there is the only way a column is left out."""
@@ -322,9 +323,11 @@ def _extra_columns(raw: pd.DataFrame, text: pd.DataFrame, cfg: SourceConfig) -> 
         # Unknown columns are kept under an ``extra_`` prefix so they travel through
         # every stage without ever colliding with pipeline columns.
         name = f"extra_{target}"
-        if name in extras:
-            raise SourceError(f"{cfg.where}.extra_columns: columns {named_by[name]!r} and {column!r} of "
-                              f"{cfg.location} would both be kept as {name!r}; give them different names")
+        if name in extras:  # (a problem, so that steward check lists it beside the others)
+            problems.append(Problem("error", f"{cfg.where}.extra_columns", f"columns {named_by[name]!r} and "
+                                    f"{column!r} of {cfg.location} would both be kept as {name!r}; give them "
+                                    "different names"))
+            continue
         extras[name], named_by[name] = text[column], column
     return extras
 
@@ -334,10 +337,9 @@ def map_to_canonical(raw: pd.DataFrame, cfg: SourceConfig,
     """Rename mapped columns, split full names and addresses, parse dates, map consent values.
     What the data says about the settings (missing columns, unmapped consent values, dates that do
     not fit) is appended to ``problems``; without that list, errors raise SourceError."""
-    found: list[Problem] = []
-    cfg = matched_to_header([str(c) for c in raw.columns], cfg)
-    found += missing_column_problems([str(c) for c in raw.columns], cfg)
-    found += wrong_preset_problems([str(c) for c in raw.columns], cfg)
+    header = [str(c) for c in raw.columns]
+    cfg = matched_to_header(header, cfg)
+    found = missing_column_problems(header, cfg) + wrong_preset_problems(header, cfg)
     if problems is None:
         raise_errors(found, SourceError)
     if any(p.severity == "error" for p in found):
@@ -400,7 +402,7 @@ def map_to_canonical(raw: pd.DataFrame, cfg: SourceConfig,
     out["date_issues"] = issues
     out["source_default_country"] = cfg.default_country
     out["source_row"] = raw.index.astype("int64")
-    for name, values in _extra_columns(raw, text, cfg).items():
+    for name, values in _extra_columns(raw, text, cfg, found).items():
         out[name] = values
     if problems is None:
         raise_errors(found, SourceError)

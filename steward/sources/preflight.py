@@ -12,10 +12,10 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass, field
 
-from steward.config import ConfigError, Project, Settings, load_settings, parse_matching, parse_sources, read_yaml
-from steward.config.sources import parse_sources_partially
+from steward.config import ConfigError, Project, parse_matching, parse_sources, read_yaml
+from steward.config.quality import load_quality_config
 from steward.config.settings import survivorship_for
-from steward.config.sources import ConfigErrors
+from steward.config.sources import ConfigErrors, parse_sources_partially
 from steward.sources.check import Problem, extra_column_collisions
 from steward.sources.load import LoadedSource, inspect_source
 from steward.state.store import GOLDEN_CROSSWALK, StateStore, default_state_url
@@ -31,7 +31,6 @@ DEMO_STATE_FILES = ("steward_state.sqlite", "crm.sqlite", "steward_snapshot")
 class CheckReport:
     problems: list[Problem] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)  # source -> rows read
-    settings: Settings | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -46,10 +45,12 @@ class CheckReport:
         return not self.errors
 
 
+def _as_problems(lines: list[str]) -> list[Problem]:
+    return [Problem("error", "", line) for line in lines]  # (each line already names its file and key)
+
+
 def _config_problems(exc: ConfigError) -> list[Problem]:
-    # (each line already names its file and key)
-    lines = exc.problems if isinstance(exc, ConfigErrors) else [str(exc)]
-    return [Problem("error", "", line) for line in lines]
+    return _as_problems(exc.problems if isinstance(exc, ConfigErrors) else [str(exc)])
 
 
 def check_sources(sources: dict, problems: list[Problem]) -> dict[str, LoadedSource]:
@@ -67,36 +68,33 @@ def check_sources(sources: dict, problems: list[Problem]) -> dict[str, LoadedSou
     return loaded
 
 
-def check_project(project: Project, read_data: bool = True) -> CheckReport:
-    """Every rules file of ``project`` and (``read_data``) every source against its data; the demo
-    sources are not read (their files are written by the run)."""
+def check_project(project: Project) -> CheckReport:
+    """Every rules file of ``project``, each read once as a run reads it, and every configured
+    source against its data (the demo sources are not read: the run writes their files)."""
     report = CheckReport()
+    demo = on_demo_sources(project)
     sources = {}
     try:
-        if on_demo_sources(project):
+        if demo:
             sources = project.sources()
         else:
             path = project.rules_dir / "sources.yaml"
             sources, found = parse_sources_partially(read_yaml(path), project.root, path, project.rules_dir)
-            report.problems += [Problem("error", "", line) for line in found]
+            report.problems += _as_problems(found)
     except ConfigError as exc:
         report.problems += _config_problems(exc)
-    readers = [("matching.yaml", lambda: parse_matching(project.matching())),
+    # The rules files load_settings reads, one by one so that each reports its own mistakes.
+    readers = [lambda: parse_matching(project.matching()),
                # (a source with a mistake is not in ``sources``: its name in the priority is no news)
-               ("survivorship.yaml", lambda: survivorship_for(project, sources) if sources and report.ok else None),
-               ("consent.yaml", project.consent), ("erasure.yaml", project.erasure),
-               ("normalise.yaml", project.normalise_options)]
-    for _name, read in readers:
+               lambda: survivorship_for(project, sources) if sources and report.ok else None,
+               project.consent, project.erasure, project.normalise_options,
+               lambda: load_quality_config(project.rules_dir)]
+    for read in readers:
         try:
             read()
         except ConfigError as exc:
             report.problems += _config_problems(exc)
-    if report.ok:  # (every rules file is right)
-        try:
-            report.settings = load_settings(project)
-        except ConfigError as exc:
-            report.problems += _config_problems(exc)
-    if read_data and sources and not on_demo_sources(project):
+    if sources and not demo:
         loaded = check_sources(sources, report.problems)
         report.rows = {name: item.raw_row_count for name, item in loaded.items()}
     # Problems without a location of their own read "where: message"; keep each once.
