@@ -23,9 +23,13 @@ def _contacts(rows):
     return normalise_contacts(frame, nickname_file=NICKNAME_FILE)
 
 
-def _levels(rows, repo_root):
+MOVES = {"places": ["address", "postcode", "city"], "when_exact": ["email", "phone", "date_of_birth"]}
+
+
+def _levels(rows, repo_root, moves=None):
     contacts = _contacts(rows)
-    model = MatchModel.from_config(load_project(repo_root).matching())
+    config = load_project(repo_root).matching()
+    model = MatchModel.from_config({**config, "moves": moves} if moves else config)
     pairs = pd.DataFrame({"left": [0], "right": [1], "rule": ["test"]})
     return score_pairs(contacts, pairs, model).iloc[0], model
 
@@ -303,3 +307,91 @@ def test_explanations_for_a_whole_queue_say_what_each_pair_says(repo_root, demo_
     one_by_one = [explanation_text(row, model) for _, row in scored.iterrows()]
     assert explanation_texts(scored, model) == one_by_one
     assert any("+ " in t for t in one_by_one) and any("− " in t for t in one_by_one)
+
+
+def test_a_move_counts_once(repo_root):
+    """With ``moves`` (off by default): street, postcode and town all different is one move, the
+    street counts it and postcode and town take the weightless level "moved". Without a street the
+    postcode counts it; agreement counts."""
+    moved = {"first_name": "Anke", "last_name": "Zimmermann", "email": "zimmermann.anke@inbox.example"}
+    row, model = _levels([
+        {**moved, "address_line1": "Sendlinger Str. 12", "postcode": "80469", "city": "München"},
+        {**moved, "email": "ZIMMERMANN.ANKE@inbox.example", "address_line1": "Eisenbahnstraße 170",
+         "postcode": "04177", "city": "Leipzig"},
+    ], repo_root, MOVES)
+    assert (row["address_level"], row["postcode_level"], row["city_level"]) == ("different", "moved", "moved")
+    assert row["postcode_weight"] == 0 and row["city_weight"] == 0 and row["address_weight"] < 0
+    # Same name and personal e-mail after a move: one person.
+    assert row["match_probability"] >= model.match_threshold
+    why = {step["field"]: step["why"] for step in explain_pair(row, model)}
+    assert "one move" in why["postcode"] and "one move" in why["city"]
+    # No street on one side: the postcode counts the move, the town does not count it again.
+    row, _ = _levels([
+        {**moved, "postcode": "80469", "city": "München"},
+        {**moved, "address_line1": "Eisenbahnstraße 170", "postcode": "04177", "city": "Leipzig"},
+    ], repo_root, MOVES)
+    assert (row["address_level"], row["postcode_level"], row["city_level"]) == ("missing", "different", "moved")
+    assert row["postcode_weight"] < 0
+    # A different street in the same postcode and town: the agreement still counts.
+    row, _ = _levels([
+        {**moved, "address_line1": "Sendlinger Str. 12", "postcode": "80469", "city": "München"},
+        {**moved, "address_line1": "Rosenstraße 3", "postcode": "80469", "city": "München"},
+    ], repo_root, MOVES)
+    assert (row["postcode_level"], row["city_level"]) == ("exact", "exact")
+    assert row["postcode_weight"] > 0 and row["city_weight"] > 0
+
+
+def test_moves_must_name_comparisons_in_order(repo_root):
+    config = load_project(repo_root).matching()
+    for moves, message in [({"places": ["city", "postcode"], "when_exact": ["email"]}, "moves.places names 'city'"),
+                           ({"places": ["address", "nowhere"], "when_exact": ["email"]}, "nowhere"),
+                           ({"places": ["address", "city"], "when_exact": ["emial"]}, "when_exact names 'emial'"),
+                           ({"places": ["address"], "when_exact": ["email"]}, "at least two"),
+                           ({"places": ["address", "city"], "when_exact": ["email"], "when": 1}, "unknown key")]:
+        with pytest.raises(ValueError) as raised:
+            MatchModel.from_config({**config, "moves": moves})
+        if message:
+            assert message in str(raised.value)
+
+
+def test_without_moves_each_place_counts(repo_root):
+    row, _ = _levels([
+        {"first_name": "Anke", "last_name": "Zimmermann", "email": "z.anke@inbox.example", "address_line1": "A 1",
+         "postcode": "80469", "city": "München"},
+        {"first_name": "Anke", "last_name": "Zimmermann", "email": "z.anke@inbox.example", "address_line1": "B 2",
+         "postcode": "04177", "city": "Leipzig"},
+    ], repo_root)
+    assert (row["address_level"], row["postcode_level"], row["city_level"]) == ("different", "different", "different")
+
+
+def test_moves_do_not_change_what_is_estimated(repo_root):
+    """m and u are estimated from the levels each comparison sees alone: "moved" is read as
+    "different" for estimation, so the option changes weighing, not the fit."""
+    from steward.match.comparisons import without_moves
+
+    config = load_project(repo_root).matching()
+    model = MatchModel.from_config({**config, "moves": MOVES})
+    postcode = next(c for c in model.comparisons if c.name == "postcode")
+    codes = np.array([postcode.levels.index("moved"), postcode.levels.index("exact")], dtype=np.int8)
+    seen = without_moves({"postcode": codes}, [postcode])["postcode"]
+    assert [postcode.levels[i] for i in seen] == ["different", "exact"]
+
+
+def test_namesakes_in_two_towns_keep_every_place_difference(repo_root):
+    """Without a personal identifier in common a move is not assumed: the place differences count."""
+    row, _ = _levels([
+        {"first_name": "Anna", "last_name": "Schmidt", "address_line1": "Sendlinger Str. 12", "postcode": "80469",
+         "city": "München", "email": "anna.schmidt@web.example"},
+        {"first_name": "Anna", "last_name": "Schmidt", "address_line1": "Eisenbahnstraße 170", "postcode": "04177",
+         "city": "Leipzig", "email": "a.schmidt77@mail.example"},
+    ], repo_root, MOVES)
+    assert (row["postcode_level"], row["city_level"]) == ("different", "different")
+    assert row["postcode_weight"] < 0 and row["city_weight"] < 0
+
+
+def test_plus_tags_are_one_inbox_on_any_domain(repo_root):
+    row, _ = _levels([
+        {"first_name": "Ebba", "last_name": "Sjöberg", "email": "EBBA_SJOEBERG40+SHOP@WEBPOST.EXAMPLE"},
+        {"first_name": "Ebba", "last_name": "Sjöberg", "email": "ebba_sjoeberg40@webpost.example"},
+    ], repo_root)
+    assert row["email_level"] == "exact"

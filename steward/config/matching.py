@@ -15,7 +15,7 @@ from typing import Any
 from steward.errors import ConfigError
 
 WHERE = "rules/matching.yaml"
-SECTIONS = ("blocking", "comparisons", "thresholds", "prior_match_probability", "training", "clustering")
+SECTIONS = ("blocking", "comparisons", "thresholds", "prior_match_probability", "training", "clustering", "moves")
 DEFAULT_MAX_BLOCK_SIZE = 100
 DEFAULT_PRIOR = 0.01
 
@@ -50,6 +50,35 @@ class ComparisonSpec:
 
 
 @dataclass(frozen=True)
+class Moves:
+    """A move counted once: ``places`` (comparisons, finest first: street, postcode, town) that all
+    change when a person moves; where one differs, the coarser ones that differ too weigh nothing,
+    but only on pairs that agree exactly on one of ``when_exact`` (a personal e-mail, a phone, a
+    birth date): namesakes with nothing personal in common keep every place difference."""
+
+    places: tuple[str, ...]
+    when_exact: tuple[str, ...]
+
+
+def _moves(data: Any) -> Moves | None:
+    if data is None:
+        return None
+    data = _mapping(data, "moves")
+    unknown = sorted(set(data) - {"places", "when_exact"})
+    if unknown:
+        raise ConfigError(f"{WHERE}: moves: unknown key(s) {unknown} (moves has places and when_exact)")
+    lists = {}
+    for key in ("places", "when_exact"):
+        value = data.get(key)
+        if not isinstance(value, (list, tuple)) or not value or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{WHERE}: moves.{key} must be a list of comparison names")
+        lists[key] = tuple(value)
+    if len(lists["places"]) < 2:
+        raise ConfigError(f"{WHERE}: moves.places needs at least two comparisons (finest first)")
+    return Moves(lists["places"], lists["when_exact"])
+
+
+@dataclass(frozen=True)
 class MatchingSettings:
     """rules/matching.yaml. ``training`` and ``clustering`` are the model's own option mappings
     (steward.match.training, the clusterer's cannot-link rules); ``source`` is the file as read
@@ -61,6 +90,7 @@ class MatchingSettings:
     prior_match_probability: float = DEFAULT_PRIOR
     training: Mapping[str, Any] = field(default_factory=dict)
     clustering: Mapping[str, Any] = field(default_factory=dict)
+    moves: Moves | None = None
     source: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -128,5 +158,6 @@ def parse_matching(data: Mapping[str, Any] | MatchingSettings) -> MatchingSettin
         prior_match_probability=_number(data.get("prior_match_probability", DEFAULT_PRIOR), "prior_match_probability"),
         training=dict(_mapping(data.get("training"), "training")),
         clustering=dict(_mapping(data.get("clustering"), "clustering")),
+        moves=_moves(data.get("moves")),
         source=data,
     )

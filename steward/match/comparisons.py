@@ -30,6 +30,7 @@ from steward.match.prepared import CODE_SUFFIX, Feature, _feature_values, _prese
 
 MISSING = "missing"
 DIFFERENT = "different"
+MOVED = "moved"  # a place differing where a finer place differs too: one move, counted once
 
 
 def _first_char(text: str) -> str:
@@ -124,6 +125,11 @@ class Comparison:
     # the chance that two records holding it are one person falls with every further holder, and
     # a few hundred colleagues behind one office address or switchboard are not one person.
     crowded_at: int | None = None
+    # Coarser place comparisons (postcode, town) name the finer ones (street address) whose
+    # difference already counts the same move: see ``counted_once``.
+    counted_with: tuple[str, ...] = ()
+    # Levels estimated like the others whose weight is nevertheless 0 ("moved").
+    weightless: tuple[str, ...] = ()
 
     def _set_holders(self, holders: str | None, crowded_at: int | None, what: str, examples: str) -> None:
         self.holders, self.crowded_at = holders, crowded_at if holders else None
@@ -138,6 +144,10 @@ class Comparison:
     def silent_levels(self) -> list[int]:
         """Indices of the levels that carry no evidence: missing, and the neutral ones."""
         return [i for i, level in enumerate(self.levels) if level == MISSING or level in self.neutral]
+
+    def weightless_levels(self) -> list[int]:
+        """Indices of the levels that weigh nothing: the silent ones and ``weightless``."""
+        return self.silent_levels() + [i for i, level in enumerate(self.levels) if level in self.weightless]
 
     def columns(self) -> list[str]:
         raise NotImplementedError
@@ -436,12 +446,13 @@ class FuzzyComparison(OneColumnComparison):
     """Any text column: exact, then fuzzy at a threshold (token-set ratio or Jaro-Winkler)."""
 
     def __init__(self, name: str, column: str, threshold: float = 0.9, scorer: str = "token_set",
-                 holders: str | None = None, crowded_at: int | None = None):
+                 holders: str | None = None, crowded_at: int | None = None,
+                 counted_with: list[str] | None = None):
         label = name.replace("_", " ")
         super().__init__(
             name,
             ("exact",) + _holder_level_names(holders, crowded_at) +
-            ("fuzzy", DIFFERENT, MISSING),
+            ("fuzzy", DIFFERENT) + ((MOVED,) if counted_with else ()) + (MISSING,),
             {
                 "exact": f"same {label}",
                 "shared": SHARED_EXPLANATION.format(what=label, examples="a household"),
@@ -452,6 +463,13 @@ class FuzzyComparison(OneColumnComparison):
         )
         self.column, self.threshold, self.scorer = column, threshold, scorer
         self._set_holders(holders, crowded_at, label, "an office building")
+        if counted_with:
+            self.counted_with = tuple(counted_with)
+            # Estimated like any level (so that "exact" keeps its share among all pairs), but it
+            # weighs nothing: the finer comparison's difference counts the move.
+            self.weightless = (MOVED,)
+            self.explanations[MOVED] = (f"different {label}, counted once with the different "
+                                        f"{' / '.join(c.replace('_', ' ') for c in self.counted_with)} (one move)")
 
     def compute(self, left, right):
         both = self.both_present(left, right)
@@ -501,6 +519,68 @@ COMPARISON_KINDS = {
     "fuzzy": FuzzyComparison,
     "exact": ExactComparison,
 }
+
+
+def counted_once(levels: dict[str, np.ndarray], comparisons: list[Comparison],
+                 when_exact: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
+    """A move changes the street, the postcode and the town at once: one fact, which independent
+    comparisons would count three times (-22 bits for a person seen before and after moving,
+    more than a shared personal e-mail and name outweigh). A comparison with ``counted_with``
+    that is "different" where one of those (finer) comparisons is "different" too takes the
+    weightless level "moved": the finest difference present counts the move. Agreement and near
+    agreement (a postcode typo) keep their weight; only disagreement is counted once. Only on
+    pairs agreeing exactly on one of ``when_exact`` (what one person keeps when moving: a personal
+    e-mail, a phone, a birth date); without it, two namesakes in two towns are two people, and
+    every place difference says so."""
+    by_name = {c.name: c for c in comparisons}
+    out = dict(levels)
+    if not when_exact or not any(c.counted_with for c in comparisons):
+        return out
+    personal = np.zeros(len(next(iter(levels.values()))), dtype=bool)
+    for name in when_exact:
+        personal |= levels[name] == by_name[name].levels.index("exact")
+    for comparison in comparisons:
+        if not comparison.counted_with:
+            continue
+        own = levels[comparison.name]
+        finer = np.zeros(len(own), dtype=bool)
+        for name in comparison.counted_with:
+            finer |= levels[name] == by_name[name].levels.index(DIFFERENT)
+        moved = (own == comparison.levels.index(DIFFERENT)) & finer & personal
+        if moved.any():
+            out[comparison.name] = np.where(moved, np.int8(comparison.levels.index(MOVED)), own).astype(own.dtype)
+    return out
+
+
+def without_moves(levels: dict[str, np.ndarray], comparisons: list[Comparison]) -> dict[str, np.ndarray]:
+    """``levels`` with "moved" read as "different" again: m and u are estimated from the levels
+    as each comparison sees them alone, so counting a move once changes how a pair is weighed,
+    not what a different postcode weighs when a move does not explain it."""
+    out = dict(levels)
+    for comparison in comparisons:
+        if MOVED in comparison.levels:
+            codes = np.asarray(levels[comparison.name])
+            out[comparison.name] = np.where(codes == comparison.levels.index(MOVED),
+                                            np.int8(comparison.levels.index(DIFFERENT)), codes).astype(codes.dtype)
+    return out
+
+
+def check_counted_with(comparisons: list[Comparison], when_exact: tuple[str, ...] = ()) -> None:
+    """``counted_with`` names comparisons listed before this one that have a "different" level;
+    ``when_exact`` names comparisons with an "exact" level."""
+    by_name = {c.name: c for c in comparisons}
+    for name in when_exact:
+        if name not in by_name or "exact" not in by_name[name].levels:
+            raise ValueError(f"rules/matching.yaml: moves.when_exact names {name!r}, which is not a comparison with "
+                             f"an 'exact' level ({sorted(by_name)})")
+    seen: dict[str, Comparison] = {}
+    for comparison in comparisons:
+        for name in comparison.counted_with:
+            if name not in seen or DIFFERENT not in seen[name].levels:
+                raise ValueError(f"rules/matching.yaml: comparison {comparison.name!r}: moves.places names "
+                                 f"{name!r}, which is not a comparison listed before it with a 'different' level "
+                                 f"(listed before: {sorted(seen)})")
+        seen[comparison.name] = comparison
 
 
 def build_comparison(spec: dict) -> Comparison:

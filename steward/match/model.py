@@ -32,7 +32,7 @@ from steward.config.matching import MatchingSettings, parse_matching
 from steward.frames import renumbered
 from steward.progress import report
 from steward.match.cluster import resolve_cannot_link
-from steward.match.comparisons import MISSING, Comparison, build_comparison
+from steward.match.comparisons import DIFFERENT, MISSING, MOVED, Comparison, build_comparison, check_counted_with, counted_once
 from steward.match.prepared import PairSide, prepare_text
 
 log = logging.getLogger("steward.match")
@@ -54,19 +54,29 @@ class MatchModel:
     training: dict = field(default_factory=dict)
     clustering: dict = field(default_factory=dict)
     fitted: dict = field(default_factory=dict)  # what fit() did, for the UI and model.json
+    # Comparisons of which one must agree exactly for a move to count once (rules/matching.yaml moves).
+    moved_when_exact: tuple[str, ...] = ()
 
     @classmethod
     def from_config(cls, config: MatchingSettings | Mapping) -> "MatchModel":
         """The configured model: rules/matching.yaml's settings (or the file's mapping)."""
         settings = parse_matching(config)
         comparisons, m_all, u_all, tf = [], {}, {}, {}
+        moves = settings.moves
         for spec in settings.comparisons:
-            comparison = build_comparison({"name": spec.name, "kind": spec.kind, **spec.options})
+            options = dict(spec.options)
+            if moves and spec.name in moves.places[1:]:
+                options["counted_with"] = list(moves.places[:moves.places.index(spec.name)])
+            comparison = build_comparison({"name": spec.name, "kind": spec.kind, **options})
             m_levels, u_levels = [], []
             for level in comparison.levels:
                 if level == MISSING or level in comparison.neutral:
                     m_levels.append(1.0)  # placeholder: the missing level always weighs 0
                     u_levels.append(1.0)
+                    continue
+                if level == MOVED and level not in spec.m:  # (estimated; weighs nothing anyway)
+                    m_levels.append(float(spec.m.get(DIFFERENT, 0.1)))
+                    u_levels.append(float(spec.u.get(DIFFERENT, 0.9)))
                     continue
                 if level not in spec.m or level not in spec.u:
                     raise ValueError(
@@ -79,10 +89,15 @@ class MatchModel:
             u_all[comparison.name] = np.array(u_levels, dtype=np.float64)
             if spec.term_frequency:
                 tf[comparison.name] = comparison.columns()[0]
+        unknown = [name for name in (moves.places if moves else ()) if name not in m_all]
+        if unknown:
+            raise ValueError(f"rules/matching.yaml: moves.places names {unknown}, which are not comparisons "
+                             f"({sorted(m_all)})")
+        check_counted_with(comparisons, moves.when_exact if moves else ())
         return cls(
             comparisons, m_all, u_all, float(settings.prior_match_probability), settings.thresholds.match,
             settings.thresholds.review, term_frequency=tf, training=dict(settings.training),
-            clustering=dict(settings.clustering),
+            clustering=dict(settings.clustering), moved_when_exact=moves.when_exact if moves else (),
         )
 
     # -- weights ---------------------------------------------------------------------------
@@ -91,7 +106,7 @@ class MatchModel:
         m = np.clip(self.m[name], PROB_FLOOR, 1 - PROB_FLOOR)
         u = np.clip(self.u[name], PROB_FLOOR, 1 - PROB_FLOOR)
         weights = np.log2(m / u)
-        weights[comparison.silent_levels()] = 0.0
+        weights[comparison.weightless_levels()] = 0.0
         return weights.astype(np.float32)
 
     @property
@@ -177,7 +192,8 @@ def add_term_frequencies(contacts: pd.DataFrame, model: MatchModel) -> pd.DataFr
 
 
 def comparison_levels(left: pd.DataFrame, right: pd.DataFrame, model: MatchModel) -> dict[str, np.ndarray]:
-    return {c.name: c.compute(left, right) for c in model.comparisons}
+    return counted_once({c.name: c.compute(left, right) for c in model.comparisons}, model.comparisons,
+                        model.moved_when_exact)
 
 
 def pair_weights(levels: dict[str, np.ndarray], left: pd.DataFrame, model: MatchModel) -> dict[str, np.ndarray]:

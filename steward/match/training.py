@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from steward.match.cluster import level_contradictions
+from steward.match.comparisons import without_moves
 from steward.match.model import PROB_FLOOR, MatchModel, records_for, comparison_levels, reweighted
 from steward.progress import report
 
@@ -43,7 +44,7 @@ def _level_chunks(records: pd.DataFrame, left_idx: np.ndarray, right_idx: np.nda
     for start in range(0, len(left_idx), chunk_size):
         left = records.iloc[left_idx[start: start + chunk_size]].reset_index(drop=True)
         right = records.iloc[right_idx[start: start + chunk_size]].reset_index(drop=True)
-        yield comparison_levels(left, right, model)
+        yield without_moves(comparison_levels(left, right, model), model.comparisons)
 
 
 def _level_frame(records: pd.DataFrame, left_idx: np.ndarray, right_idx: np.ndarray, model: MatchModel,
@@ -64,8 +65,8 @@ def pattern_counts(records: pd.DataFrame, left_idx: np.ndarray, right_idx: np.nd
 
 def patterns_of(scored: pd.DataFrame, model: MatchModel) -> pd.DataFrame:
     """``pattern_counts`` from pairs already scored (their ``<comparison>_level`` columns)."""
-    return _count_patterns([{c.name: scored[f"{c.name}_level"].cat.codes.to_numpy() for c in model.comparisons}],
-                           model)
+    return _count_patterns([without_moves({c.name: scored[f"{c.name}_level"].cat.codes.to_numpy()
+                                           for c in model.comparisons}, model.comparisons)], model)
 
 
 def _count_patterns(chunks, model: MatchModel) -> pd.DataFrame:
@@ -180,6 +181,7 @@ def _pattern_weights(model: MatchModel, m: dict, u: dict, codes: dict, silent: d
             continue
         w = np.log2(np.clip(m[name], PROB_FLOOR, 1) / np.clip(u[name], PROB_FLOOR, 1))
         w[silent[name]] = 0.0
+        w[comparison.weightless_levels()] = 0.0
         total += w[codes[name]]
     return total
 
@@ -315,7 +317,8 @@ def label_levels(model: MatchModel, contacts: pd.DataFrame, approved: pd.DataFra
     if approved is None or len(approved) == 0:
         return {}
     scored = model.predict(contacts, approved[["left", "right"]].astype(np.int64))
-    return {c.name: scored[f"{c.name}_level"].cat.codes.to_numpy() for c in model.comparisons}
+    return without_moves({c.name: scored[f"{c.name}_level"].cat.codes.to_numpy() for c in model.comparisons},
+                         model.comparisons)
 
 
 ESTIMATE_MODES = (True, False, "auto")

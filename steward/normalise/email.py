@@ -201,7 +201,8 @@ def _email_one(v: Any) -> tuple:
         return (None, None, "invalid_syntax", False)
     suggestion, disposable, key_domain, mode = domain_facts((domain or "").lower())
     lower_local = local.lower()
-    base = lower_local.split("+", 1)[0]
+    # The +tag goes from the key, but never the whole local part ("+44123@…" is a mailbox).
+    base = lower_local.split("+", 1)[0] or lower_local
     if mode == 2:
         key = base.replace(".", "") + "@" + key_domain
     elif mode == 1:
@@ -251,7 +252,7 @@ def normalise_emails(emails: pd.Series, check_deliverability: bool = False) -> p
 
     Columns: ``email_norm`` (validated address, domain lower-cased, or None),
     ``email_key`` (lower-case match key; gmail dots/+tags removed, googlemail
-    unified to gmail.com, +tags removed for providers that ignore them, typo
+    unified to gmail.com, +tags removed on every domain (sub-addressing), typo
     domains replaced by the suggested fix), ``email_issue`` ('' / 'missing' /
     'invalid_syntax' / 'typo_domain:<fix>' / 'role_account' /
     'disposable_domain' / 'undeliverable_domain', several joined by ';'),
