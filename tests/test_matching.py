@@ -27,9 +27,15 @@ MOVES = {"places": ["address", "postcode", "city"], "when_exact": ["email", "pho
 
 
 def _levels(rows, repo_root, moves=None):
+    """Scores of the pair rows[0], rows[1] with the project's rules; ``moves``: that section instead
+    of the project's (False: none)."""
     contacts = _contacts(rows)
-    config = load_project(repo_root).matching()
-    model = MatchModel.from_config({**config, "moves": moves} if moves else config)
+    config = dict(load_project(repo_root).matching())
+    if moves is False:
+        config.pop("moves", None)
+    elif moves:
+        config["moves"] = moves
+    model = MatchModel.from_config(config)
     pairs = pd.DataFrame({"left": [0], "right": [1], "rule": ["test"]})
     return score_pairs(contacts, pairs, model).iloc[0], model
 
@@ -310,7 +316,7 @@ def test_explanations_for_a_whole_queue_say_what_each_pair_says(repo_root, demo_
 
 
 def test_a_move_counts_once(repo_root):
-    """With ``moves`` (off by default): street, postcode and town all different is one move, the
+    """With ``moves`` (rules/matching.yaml has it): street, postcode and town all different is one move, the
     street counts it and postcode and town take the weightless level "moved". Without a street the
     postcode counts it; agreement counts."""
     moved = {"first_name": "Anke", "last_name": "Zimmermann", "email": "zimmermann.anke@inbox.example"}
@@ -360,7 +366,7 @@ def test_without_moves_each_place_counts(repo_root):
          "postcode": "80469", "city": "München"},
         {"first_name": "Anke", "last_name": "Zimmermann", "email": "z.anke@inbox.example", "address_line1": "B 2",
          "postcode": "04177", "city": "Leipzig"},
-    ], repo_root)
+    ], repo_root, moves=False)
     assert (row["address_level"], row["postcode_level"], row["city_level"]) == ("different", "different", "different")
 
 

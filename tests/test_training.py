@@ -255,3 +255,34 @@ def test_u_leaves_out_the_true_matches_among_random_pairs(project_copy):
     assert np.log2(0.8 / corrected["email"][exact]) > np.log2(0.8 / u["email"][exact]) + 4
     tiny = u_without_matches(model, u, m, 1e-6, comparable, kept=[])
     assert tiny["email"][exact] == pytest.approx(u["email"][exact], rel=1e-3)
+
+
+def test_the_fit_guard_judges_the_estimate_as_it_was_made(demo_dir):
+    """Counting a move once (``moves``) changes which pairs both models merge, not the estimate: the
+    guard weighs pairs with each place on its own, so its verdict is the one without ``moves``, from
+    scores or from records. Demo households with one EM over all pairs: a fit with contradictions."""
+    from dataclasses import replace
+
+    from steward.normalise.stage import normalise_contacts
+    from steward.run import load_all
+    from steward.sources.load import canonical_csv_sources
+    from steward.match.training import contradiction_share
+
+    project = load_project(REPO)
+    records, _ = load_all({c.name: c for c in canonical_csv_sources(sorted((demo_dir / "canonical").glob("*.csv")))})
+    contacts = normalise_contacts(records, **project.normalise_options())
+    config = dict(project.matching())
+    config["training"] = dict(config["training"], sessions=[], u_within=None)
+    assert config.get("moves"), "rules/matching.yaml counts moves once"
+    with_moves = MatchModel.from_config(config)
+    plain = MatchModel.from_config({k: v for k, v in config.items() if k != "moves"})
+    pairs = LocalEngine().candidate_pairs(contacts, project.matching()).pairs
+    fitted = fit_model(replace(with_moves, training=dict(with_moves.training, estimate=True)), contacts, pairs)
+    scored = with_moves.predict(contacts, pairs)
+    moved = sum((scored[f"{c}_level"] == "moved").sum() for c in ("postcode", "city"))
+    assert moved > 0  # the data has movers with a personal identifier in common
+
+    expected = contradiction_share(plain, replace(plain, m=fitted.m, u=fitted.u, prior=fitted.prior), contacts, pairs)
+    assert expected[1] > 0  # households: the broken fit adds contradicted merges
+    assert contradiction_share(with_moves, fitted, contacts, pairs) == expected
+    assert contradiction_share(with_moves, fitted, contacts, pairs, scored=scored) == expected

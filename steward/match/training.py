@@ -26,12 +26,13 @@ configured values are used and the reason is logged and kept in ``fitted``.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from steward.match.cluster import level_contradictions
-from steward.match.comparisons import without_moves
+from steward.match.comparisons import MOVED, without_moves
 from steward.match.model import PROB_FLOOR, MatchModel, records_for, comparison_levels, reweighted
 from steward.progress import report
 
@@ -358,7 +359,20 @@ def contradiction_share(configured: MatchModel, fitted: MatchModel, contacts: pd
     namesakes as one person, a share of its new merges are such pairs. Returns (share,
     contradicted, new merges) over ``chosen`` (a sample of the candidate pairs:
     ``in_pair_sample``); ``scored``: the configured model's scores of those pairs, row for row,
-    when they are at hand."""
+    when they are at hand.
+
+    The guard judges the estimate, so it weighs pairs as the estimate saw them: each place on its
+    own (``moves`` read as "different", as in ``without_moves``). Counting a move once changes
+    which pairs *both* models merge; judged with it, the fit's share of contradicted new merges
+    rose because the configured model merged the movers too, not because the fit changed."""
+    configured, fitted = replace(configured, moved_when_exact=()), replace(fitted, moved_when_exact=())
+    if scored is not None and configured.comparisons and any(MOVED in c.levels for c in configured.comparisons):
+        codes = without_moves({c.name: scored[f"{c.name}_level"].cat.codes.to_numpy() for c in configured.comparisons},
+                              configured.comparisons)
+        plain = scored.copy()
+        for c in configured.comparisons:
+            plain[f"{c.name}_level"] = pd.Categorical.from_codes(codes[c.name], categories=list(c.levels))
+        scored = reweighted(plain, configured)  # (None with term frequencies: both models score again)
     again = reweighted(scored, fitted) if scored is not None else None
     if again is not None:  # the configured model's levels are at hand: no comparing again
         configured_p = scored["match_probability"].to_numpy()
