@@ -6,12 +6,15 @@ import dagster as dg
 import pandas as pd
 
 from assets._metadata import frame_metadata, progress_logged, table_preview
+from assets._review_links import QUEUE_SHOWN, decision_link, review_location
 from pipelines.resources import MatchEngine, StewardProject, StewardState
 from steward.incremental.changes import RunChanges
 from steward.match.model import MatchModel, classify
 from steward.review.decisions import QUEUE_COLUMNS
+from steward.review.present import queue_markdown, queue_table, spreadsheet_safe
+from steward.schema import KEY_SEPARATOR
 from steward.run.stages import cluster_for_run, pairs_for_run, score_for_run, suggestions_for_run
-from steward.state.store import REVIEW_QUEUE
+from steward.state.store import GOLDEN_CROSSWALK, REVIEW_QUEUE
 
 
 @dg.multi_asset(
@@ -109,36 +112,45 @@ def contact_clusters(match_model: MatchModel, normalised_contacts: pd.DataFrame,
     })
 
 
-@dg.asset(group_name="match", kinds={"pandas"})
-def merge_suggestions(match_model: MatchModel, normalised_contacts: pd.DataFrame, scored_pairs: pd.DataFrame,
-                      contact_clusters: pd.DataFrame, suppressed_records: pd.DataFrame, contact_changes: RunChanges,
-                      steward: StewardProject, state: StewardState) -> dg.Output[pd.DataFrame]:
-    """Grey-zone pairs awaiting review, best first: pair id, the two records side by side, score and reasons.
+@dg.asset(group_name="review", kinds={"pandas"})
+def merge_suggestions(match_model: MatchModel, normalised_contacts: pd.DataFrame,
+                      scored_pairs: pd.DataFrame, contact_clusters: pd.DataFrame, suppressed_records: pd.DataFrame,
+                      contact_changes: RunChanges, steward: StewardProject, state: StewardState) -> dg.Output[pd.DataFrame]:
+    """Merge suggestions to decide: in Metadata, open "queue" (Show Markdown) and click Approve or Reject.
 
-    Pairs a reviewer already decided are left out. The list is also stored as the review
-    queue: the review_merges job accepts only pair ids from it."""
+    One line per pair of golden records that may be one person, most likely first: both records
+    (name · e-mail · phone · company · town, their golden id and size), the strongest reasons,
+    and links that open the review_merges Launchpad with the decision filled in. Decided pairs
+    leave the queue; the whole queue is also written to reports/merge_suggestions.csv."""
     ctx = state.run_context(steward, contact_changes, frames=("suggestions",))
     # Nightly: suggestions among untouched records are carried over from the last run's queue.
     suggestions = suggestions_for_run(ctx, contact_changes, normalised_contacts, scored_pairs, contact_clusters,
                                       match_model, pd.Index(suppressed_records["contact_key"])).frame()
-    state.store(steward.project).replace(REVIEW_QUEUE, suggestions[QUEUE_COLUMNS])
+    store = state.store(steward.project)
+    store.replace(REVIEW_QUEUE, suggestions[QUEUE_COLUMNS])
+    crosswalk = store.read(GOLDEN_CROSSWALK, ["source", "record_id", "golden_id"])
+    golden_of = dict(zip(crosswalk["source"] + KEY_SEPARATOR + crosswalk["record_id"], crosswalk["golden_id"]))
+    csv_path = steward.project.root / "reports" / "merge_suggestions.csv"
+    csv_path.parent.mkdir(parents=True, exist_ok=True)
+    spreadsheet_safe(queue_table(suggestions, golden_of)).to_csv(csv_path, index=False)
+    location = review_location(dg.AssetExecutionContext.get())
     return dg.Output(suggestions, metadata={
         "dagster/row_count": len(suggestions),
-        # The reasons first: they are what a reviewer reads; the two records follow, side by side.
-        "suggestions": table_preview(suggestions, ["pair_id", "match_probability", "explanation", "a_first_name",
-                                                   "b_first_name", "a_last_name", "b_last_name", "a_email", "b_email",
-                                                   "a_phone", "b_phone", "a_city", "b_city", "a_date_of_birth",
-                                                   "b_date_of_birth"], rows=50),
+        "queue": dg.MetadataValue.md(queue_markdown(
+            suggestions, lambda action, pair_id: decision_link(location, action, pair_id), shown=QUEUE_SHOWN,
+            golden_of=golden_of, everything_at=str(csv_path))),
+        "queue_csv": dg.MetadataValue.path(str(csv_path)),
     })
 
 
-@dg.asset_check(asset="merge_suggestions", description="Merge suggestions waiting for a reviewer (WARN while any wait).")
+@dg.asset_check(asset="merge_suggestions", description="Work to do: merge suggestions waiting for a reviewer "
+                "(a warning while any wait, never a failure).")
 def merge_suggestions_awaiting_review(merge_suggestions: pd.DataFrame) -> dg.AssetCheckResult:
     waiting = len(merge_suggestions)
     return dg.AssetCheckResult(
         passed=waiting == 0,
         severity=dg.AssetCheckSeverity.WARN,
-        description=f"{waiting} pair(s) await review: decide them with the review_merges job" if waiting
+        description=f"{waiting} suggestion(s) to review: merge_suggestions > queue > Approve / Reject" if waiting
         else "nothing awaits review",
         metadata={"awaiting_review": waiting},
     )

@@ -21,6 +21,9 @@ def normalise_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
     @dg.multi_asset(
         group_name="normalise",
         ins=ins,
+        # In a review run the decisions are recorded first: which records are matched again depends
+        # on them (a nightly run, which records none, reads the log as it is).
+        deps=["review_decisions"],
         outs={
             "normalised_contacts": dg.AssetOut(kinds={"pandas"}, description=(
                 "Every usable source record, originals kept, with normalised values and issue codes.")),

@@ -6,12 +6,20 @@ import dagster as dg
 
 AUDIT_GROUP = "audit"
 REVIEW_GROUP = "review"
+# The review group's assets that only a reviewer's request materialises (merge_suggestions, the
+# queue, is in the group too and every run rebuilds it).
+DECISION_ASSETS = ("review_decisions", "review_outcome")
 
 # Everything from the sources to the CRM, checks included; the yearly audit and
 # the reviewers' decisions have their own jobs.
+NIGHTLY_SELECTION = (dg.AssetSelection.all() - dg.AssetSelection.groups(AUDIT_GROUP)
+                     - dg.AssetSelection.assets(*DECISION_ASSETS))
+# A review run: the decisions, then the nightly pipeline that applies them.
+REVIEW_SELECTION = dg.AssetSelection.all() - dg.AssetSelection.groups(AUDIT_GROUP)
+
 nightly_clean = dg.define_asset_job(
     "nightly_clean",
-    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(AUDIT_GROUP, REVIEW_GROUP),
+    selection=NIGHTLY_SELECTION,
     description="Pull every source, normalise, match, merge, validate and publish golden records to the CRM.",
 )
 
@@ -52,11 +60,13 @@ yearly_audit_schedule = dg.build_schedule_from_partitioned_job(
     description="On 1 January, audit the year that just ended.",
 )
 
-# Sales ops record decisions from the Launchpad: approve/reject merge suggestions by
-# pair id, confirm or split golden records. The next nightly_clean run honours them.
+# Sales ops decide from merge_suggestions' Approve / Reject links, which open this job's Launchpad
+# with the decision filled in. The run records it and goes on through the nightly pipeline
+# (incremental: only what the decision touches is clustered again), so the pair leaves the queue
+# and the merge or the split reaches the golden records and the CRM at once.
 review_merges = dg.define_asset_job(
     "review_merges",
-    selection=dg.AssetSelection.groups(REVIEW_GROUP),
-    description="Record review decisions (Launchpad config: reviewer, note, approve/reject pair ids from "
-    "merge_suggestions, confirm/split golden ids). Unknown or stale ids refuse the whole request.",
+    selection=REVIEW_SELECTION,
+    description="Record review decisions (from merge_suggestions' Approve / Reject links, or approve/reject pair "
+    "ids, confirm/split golden ids) and apply them at once: queue, golden records and CRM are updated in this run.",
 )

@@ -10,6 +10,7 @@ import dagster as dg
 import numpy as np
 import yaml
 
+from pipelines.jobs import NIGHTLY_SELECTION
 from pipelines.definitions import build_assets, build_definitions, build_resources
 from steward.config import load_project
 from steward.publish import GOLDEN_TABLE, read_table
@@ -27,7 +28,7 @@ def _materialize(root, crm_url: str) -> dg.ExecuteInProcessResult:
     with dg.DagsterInstance.ephemeral() as instance:
         return dg.materialize(build_assets(project), resources=build_resources(project, crm_url),
                               instance=instance, raise_on_error=False,
-                              selection=dg.AssetSelection.all() - dg.AssetSelection.groups("audit", "review"))
+                              selection=NIGHTLY_SELECTION)
 
 
 def test_definitions_load_with_graph_job_schedule_and_checks(repo_root):
@@ -117,7 +118,7 @@ def test_yearly_audit_partition_writes_report(project_copy):
     resources = build_resources(project, f"sqlite:///{root / 'crm.sqlite'}")
     with dg.DagsterInstance.ephemeral() as instance:
         nightly = dg.materialize(assets, resources=resources, instance=instance,
-                                 selection=dg.AssetSelection.all() - dg.AssetSelection.groups("audit", "review"))
+                                 selection=NIGHTLY_SELECTION)
         assert nightly.success
         audit = dg.materialize(assets, resources=resources, instance=instance, partition_key="2025",
                                selection=dg.AssetSelection.assets("data_quality_audit"))

@@ -378,12 +378,13 @@ def _nightly(root, full=False, crm=None, succeed=True):
     import dagster as dg
 
     from pipelines.definitions import build_assets, build_resources
+    from pipelines.jobs import NIGHTLY_SELECTION
 
     project = load_project(root)
     resources = build_resources(project, crm or f"sqlite:///{root / 'crm.sqlite'}", full_rebuild=full)
     with dg.DagsterInstance.ephemeral() as instance:
         result = dg.materialize(build_assets(project), resources=resources, instance=instance, raise_on_error=False,
-                                selection=dg.AssetSelection.all() - dg.AssetSelection.groups("audit", "review"))
+                                selection=NIGHTLY_SELECTION)
     assert result.success is succeed
     return result
 

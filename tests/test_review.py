@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from pipelines.definitions import build_assets, build_resources
+from pipelines.jobs import NIGHTLY_SELECTION, REVIEW_SELECTION
 from steward.config import load_project
 from steward.review.decisions import (
     ReviewError,
@@ -42,7 +43,8 @@ def test_valid_request_becomes_decision_rows_with_scores_at_decision_time():
 
 
 @pytest.mark.parametrize("request_, message", [
-    (ReviewRequest(reviewer="ana", approve=["a:1~zz:9"]), "unknown or stale pair id 'a:1~zz:9'"),
+    (ReviewRequest(reviewer="ana", approve=["a:1~zz:9"]),
+     "unknown pair id 'a:1~zz:9': not in the review queue; did you mean 'a:1~b:2'?"),
     (ReviewRequest(reviewer="", approve=["a:1~b:2"]), "reviewer is required"),
     (ReviewRequest(reviewer="ana"), "nothing to decide"),
     (ReviewRequest(reviewer="ana", approve=["a:1~b:2"], reject=["a:1~b:2"]), "both approved and rejected"),
@@ -53,6 +55,21 @@ def test_valid_request_becomes_decision_rows_with_scores_at_decision_time():
 def test_bad_requests_are_refused_with_the_reason(request_, message):
     with pytest.raises(ReviewError, match=message):
         decisions_for(request_, QUEUE, CROSSWALK)
+
+
+def test_ids_are_read_as_a_person_pastes_them():
+    """Blanks around an id and the two records in either order name the same queued pair; a refusal
+    is one line naming every bad id with the nearest valid one."""
+    rows = decisions_for(ReviewRequest(reviewer=" ana ", approve=["  b:2~a:1 "], reject=["a:3 ~ b:4"]), QUEUE, CROSSWALK)
+    assert rows["pair_id"].tolist() == ["a:1~b:2", "a:3~b:4"] and set(rows["reviewer"]) == {"ana"}
+    with pytest.raises(ReviewError) as refused:
+        decisions_for(ReviewRequest(reviewer="ana", approve=["a:1~b:3", "a:3~b:4"], reject=["x"]), QUEUE, CROSSWALK)
+    message = str(refused.value)
+    assert "\n" not in message
+    assert "'a:1~b:3': not in the review queue; did you mean 'a:1~b:2'?" in message
+    assert "'x': not in the review queue (2 pairs wait" in message
+    with pytest.raises(ReviewError, match="both approved and rejected"):
+        decisions_for(ReviewRequest(reviewer="ana", approve=["a:1~b:2"], reject=["b:2~a:1"]), QUEUE, CROSSWALK)
 
 
 def test_one_bad_id_refuses_the_whole_request_and_stores_nothing(tmp_path):
@@ -100,8 +117,8 @@ def _run(root, selection, run_config=None):
                               instance=instance, raise_on_error=False, selection=selection, run_config=run_config)
 
 
-NIGHTLY = dg.AssetSelection.all() - dg.AssetSelection.groups("audit", "review")
-REVIEW = dg.AssetSelection.groups("review")
+NIGHTLY = NIGHTLY_SELECTION
+REVIEW = REVIEW_SELECTION
 
 
 def _golden_of(result):
@@ -118,6 +135,11 @@ def test_decisions_from_the_review_job_change_the_next_run_and_survive_a_thresho
     checks = [e for e in first.get_asset_check_evaluations() if e.check_name == "merge_suggestions_awaiting_review"]
     assert checks and not checks[0].passed and checks[0].metadata["awaiting_review"].value == len(suggestions)
     golden = _golden_of(first)
+    # Every suggestion is a question: never two records of one golden record, never the same two
+    # golden records twice.
+    sides = [tuple(sorted((golden[a], golden[b]))) for a, b in zip(suggestions["a_contact_key"],
+                                                                   suggestions["b_contact_key"])]
+    assert all(a != b for a, b in sides) and len(set(sides)) == len(sides)
     approve = suggestions.iloc[0]
     assert golden[approve["a_contact_key"]] != golden[approve["b_contact_key"]]
     reject = suggestions.iloc[1]
@@ -132,6 +154,9 @@ def test_decisions_from_the_review_job_change_the_next_run_and_survive_a_thresho
     refused = _run(root, REVIEW, {"ops": {"review_decisions": {"config": {
         "reviewer": "ana", "approve": [approve["pair_id"], "web:1~nobody:2"]}}}})
     assert not refused.success
+    failure = [e for e in refused.all_events if e.event_type_value == "STEP_FAILURE"][0]
+    message = failure.step_failure_data.user_failure_data.description
+    assert "\n" not in message and "'web:1~nobody:2': not in the review queue" in message
     store = StateStore(default_state_url(load_project(root).data_dir))
     assert load_decisions(store).empty
 
@@ -143,6 +168,15 @@ def test_decisions_from_the_review_job_change_the_next_run_and_survive_a_thresho
     log = review.output_for_node("review_decisions")
     assert set(log["action"]) >= {"approve", "reject", "split"}
     assert (log["reviewer"] == "ana").all() and log.loc[log["action"] == "approve", "match_probability"].notna().all()
+    # The review run applied the decisions at once: golden records, queue and the outcome in names.
+    golden = _golden_of(review)
+    assert golden[approve["a_contact_key"]] == golden[approve["b_contact_key"]]
+    assert golden[reject["a_contact_key"]] != golden[reject["b_contact_key"]]
+    assert not set(review.output_for_node("merge_suggestions")["pair_id"]) & {approve["pair_id"], reject["pair_id"]}
+    outcome = review.output_for_node("review_outcome").set_index("pair_id")
+    assert outcome.loc[approve["pair_id"], "now"] == f"one golden record {golden[approve['a_contact_key']]}"
+    assert outcome.loc[reject["pair_id"], "now"].startswith("apart: ")
+    assert approve["a_last_name"] in outcome.loc[approve["pair_id"], "record_a"] + outcome.loc[approve["pair_id"], "record_b"]
 
     second = _run(root, NIGHTLY)
     assert second.success

@@ -11,6 +11,7 @@ import dagster as dg
 import pandas as pd
 import yaml
 
+from pipelines.jobs import NIGHTLY_SELECTION
 from pipelines.definitions import build_assets, build_resources
 from steward.config import load_project
 from steward.merge.consent import consent_violations
@@ -19,7 +20,7 @@ from steward.publish import GOLDEN_TABLE, LINEAGE_TABLE, read_table
 
 from .conftest import REPO
 
-NIGHTLY = dg.AssetSelection.all() - dg.AssetSelection.groups("audit", "review")
+NIGHTLY = NIGHTLY_SELECTION
 
 
 def _demo_project(root, entities=250, seed=3):

@@ -15,11 +15,12 @@ id refuses the request, with every problem listed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 import numpy as np
 import pandas as pd
+from rapidfuzz import fuzz, process
 
 from steward.errors import StewardError
 from steward.schema import contact_key
@@ -54,6 +55,28 @@ class ReviewRequest:
         return not (self.approve or self.reject or self.confirm or self.split)
 
 
+def queue_pair_id(pair_id: str, queued: pd.Index) -> str:
+    """``pair_id`` as the queue spells it: blanks trimmed, and the two records in the queue's order
+    (``b~a`` is the pair ``a~b``)."""
+    pid = str(pair_id).strip()
+    if pid in queued or "~" not in pid:
+        return pid
+    a, _, b = pid.partition("~")
+    flipped = f"{b.strip()}~{a.strip()}"
+    return flipped if flipped in queued else f"{a.strip()}~{b.strip()}"
+
+
+def _nearest(pair_id: str, queued: pd.Index) -> str:
+    """"; did you mean '<id>'?" with the queued pair id closest to a mistyped one, or a pointer to
+    where the ids are when none is close."""
+    if not len(queued):
+        return " (the queue is empty: nothing awaits review)"
+    best = process.extractOne(pair_id, [str(q) for q in queued], scorer=fuzz.ratio, score_cutoff=60)
+    if best:
+        return f"; did you mean {best[0]!r}?"
+    return f" ({len(queued)} pairs wait; use the Approve / Reject links of merge_suggestions)"
+
+
 def decisions_for(request: ReviewRequest, queue: pd.DataFrame, crosswalk: pd.DataFrame,
                   decided_at: str | None = None) -> pd.DataFrame:
     """Validate a request against the current review queue and golden crosswalk.
@@ -65,14 +88,16 @@ def decisions_for(request: ReviewRequest, queue: pd.DataFrame, crosswalk: pd.Dat
         problems.append("reviewer is required: say who decided")
     if request.empty:
         problems.append("nothing to decide: give approve, reject, confirm or split")
+    by_pair = queue.set_index("pair_id") if len(queue) else pd.DataFrame(columns=QUEUE_COLUMNS).set_index("pair_id")
+    # Ids as a person pastes them: blanks around them and either record first are the same pair.
+    request = replace(request, approve=[queue_pair_id(p, by_pair.index) for p in request.approve],
+                      reject=[queue_pair_id(p, by_pair.index) for p in request.reject])
     both = sorted(set(request.approve) & set(request.reject))
     if both:
         problems.append(f"pair id(s) both approved and rejected: {both}")
-    by_pair = queue.set_index("pair_id") if len(queue) else pd.DataFrame(columns=QUEUE_COLUMNS).set_index("pair_id")
     for pid in [*request.approve, *request.reject]:
         if pid not in by_pair.index:
-            problems.append(f"unknown or stale pair id {pid!r}: it is not in the current review queue "
-                            f"({len(by_pair)} pairs; re-run the pipeline and pick ids from merge_suggestions)")
+            problems.append(f"unknown pair id {pid!r}: not in the review queue{_nearest(pid, by_pair.index)}")
     if "contact_key" not in crosswalk.columns and len(crosswalk):
         crosswalk = crosswalk.assign(contact_key=contact_key(crosswalk))
     members = crosswalk.groupby("golden_id")["contact_key"].apply(sorted).to_dict() if len(crosswalk) else {}
@@ -92,7 +117,8 @@ def decisions_for(request: ReviewRequest, queue: pd.DataFrame, crosswalk: pd.Dat
         if not records or set(records) >= set(members[gid]):
             problems.append(f"split {gid}: name some but not all of its records {members[gid]}")
     if problems:
-        raise ReviewError("review request refused, nothing was applied:\n- " + "\n- ".join(problems))
+        # One line: it is what the reviewer reads first, in the run's failure and at the terminal.
+        raise ReviewError("review request refused, nothing was applied: " + "; ".join(problems))
 
     at = decided_at or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     rows = []
