@@ -69,14 +69,15 @@ OUTCOME_SHOWN = 25
 
 
 @dg.asset(group_name="review", kinds={"pandas"}, deps=["crm_golden_contacts"])
-def review_outcome(review_decisions: pd.DataFrame, normalised_contacts: pd.DataFrame, steward: StewardProject,
+def review_outcome(review_decisions: pd.DataFrame, normalised_contacts: pd.DataFrame,
+                   suppressed_records: pd.DataFrame, steward: StewardProject,
                    state: StewardState) -> dg.Output[pd.DataFrame]:
     """Decisions applied: for the latest decisions, in names, whether the two records are now one
     golden record or still apart, after this run published them."""
     store = state.store(steward.project)
     crosswalk = store.read(GOLDEN_CROSSWALK, ["source", "record_id", "golden_id"])
     outcome = decision_outcomes(review_decisions.sort_values("decision_id", ascending=False).head(OUTCOME_SHOWN),
-                                normalised_contacts, crosswalk)
+                                normalised_contacts, crosswalk, set(suppressed_records["contact_key"]))
     together = int((outcome["now"].str.startswith("one golden record")).sum()) if len(outcome) else 0
     return dg.Output(outcome, metadata={
         "dagster/row_count": len(outcome),

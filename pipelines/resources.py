@@ -6,6 +6,7 @@ from functools import cached_property
 from pathlib import Path
 
 import dagster as dg
+from pydantic import PrivateAttr
 
 from steward.config import Project, load_project
 from steward.config.settings import Settings, load_settings
@@ -13,6 +14,7 @@ from steward.incremental.changes import RunChanges
 from steward.incremental.snapshot import MatchSnapshot
 from steward.match.engines import LocalEngine, PairEngine, engine_named
 from steward.run import RunContext, Stewardship
+from steward.state.lock import DEFAULT_WAIT_S, RunLock
 from steward.state.store import StateStore, default_state_url
 
 
@@ -22,10 +24,25 @@ class StewardProject(dg.ConfigurableResource):
     edit to rules/ during a run waits for the next run instead of splitting this one)."""
 
     project_dir: str = ""
+    _run_lock: RunLock | None = PrivateAttr(default=None)
+    # One run of a project at a time (steward/state/lock.py): a run waits this long for another.
+    run_lock_wait_s: float = DEFAULT_WAIT_S
 
     @cached_property
     def project(self) -> Project:
         return load_project(self.project_dir or None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        run_id = context.run_id if context.run_id else "a run"
+        job = getattr(context.dagster_run, "job_name", None) if context.dagster_run else None
+        self._run_lock = RunLock(self.project.data_dir / "run.lock", f"run {run_id} of {job or 'a job'}",
+                                 self.run_lock_wait_s)
+        self._run_lock.acquire()
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        lock = getattr(self, "_run_lock", None)
+        if lock is not None:
+            lock.release()
 
     @cached_property
     def settings(self) -> Settings:

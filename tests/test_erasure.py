@@ -404,3 +404,22 @@ def test_dedupe_scrubs_the_quarantine_as_the_pipeline_does(tmp_path, repo_root):
     raw = result.quarantine.set_index("row")["raw"]
     assert raw[12] == "" and raw[13] == "6,Jane,Roe,jane@example.org,extra"
     assert "erasure request T-9" in result.quarantine.set_index("row").loc[12, "reason"]
+
+
+def test_requests_recorded_before_plus_tags_left_the_key_still_erase():
+    """Until 2026-12-04 a +tag stayed in the key on most domains; the list holds only hashes of
+    those keys. Such an entry still finds the person, and a new request finds every tag variant."""
+    contacts = _contacts([
+        {"source": "shop", "record_id": "1", "first_name": "Jane", "last_name": "Doe", "email": "Jane.Doe+crm@acme-corp.de"},
+        {"source": "crm", "record_id": "2", "first_name": "Jane", "last_name": "Doe", "email": "jane.doe@acme-corp.de"},
+        {"source": "crm", "record_id": "3", "first_name": "Max", "last_name": "Roe", "email": "max+crm@acme-corp.de"},
+    ])
+    assert contacts["email_key"].tolist()[:2] == ["jane.doe@acme-corp.de"] * 2
+    old_entry = pd.DataFrame({"hash": [hash_identifier("email", "jane.doe+crm@acme-corp.de", salt=SALT)],
+                              "kind": ["email"], "reference": ["GDPR-7"]})
+    matches = erasure_matches(contacts, old_entry, salt=SALT)
+    assert matches["erased"].tolist() == [True, False, False]
+    assert matches["reference"].iloc[0] == "GDPR-7" and matches["matched_by"].iloc[0] == "email"
+    new_entry = pd.DataFrame({"hash": [_hash_of("email", email="jane.doe+news@ACME-corp.de")], "kind": ["email"],
+                              "reference": ["GDPR-8"]})
+    assert erased_records(contacts, new_entry, salt=SALT).tolist() == [True, True, False]

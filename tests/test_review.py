@@ -70,6 +70,15 @@ def test_ids_are_read_as_a_person_pastes_them():
     assert "'x': not in the review queue (2 pairs wait" in message
     with pytest.raises(ReviewError, match="both approved and rejected"):
         decisions_for(ReviewRequest(reviewer="ana", approve=["a:1~b:2"], reject=["b:2~a:1"]), QUEUE, CROSSWALK)
+    twice = decisions_for(ReviewRequest(reviewer="ana", approve=["a:1~b:2", " b:2 ~ a:1 "]), QUEUE, CROSSWALK)
+    assert twice["pair_id"].tolist() == ["a:1~b:2"]
+
+
+def test_a_stale_link_says_the_pair_was_decided_already():
+    previous = pd.DataFrame({"decision_id": [1], "pair_id": ["a:5~b:6"], "action": ["approve"], "reviewer": ["ben"],
+                             "decided_at": ["2026-12-04T10:00:00Z"]})
+    with pytest.raises(ReviewError, match=r"'a:5~b:6' was decided already \(approve by ben at 2026-12-04T10:00:00Z\)"):
+        decisions_for(ReviewRequest(reviewer="ana", approve=["a:5~b:6"]), QUEUE, CROSSWALK, previous=previous)
 
 
 def test_one_bad_id_refuses_the_whole_request_and_stores_nothing(tmp_path):

@@ -18,7 +18,7 @@ SUGGESTIONS = pd.DataFrame({
     "a_contact_key": ["crm:1", "crm:2", "crm:3"], "b_contact_key": ["shop:7", "shop:8", "shop:9"],
     "a_first_name": ["Anna", "Ben", "Cleo"], "a_last_name": ["Kowalska", "Ode", None],
     "a_email": ["anna_k@example.com", None, "cleo@example.com"], "a_phone": ["+48 600 726 826", None, None],
-    "a_company": [None, "Acme | Sons", None], "a_city": ["Kraków", None, None],
+    "a_company": [None, "Acme | Sons & <b>Co</b>", None], "a_city": ["Kraków", None, None],
     "b_first_name": ["Anna", "[Click](http://evil.example)", "Cleo"], "b_last_name": ["Kowalski", "Ode", "Y"],
     "b_email": [None, "=HYPERLINK(\"x\")", None], "b_phone": ["600726826", None, None],
     "b_company": [None, None, None], "b_city": ["Krakow", None, None],
@@ -51,6 +51,7 @@ def test_queue_markdown_reads_as_five_columns_with_links_and_a_count():
     second = rows[1]
     assert "\\[Click\\](http://evil.example)" in second and "Acme \\| Sons" in second
     assert second.count(" | ") == 4  # five cells, whatever the values hold
+    assert "Acme \\| Sons &amp; \\<b\\>Co\\</b\\>" in second  # no entity, no HTML
     assert "(new, 3 records)" in second
 
 
@@ -100,4 +101,7 @@ def test_outcomes_say_in_names_what_each_decision_did():
     assert out.loc["p1", "now"] == "one golden record G1" and out.loc["p1", "record_a"] == "Anna Kowalska · a@x.example"
     assert out.loc["p2", "now"] == "apart: G2 and G3" and out.loc["p2", "record_b"] == "Ben Ode · b@y.example"
     assert out.loc["p3", "now"].startswith("not published")
+    # An erased person is shown by key, never by name.
+    hidden = decision_outcomes(decisions, contacts, crosswalk, erased={"crm:1"}).set_index("pair_id")
+    assert hidden.loc["p1", "record_a"] == "crm:1" and "Anna Kowalska" not in hidden.to_csv()
     assert list(decision_outcomes(decisions, contacts, crosswalk).columns[:4]) == ["action", "now", "record_a", "record_b"]

@@ -26,7 +26,7 @@ from steward.match.model import MatchModel
 
 log = logging.getLogger("steward.incremental")
 
-SNAPSHOT_FORMAT = 7
+SNAPSHOT_FORMAT = 8
 
 
 def rules_fingerprint(*parts) -> str:

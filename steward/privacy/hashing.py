@@ -35,6 +35,7 @@ from steward.normalise.names import german_folded
 from steward.normalise.phone import normalise_phones
 
 __all__ = ["CONTACT_KEY_COLUMNS", "HASH_COLUMNS", "hash_identifier", "hash_values", "identifier_hashes",
+           "pre_plus_tag_keys",
            "raw_identifier_keys", "salt_id"]
 
 HASH_COLUMNS = {"email": "email_hash", "phone": "phone_hash", "name_dob": "name_dob_hash"}
@@ -104,6 +105,17 @@ def _name_dob_keys(first_folded: pd.Series, last_folded: pd.Series, dob: pd.Seri
     hi = last.where(first <= last, first)
     keys = lo + "|" + hi + "|" + date
     return keys.where((first != "") & (last != "") & (date != "")).astype(object)
+
+
+def pre_plus_tag_keys(email_norm: pd.Series, email_key: pd.Series) -> pd.Series:
+    """The e-mail key as it was made before 2026-12-04 for addresses with a +tag: the tag kept
+    (then dropped only on a list of providers). Erasure entries of those days are hashes of it.
+    None where the address has no tag (the key is the same then)."""
+    norm = email_norm.where(email_norm.notna(), "").astype(str)
+    local = norm.str.rsplit("@", n=1).str[0].str.lower()
+    domain = email_key.where(email_key.notna(), "").astype(str).str.rsplit("@", n=1).str[-1]
+    tagged = local.str.contains("+", regex=False) & email_key.notna() & (norm != "")
+    return (local + "@" + domain).where(tagged).astype(object)
 
 
 def identifier_hashes(contacts: pd.DataFrame, *, salt: str, kinds: tuple[str, ...] = KINDS) -> pd.DataFrame:

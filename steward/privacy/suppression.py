@@ -19,7 +19,7 @@ import pandas as pd
 
 from steward.config.erasure import KINDS
 from steward.frames import pairs_within
-from steward.privacy.hashing import HASH_COLUMNS, identifier_hashes
+from steward.privacy.hashing import HASH_COLUMNS, hash_values, identifier_hashes, pre_plus_tag_keys
 from steward.schema import contact_key
 
 __all__ = ["SUPPRESSED_COLUMNS", "ErasureList", "apply_erasure", "drop_erased", "empty_suppressed",
@@ -49,10 +49,18 @@ def erasure_matches(contacts: pd.DataFrame, erasure_list: pd.DataFrame, *, salt:
     for kind, column in HASH_COLUMNS.items():
         if column not in hashes.columns:
             continue
-        hit = hashes[column].isin(set(listed.loc[listed["kind"] == kind, "hash"])).to_numpy()
+        on_list = set(listed.loc[listed["kind"] == kind, "hash"])
+        values = hashes[column].to_numpy(dtype=object)
+        hit = hashes[column].isin(on_list).to_numpy()
+        if kind == "email" and "email_norm" in contacts.columns:
+            # Requests recorded before +tags left the key on every domain hashed "jane+crm@acme.de";
+            # the list holds hashes only, so the record's key of those days is hashed too.
+            legacy = hash_values(pre_plus_tag_keys(contacts["email_norm"], contacts["email_key"]), "email", salt=salt)
+            old_hit = legacy.isin(on_list).to_numpy() & ~hit
+            values = np.where(old_hit, legacy.to_numpy(dtype=object), values)
+            hit |= old_hit
         if hit.any():
-            parts.append(pd.DataFrame({"pos": np.flatnonzero(hit), "kind": kind,
-                                       "hash": hashes[column].to_numpy()[hit]}))
+            parts.append(pd.DataFrame({"pos": np.flatnonzero(hit), "kind": kind, "hash": values[hit]}))
     if not parts:
         return out
     hits = pd.concat(parts, ignore_index=True).merge(listed, on=["hash", "kind"])

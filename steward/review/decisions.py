@@ -78,7 +78,7 @@ def _nearest(pair_id: str, queued: pd.Index) -> str:
 
 
 def decisions_for(request: ReviewRequest, queue: pd.DataFrame, crosswalk: pd.DataFrame,
-                  decided_at: str | None = None) -> pd.DataFrame:
+                  decided_at: str | None = None, previous: pd.DataFrame | None = None) -> pd.DataFrame:
     """Validate a request against the current review queue and golden crosswalk.
 
     Returns the decision rows to store (without ``decision_id``); raises
@@ -90,13 +90,21 @@ def decisions_for(request: ReviewRequest, queue: pd.DataFrame, crosswalk: pd.Dat
         problems.append("nothing to decide: give approve, reject, confirm or split")
     by_pair = queue.set_index("pair_id") if len(queue) else pd.DataFrame(columns=QUEUE_COLUMNS).set_index("pair_id")
     # Ids as a person pastes them: blanks around them and either record first are the same pair.
-    request = replace(request, approve=[queue_pair_id(p, by_pair.index) for p in request.approve],
-                      reject=[queue_pair_id(p, by_pair.index) for p in request.reject])
+    # (and one id given twice, in either spelling, is one decision)
+    request = replace(request, approve=list(dict.fromkeys(queue_pair_id(p, by_pair.index) for p in request.approve)),
+                      reject=list(dict.fromkeys(queue_pair_id(p, by_pair.index) for p in request.reject)))
+    earlier = {}
+    if previous is not None and len(previous):
+        for row in previous.sort_values("decision_id").itertuples(index=False):
+            earlier[row.pair_id] = f"{row.action} by {row.reviewer} at {row.decided_at}"
     both = sorted(set(request.approve) & set(request.reject))
     if both:
         problems.append(f"pair id(s) both approved and rejected: {both}")
     for pid in [*request.approve, *request.reject]:
-        if pid not in by_pair.index:
+        if pid not in by_pair.index and pid in earlier:
+            # A link from a queue opened before another decision: the pair is settled already.
+            problems.append(f"pair id {pid!r} was decided already ({earlier[pid]}) and left the queue")
+        elif pid not in by_pair.index:
             problems.append(f"unknown pair id {pid!r}: not in the review queue{_nearest(pid, by_pair.index)}")
     if "contact_key" not in crosswalk.columns and len(crosswalk):
         crosswalk = crosswalk.assign(contact_key=contact_key(crosswalk))
@@ -158,8 +166,8 @@ def decisions_for(request: ReviewRequest, queue: pd.DataFrame, crosswalk: pd.Dat
 def record_decisions(store: StateStore, request: ReviewRequest, crosswalk: pd.DataFrame) -> pd.DataFrame:
     """Validate against the stored review queue and append to the decisions log (one transaction)."""
     queue = store.read(REVIEW_QUEUE, QUEUE_COLUMNS)
-    rows = decisions_for(request, queue, crosswalk)
     previous = store.read(REVIEW_DECISIONS, DECISION_COLUMNS)
+    rows = decisions_for(request, queue, crosswalk, previous=previous)
     start = int(previous["decision_id"].max()) + 1 if len(previous) else 1
     rows.insert(0, "decision_id", np.arange(start, start + len(rows), dtype=np.int64))
     store.append(REVIEW_DECISIONS, rows[DECISION_COLUMNS])

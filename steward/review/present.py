@@ -30,7 +30,10 @@ def _text(value) -> str:
 
 
 def _markdown_text(value) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", _text(value))
+    # "&" first (so no value spells an entity), then the characters that would make markup. Left:
+    # Dagster's renderer turns a bare "https://…" or an e-mail address into a link by itself (GFM
+    # autolinks; character references do not stop it), so such text in a name is clickable.
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", _text(value).replace("&", "&amp;"))
 
 
 def record_cells(suggestions: pd.DataFrame, side: str) -> list[list[str]]:
@@ -149,14 +152,19 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def decision_outcomes(decisions: pd.DataFrame, contacts: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
+def decision_outcomes(decisions: pd.DataFrame, contacts: pd.DataFrame, crosswalk: pd.DataFrame,
+                      erased: set[str] | None = None) -> pd.DataFrame:
     """Per decision (newest first as given): action, what holds now, the two records in words
+    (by key only for ``erased`` contact keys)
     ("one golden record G1" / "apart: G1 and G2" / "not published": a record erased or gone)."""
     label = {}
     if len(contacts):
         names = (contacts["first_name"].fillna("").astype(str) + " " + contacts["last_name"].fillna("").astype(str))
         emails = contacts["email"].fillna("").astype(str)
         for key, name, email in zip(contacts["contact_key"], names, emails):
+            # An erased person's name never reaches the UI: their records are shown by key.
+            if erased and key in erased:
+                continue
             label[key] = " · ".join(p for p in (" ".join(name.split()), email.strip()) if p) or key
     golden = dict(zip(crosswalk["source"] + ":" + crosswalk["record_id"], crosswalk["golden_id"])) if len(crosswalk) \
         else {}
