@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -43,16 +45,39 @@ def column_values(frame: pd.DataFrame | pa.Table, name: str) -> np.ndarray:
     return frame[name].to_numpy()
 
 
+# A cell a spreadsheet would run as a formula (OWASP CSV injection): "=", "@", a tab or CR first,
+# or "+"/"-" followed by anything but a phone-like number (a phone "+44 20 7946 0958" or "-2"
+# computes nothing and stays as it is; "+cmd|' /C calc'!A0" and "-2+3+cmd|…" are escaped).
+_FORMULA_START = re.compile(r"^(?:[=@\t\r]|[+-](?![\d\s().,/-]*$))")
+
+
+def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell a spreadsheet would run as a formula prefixed by an
+    apostrophe; other cells, and the frame given, untouched. For CSV files people open; databases
+    keep the raw text."""
+    out = None
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype != object:
+            continue
+        risky = values.map(lambda v: isinstance(v, str) and _FORMULA_START.match(v) is not None)
+        if risky.any():
+            out = frame.copy() if out is None else out
+            out.loc[risky, column] = "'" + values[risky].astype(str)
+    return frame if out is None else out
+
+
 def write_csv(frame: pd.DataFrame, path) -> None:
     """``frame`` as CSV, written by Arrow's C++ writer (a million golden records and their lineage:
     seconds instead of pandas' tens of seconds). Text values are quoted; empty cells are missing
     values, as pandas writes them. A frame Arrow cannot type (mixed Python objects in one column)
-    is written by pandas."""
+    is written by pandas. Cells a spreadsheet would run as a formula are escaped (``formula_safe``)."""
     import csv
     import io
 
     import pyarrow.csv as pa_csv
 
+    frame = formula_safe(frame)
     floats = [c for c in frame.columns if frame[c].dtype.kind == "f"]
     if floats:  # spelled as pandas spells them ("1.0", not Arrow's "1")
         frame = frame.assign(**{c: frame[c].astype(str).where(frame[c].notna(), None) for c in floats})

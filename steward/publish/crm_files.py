@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from steward.frames import formula_safe
 from steward.merge.golden import SECONDARY_SEP
 from steward.publish.crm import read_table
 from steward.publish.tables import ACTIVE, CROSSWALK_TABLE, GOLDEN_TABLE, LINEAGE_TABLE, STATUS_COLUMNS
@@ -468,6 +469,6 @@ def write_export(export: Export, out: Path) -> list[tuple[Path, int]]:
         if name.endswith(".parquet"):
             frame.to_parquet(path, index=False)
         else:
-            frame.to_csv(path, index=False, encoding="utf-8", na_rep="")
+            formula_safe(frame).to_csv(path, index=False, encoding="utf-8", na_rep="")
         written.append((path, len(frame)))
     return written

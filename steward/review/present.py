@@ -10,6 +10,8 @@ from typing import Callable
 
 import pandas as pd
 
+from steward.frames import formula_safe
+
 # What a reviewer needs to tell two people apart, in reading order.
 RECORD_FIELDS = ("name", "email", "phone", "company", "city")
 # The strongest reasons for and against: two keep a line of the queue short at 1280 px.
@@ -138,18 +140,8 @@ def queue_markdown(suggestions: pd.DataFrame, link: Callable[[str, str], str], s
 
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells a spreadsheet would run as a formula (=, +, -, @, tab, CR first) start with an
-    apostrophe instead (OWASP CSV injection): the queue CSV is opened by people in Excel."""
-    def safe(value):
-        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-            return "'" + value
-        return value
-
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object:
-            out[column] = out[column].map(safe)
-    return out
+    """The queue as safe to open in a spreadsheet (``steward.frames.formula_safe``)."""
+    return formula_safe(frame)
 
 
 def decision_outcomes(decisions: pd.DataFrame, contacts: pd.DataFrame, crosswalk: pd.DataFrame,

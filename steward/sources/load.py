@@ -128,16 +128,58 @@ def _read_excel(cfg: SourceConfig) -> pd.DataFrame:
     return frame
 
 
+def _one_select(query: str) -> str | None:
+    """Why ``query`` is not one read-only statement (None if it is): a source reads, and a second
+    statement after a ";" ("commit; drop table ...") would run outside any read-only guard."""
+    text = query.strip().rstrip(";").strip()
+    quote = None
+    for char in text:
+        if quote:
+            quote = None if char == quote else quote
+        elif char in ("'", '"', "`"):
+            quote = char
+        elif char == ";":
+            return "holds more than one statement (a ';' before the end); give one SELECT"
+    first = text.split(None, 1)[0].casefold() if text else ""
+    if first not in ("select", "with", "("):
+        return f"starts with {first.upper() or 'nothing'!r}; a source query reads: SELECT or WITH ... SELECT"
+    return None
+
+
+def _read_only(conn) -> None:
+    """Make the connection's transaction read-only where the database can (a data-modifying CTE in
+    one SELECT is refused by the database itself)."""
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+    elif dialect in ("mysql", "mariadb"):
+        # For the session's next transactions (the engine is disposed after reading, so it ends here).
+        conn.exec_driver_sql("SET SESSION TRANSACTION READ ONLY")
+        conn.commit()
+    elif dialect == "sqlite":
+        conn.exec_driver_sql("PRAGMA query_only = ON")
+
+
 def _read_sql(cfg: SourceConfig) -> pd.DataFrame:
     import sqlalchemy as sa
 
+    if cfg.query:
+        wrong = _one_select(cfg.query)
+        if wrong:
+            raise SourceError(f"{cfg.config_file}: source {cfg.name!r}: query {wrong}; nothing was run")
     engine = sa.create_engine(cfg.url)
     try:
         with engine.connect() as conn:
-            if cfg.query:
-                frame = pd.read_sql_query(sa.text(cfg.query), conn)
-            else:
-                frame = pd.read_sql_table(cfg.table, conn)
+            if conn.dialect.name in ("mysql", "mariadb"):
+                _read_only(conn)  # (MariaDB: for the next transactions, so before one begins)
+            with conn.begin() as transaction:
+                if conn.dialect.name not in ("mysql", "mariadb"):
+                    _read_only(conn)
+                if cfg.query:
+                    frame = pd.read_sql_query(sa.text(cfg.query), conn)
+                else:
+                    frame = pd.read_sql_table(cfg.table, conn)
+                transaction.rollback()  # a source is read, never written
     except Exception as exc:  # driver errors vary; name the source and re-raise
         raise SourceError(f"{cfg.config_file}: source {cfg.name!r}: cannot read {cfg.location}: {exc}") from exc
     finally:
