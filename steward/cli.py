@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.logging import RichHandler
 
 from steward.config import ConfigError, load_project
+from steward.config.urls import shown_url
 from steward.match.evaluate import evaluate as evaluate_crosswalk
 from steward.schema import contact_key
 from steward.sources.load import SourceError
@@ -94,7 +95,7 @@ def run(
     if not result.success:
         console.print("[bold red]run failed[/] — see the messages above, or the run in the Dagster UI (make ui)")
         raise typer.Exit(code=1)
-    console.print(f"[green]done[/]: golden records published to {crm or proj.default_crm_url}")
+    console.print(f"[green]done[/]: golden records published to {shown_url(crm or proj.default_crm_url)}")
     console.print("Open the UI with [bold]make ui[/] (dagster dev -w workspace.yaml) to see the graph and this run.")
 
 

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, StrictBool, ValidationError, field_validator
 
+from steward.config.urls import shown_url
 from steward.config.yaml_files import read_yaml
 from steward.errors import ConfigError
 from steward.schema import CONSENT_FLAG_COLUMNS, RECORD_COLUMNS
@@ -123,7 +124,7 @@ class SourceConfig:
     def location(self) -> str:
         """Where the data comes from, for error messages and UI metadata."""
         if self.kind == "sql":
-            return f"{self.url} ({self.table or 'query'})"
+            return f"{shown_url(self.url)} ({self.table or 'query'})"
         return str(self.path)
 
     @property

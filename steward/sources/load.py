@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from steward.config import ColumnMapping, ConfigError, SourceConfig
+from steward.config.urls import without_passwords
 from steward.errors import StewardError
 from steward.normalise.dates import infer_date_format, parse_dates
 from steward.normalise.names import split_full_names
@@ -181,7 +182,9 @@ def _read_sql(cfg: SourceConfig) -> pd.DataFrame:
                     frame = pd.read_sql_table(cfg.table, conn)
                 transaction.rollback()  # a source is read, never written
     except Exception as exc:  # driver errors vary; name the source and re-raise
-        raise SourceError(f"{cfg.config_file}: source {cfg.name!r}: cannot read {cfg.location}: {exc}") from exc
+        # (a driver's message may quote the URL it was given: never its password)
+        raise SourceError(f"{cfg.config_file}: source {cfg.name!r}: cannot read {cfg.location}: "
+                          f"{without_passwords(str(exc), cfg.url)}") from None
     finally:
         engine.dispose()
     frame.index = frame.index + 1  # 1-based row ordinal in the result set
