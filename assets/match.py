@@ -11,10 +11,10 @@ from pipelines.resources import MatchEngine, StewardProject, StewardState
 from steward.incremental.changes import RunChanges
 from steward.match.model import MatchModel, classify
 from steward.review.decisions import QUEUE_COLUMNS
-from steward.review.present import queue_markdown, queue_table, spreadsheet_safe
-from steward.schema import KEY_SEPARATOR
+from steward.frames import write_csv
+from steward.review.present import golden_ids_of, queue_markdown, queue_table
 from steward.run.stages import cluster_for_run, pairs_for_run, score_for_run, suggestions_for_run
-from steward.state.store import GOLDEN_CROSSWALK, REVIEW_QUEUE
+from steward.state.store import REVIEW_QUEUE
 
 
 @dg.multi_asset(
@@ -126,13 +126,14 @@ def merge_suggestions(match_model: MatchModel, normalised_contacts: pd.DataFrame
     # Nightly: suggestions among untouched records are carried over from the last run's queue.
     suggestions = suggestions_for_run(ctx, contact_changes, normalised_contacts, scored_pairs, contact_clusters,
                                       match_model, pd.Index(suppressed_records["contact_key"])).frame()
-    store = state.store(steward.project)
-    store.replace(REVIEW_QUEUE, suggestions[QUEUE_COLUMNS])
-    crosswalk = store.read(GOLDEN_CROSSWALK, ["source", "record_id", "golden_id"])
-    golden_of = dict(zip(crosswalk["source"] + KEY_SEPARATOR + crosswalk["record_id"], crosswalk["golden_id"]))
+    state.store(steward.project).replace(REVIEW_QUEUE, suggestions[QUEUE_COLUMNS])
+    # Each side's golden id as last published: the crosswalk this run's stewardship read already,
+    # looked up for the queue's records only.
+    golden_of = golden_ids_of(state.stewardship(steward).previous_crosswalk,
+                              pd.concat([suggestions["a_contact_key"], suggestions["b_contact_key"]]))
     csv_path = steward.project.root / "reports" / "merge_suggestions.csv"
     csv_path.parent.mkdir(parents=True, exist_ok=True)
-    spreadsheet_safe(queue_table(suggestions, golden_of)).to_csv(csv_path, index=False)
+    write_csv(queue_table(suggestions, golden_of), csv_path)
     location = review_location(dg.AssetExecutionContext.get())
     return dg.Output(suggestions, metadata={
         "dagster/row_count": len(suggestions),

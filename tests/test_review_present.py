@@ -9,8 +9,8 @@ import pandas as pd
 import yaml
 
 from assets._review_links import decision_config, decision_link
-from steward.review.present import (decision_outcomes, queue_markdown, queue_table, spreadsheet_safe,
-                                    strongest_reasons)
+from steward.frames import formula_safe
+from steward.review.present import decision_outcomes, queue_markdown, queue_table, strongest_reasons
 
 SUGGESTIONS = pd.DataFrame({
     "pair_id": ["crm:1~shop:7", "crm:2~shop:8", "crm:3~shop:9"],
@@ -69,10 +69,10 @@ def test_empty_queue_says_so():
 
 
 def test_queue_csv_is_safe_to_open_in_a_spreadsheet():
-    table = spreadsheet_safe(queue_table(SUGGESTIONS))
+    table = formula_safe(queue_table(SUGGESTIONS))
     assert table.loc[1, "record_b"].startswith("'[Click]") is False  # only formula starts are escaped
     assert table["record_b"].tolist()[1] == "[Click](http://evil.example) Ode · =HYPERLINK(\"x\")"
-    risky = spreadsheet_safe(pd.DataFrame({"x": ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "Anna", None]}))
+    risky = formula_safe(pd.DataFrame({"x": ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "Anna", None]}))
     assert risky["x"].tolist()[:5] == ["'=1+1", "'+cmd|' /C calc'!A0", "'-2+3", "'@SUM(A1)", "Anna"]
 
 

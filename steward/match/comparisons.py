@@ -565,10 +565,14 @@ def without_moves(levels: dict[str, np.ndarray], comparisons: list[Comparison]) 
     return out
 
 
-def check_counted_with(comparisons: list[Comparison], when_exact: tuple[str, ...] = ()) -> None:
-    """``counted_with`` names comparisons listed before this one that have a "different" level;
-    ``when_exact`` names comparisons with an "exact" level."""
+def check_moves(comparisons: list[Comparison], places: tuple[str, ...], when_exact: tuple[str, ...]) -> None:
+    """rules/matching.yaml ``moves``: ``places`` are comparisons with a "different" level, coarser ones
+    listed after finer ones; ``when_exact`` are comparisons with an "exact" level."""
     by_name = {c.name: c for c in comparisons}
+    unknown = [name for name in places if name not in by_name]
+    if unknown:
+        raise ValueError(f"rules/matching.yaml: moves.places names {unknown}, which are not comparisons "
+                         f"({sorted(by_name)})")
     for name in when_exact:
         if name not in by_name or "exact" not in by_name[name].levels:
             raise ValueError(f"rules/matching.yaml: moves.when_exact names {name!r}, which is not a comparison with "

@@ -32,7 +32,7 @@ from steward.config.matching import MatchingSettings, parse_matching
 from steward.frames import renumbered
 from steward.progress import report
 from steward.match.cluster import resolve_cannot_link
-from steward.match.comparisons import DIFFERENT, MISSING, MOVED, Comparison, build_comparison, check_counted_with, counted_once
+from steward.match.comparisons import DIFFERENT, MISSING, MOVED, Comparison, build_comparison, check_moves, counted_once
 from steward.match.prepared import PairSide, prepare_text
 
 log = logging.getLogger("steward.match")
@@ -89,11 +89,8 @@ class MatchModel:
             u_all[comparison.name] = np.array(u_levels, dtype=np.float64)
             if spec.term_frequency:
                 tf[comparison.name] = comparison.columns()[0]
-        unknown = [name for name in (moves.places if moves else ()) if name not in m_all]
-        if unknown:
-            raise ValueError(f"rules/matching.yaml: moves.places names {unknown}, which are not comparisons "
-                             f"({sorted(m_all)})")
-        check_counted_with(comparisons, moves.when_exact if moves else ())
+        if moves:
+            check_moves(comparisons, moves.places, moves.when_exact)
         return cls(
             comparisons, m_all, u_all, float(settings.prior_match_probability), settings.thresholds.match,
             settings.thresholds.review, term_frequency=tf, training=dict(settings.training),

@@ -10,7 +10,7 @@ from typing import Callable
 
 import pandas as pd
 
-from steward.frames import formula_safe
+from steward.schema import KEY_SEPARATOR
 
 # What a reviewer needs to tell two people apart, in reading order.
 RECORD_FIELDS = ("name", "email", "phone", "company", "city")
@@ -82,6 +82,16 @@ def strongest_reasons(explanation: str, top: int = SHOWN_REASONS) -> str:
     return "; ".join(short_reason(r) for r in _text(explanation).split("; ")[:top] if r)
 
 
+def golden_ids_of(crosswalk: pd.DataFrame | None, keys: pd.Series) -> dict[str, str]:
+    """{contact key: golden id} for ``keys`` (source:record_id) found in ``crosswalk`` (source,
+    record_id, golden_id; None before the first publication)."""
+    if crosswalk is None or not len(crosswalk) or not len(keys):
+        return {}
+    crosswalk_keys = crosswalk["source"].astype(str) + KEY_SEPARATOR + crosswalk["record_id"].astype(str)
+    found = crosswalk_keys.isin(set(keys))
+    return dict(zip(crosswalk_keys[found], crosswalk.loc[found, "golden_id"]))
+
+
 def queue_table(suggestions: pd.DataFrame, golden_of: dict[str, str] | None = None) -> pd.DataFrame:
     """The queue in QUEUE_CSV_COLUMNS: each record as one readable cell, each side's golden id
     (``golden_of``: contact key -> golden id of the last publication; "new" for records not yet in
@@ -139,16 +149,15 @@ def queue_markdown(suggestions: pd.DataFrame, link: Callable[[str, str], str], s
     return "\n".join(lines)
 
 
-def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """The queue as safe to open in a spreadsheet (``steward.frames.formula_safe``)."""
-    return formula_safe(frame)
-
-
 def decision_outcomes(decisions: pd.DataFrame, contacts: pd.DataFrame, crosswalk: pd.DataFrame,
                       erased: set[str] | None = None) -> pd.DataFrame:
     """Per decision (newest first as given): action, what holds now, the two records in words
     (by key only for ``erased`` contact keys)
     ("one golden record G1" / "apart: G1 and G2" / "not published": a record erased or gone)."""
+    named = set(decisions["left_key"]) | set(decisions["right_key"])
+    # Only the records the decisions name (a few) are looked up, not every contact and golden id.
+    contacts = contacts[contacts["contact_key"].isin(named)]
+    golden = golden_ids_of(crosswalk, pd.Series(sorted(named), dtype=object))
     label = {}
     if len(contacts):
         names = (contacts["first_name"].fillna("").astype(str) + " " + contacts["last_name"].fillna("").astype(str))
@@ -158,8 +167,6 @@ def decision_outcomes(decisions: pd.DataFrame, contacts: pd.DataFrame, crosswalk
             if erased and key in erased:
                 continue
             label[key] = " · ".join(p for p in (" ".join(name.split()), email.strip()) if p) or key
-    golden = dict(zip(crosswalk["source"] + ":" + crosswalk["record_id"], crosswalk["golden_id"])) if len(crosswalk) \
-        else {}
     rows = []
     for d in decisions.itertuples(index=False):
         a, b = golden.get(d.left_key), golden.get(d.right_key)

@@ -148,17 +148,15 @@ def _one_select(query: str) -> str | None:
 
 
 def _read_only(conn) -> None:
-    """Make the connection's transaction read-only where the database can (a data-modifying CTE in
-    one SELECT is refused by the database itself)."""
-    dialect = conn.dialect.name
-    if dialect == "postgresql":
-        conn.exec_driver_sql("SET TRANSACTION READ ONLY")
-    elif dialect in ("mysql", "mariadb"):
-        # For the session's next transactions (the engine is disposed after reading, so it ends here).
-        conn.exec_driver_sql("SET SESSION TRANSACTION READ ONLY")
-        conn.commit()
-    elif dialect == "sqlite":
-        conn.exec_driver_sql("PRAGMA query_only = ON")
+    """Make the connection's next transactions read-only where the database can (a data-modifying
+    CTE in one SELECT is then refused by the database itself). Session-wide, so it holds for the
+    transaction the read begins after it; the engine is disposed after reading."""
+    statement = {"postgresql": "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
+                 "mysql": "SET SESSION TRANSACTION READ ONLY", "mariadb": "SET SESSION TRANSACTION READ ONLY",
+                 "sqlite": "PRAGMA query_only = ON"}.get(conn.dialect.name)
+    if statement:
+        conn.exec_driver_sql(statement)
+        conn.commit()  # (ends the transaction the statement began: the read begins its own)
 
 
 def _read_sql(cfg: SourceConfig) -> pd.DataFrame:
@@ -171,11 +169,8 @@ def _read_sql(cfg: SourceConfig) -> pd.DataFrame:
     engine = sa.create_engine(cfg.url)
     try:
         with engine.connect() as conn:
-            if conn.dialect.name in ("mysql", "mariadb"):
-                _read_only(conn)  # (MariaDB: for the next transactions, so before one begins)
+            _read_only(conn)
             with conn.begin() as transaction:
-                if conn.dialect.name not in ("mysql", "mariadb"):
-                    _read_only(conn)
                 if cfg.query:
                     frame = pd.read_sql_query(sa.text(cfg.query), conn)
                 else:
