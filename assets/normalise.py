@@ -38,7 +38,9 @@ def normalise_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
         ctx = state.run_context(steward, frames=("contacts", "membership", "oversized", "links"))
         with progress_logged(context) as progress:
             contacts, changes = normalise_for_run(ctx, records)
-        if changes.reason is not None:
+        if getattr(changes, "warning", None):
+            context.log.warning(changes.warning)  # a damaged snapshot: this run rebuilds everything
+        elif changes.reason is not None:
             context.log.info(f"full rebuild: {changes.reason}")
         issues = {
             "invalid_emails": int((~contacts["email_issue"].isin(["", "missing"])).sum()),

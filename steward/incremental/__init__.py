@@ -36,7 +36,14 @@ it and does the least work that still gives the full rebuild's answer:
 
 Falls back to a full rebuild (and says why) when there is no snapshot, when the
 rules, the code's snapshot format or the term-frequency setting make the stored
-scores unusable. A full rebuild (``steward run --full``) also re-estimates the model.
+scores unusable, when the sources' columns changed (a column added or removed at a
+source changes every golden record's fields, ``columns_reason``), and, with a warning,
+when the snapshot is damaged: every file's size and SHA-256 are in its manifest and
+checked before anything is read (``steward.incremental.files``). A full rebuild
+(``steward run --full``) also re-estimates the model.
 Records of erased people are never stored in a snapshot (ids and cluster labels
-only), so they are matched afresh in every run until their sources stop exporting them.
+only), so they are matched afresh in every run until their sources stop exporting them;
+and no segment file keeps a stored row of a record the snapshot no longer holds (erased,
+or gone from its source): the segments holding one are written again by the run that
+drops it (``_without_dropped`` in ``steward.incremental.snapshot``).
 """

@@ -220,6 +220,24 @@ def _changed_link_keys(links: pd.DataFrame, previous: pd.DataFrame) -> set[str]:
 
 
 
+# -- the sources' columns ---------------------------------------------------------------------------
+
+def columns_reason(stored: list | None, columns) -> str | None:
+    """Why records with ``columns`` cannot start from a snapshot whose records had ``stored``
+    (None: they can). A column added to or removed from a source (an ``extra_*`` column) changes
+    every golden record's fields, not only those of the records that changed: the run is a full
+    rebuild, which publishes the new columns (or drops the removed ones) for everyone."""
+    now = [str(c) for c in columns]
+    if stored is None or list(stored) == now:
+        return None
+    added = [c for c in now if c not in stored]
+    removed = [c for c in stored if c not in now]
+    if not added and not removed:
+        return "the sources' columns came in another order since the snapshot's run"
+    said = ([f"new: {', '.join(added)}"] if added else []) + ([f"gone: {', '.join(removed)}"] if removed else [])
+    return f"the sources' columns changed since the snapshot's run ({'; '.join(said)})"
+
+
 # -- what a run is: full or incremental, and what changed ----------------------------------------------
 
 # snapshot_row: the record's row in the snapshot's membership (-1: new), found once; recounted: its
@@ -239,6 +257,11 @@ class RunChanges:
     reason: str | None = None
     why: dict = field(default_factory=dict)  # counts: changes, and why records are rematched
     hashed: bool = True  # ``record_hash`` holds content hashes (a run keeping no snapshot skips them)
+    # The sources' columns this run (kept in the snapshot: another set means a full rebuild).
+    columns: tuple[str, ...] = ()
+    # Set when the run fell back to a full rebuild because the snapshot was damaged (the reason
+    # again, for whoever shows the run to say it as a warning, not as a routine full rebuild).
+    warning: str | None = None
 
     def present(self) -> pd.DataFrame:
         """The rows aligned with this run's contacts (removed records left out)."""

@@ -1,10 +1,12 @@
 """The snapshot a finished run leaves for the next one (``MatchSnapshot``): Arrow files beside
-the state database, read memory-mapped, records stored append-only in segment files. What a
-nightly run does with it is told in steward.incremental (the package docstring)."""
+the state database, read memory-mapped, records stored append-only in segment files, every file
+listed with its checksum in ``meta.json`` (steward.incremental.files). What a nightly run does
+with it is told in steward.incremental (the package docstring)."""
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -17,16 +19,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.feather as feather
 
 from steward.frames import column_values, renumbered
 from steward.frames import frame_to_arrow
 from steward.incremental.arrow import arrow_backed, numpy_views, write_arrow
+from steward.incremental.files import (DIGEST, SEAL, SnapshotDamaged, check_files, manifest, read_meta, short_error,
+                                      write_meta)
 from steward.match.model import MatchModel
 
 log = logging.getLogger("steward.incremental")
 
-SNAPSHOT_FORMAT = 8
+# 9: a manifest (size and SHA-256 of every file, meta.json sealed), the sources' columns
+# (``record_columns``), and no stored row of a record the snapshot no longer holds.
+SNAPSHOT_FORMAT = 9
 
 
 def rules_fingerprint(*parts) -> str:
@@ -95,9 +102,13 @@ class MatchSnapshot:
     # of rewriting millions of unchanged ones. ``contact_rows`` = the row of ``contacts_data`` holding
     # each record (None: row i holds record i); rows nobody points to are garbage until compaction.
     contact_rows: np.ndarray | None = None
-    # Segment files (path, rows) already on disk that hold the first rows of ``contacts_data``:
-    # ``save`` links them into the new snapshot and writes only the rows after them.
+    # Segment files (path, rows, sha256) already on disk that hold the first rows of ``contacts_data``:
+    # ``save`` links them into the new snapshot and writes only the rows after them. Path None:
+    # rows of a segment that are written again (see _without_dropped; 4th: the file they were in).
     contact_segments: list = field(default_factory=list)
+    # Why the snapshot on disk cannot be used (a file missing, cut short or changed; see
+    # steward.incremental.files): the run rebuilds in full. None: it is sound.
+    problem: str | None = None
     _contacts_frame: pd.DataFrame | None = field(default=None, init=False, repr=False)
 
     suggestions = arrow_backed("suggestions")
@@ -155,18 +166,30 @@ class MatchSnapshot:
             return int(self.meta["kept_records"])
         return len(self.contact_rows) if self.contact_rows is not None else len(self.contacts_data)
 
+    @classmethod
+    def empty(cls, meta: dict | None = None, problem: str | None = None) -> "MatchSnapshot":
+        """A snapshot with no frames: one of another format (``meta`` only) or a damaged one."""
+        nothing = [pd.DataFrame() for _ in range(9)]
+        return cls(*nothing, model={}, meta=dict(meta or {}), problem=problem)
+
     def save(self, directory: Path) -> None:
-        """Write next to ``directory`` and swap it in with renames: a crash leaves the old snapshot."""
+        """Write next to ``directory`` and swap it in with renames: a crash leaves the old snapshot.
+        The old snapshot is deleted afterwards (its segment files too, unless linked into this one),
+        and so is whatever a crashed save left behind (``.new``, ``.old``)."""
         directory = Path(directory)
         staging = directory.with_name(directory.name + ".new")
+        old = directory.with_name(directory.name + ".old")
         if staging.exists():
             shutil.rmtree(staging)
         staging.mkdir(parents=True)
-        meta = dict(self.meta)
+        meta = {k: v for k, v in self.meta.items() if k not in ("files", SEAL)}
+        linked: dict[str, str] = {}
 
         def write(name: str) -> None:
             if name == "contacts":
-                meta.update(self._write_records(staging))
+                entries, known = self._write_records(staging)
+                meta.update(entries)
+                linked.update(known)
                 return
             frame = self.suggestions_data if name == "suggestions" else getattr(self, name)
             table = frame if isinstance(frame, pa.Table) else frame_to_arrow(frame)
@@ -174,12 +197,17 @@ class MatchSnapshot:
             # Parquet's decoding took a third of the load); ~3x Parquet's size on disk.
             write_arrow(table, staging / f"{name}.arrow", numeric=name in _MAPPED)
 
-        # Arrow converts outside the GIL where it can: the frames are written side by side.
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            list(pool.map(write, _FRAMES))
-        (staging / "model.json").write_text(json.dumps(self.model))
-        (staging / "meta.json").write_text(json.dumps(meta, indent=2, default=str))
-        old = directory.with_name(directory.name + ".old")
+        try:
+            # Arrow converts outside the GIL where it can: the frames are written side by side.
+            with ThreadPoolExecutor(max_workers=4) as pool:
+                list(pool.map(write, _FRAMES))
+            (staging / "model.json").write_text(json.dumps(self.model))
+            # Linked segments keep the digest their (checked) manifest gave them: only new files are hashed.
+            meta["files"] = manifest(staging, linked)
+            write_meta(staging, meta)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
         if old.exists():
             shutil.rmtree(old)
         if directory.exists():
@@ -188,54 +216,81 @@ class MatchSnapshot:
         if old.exists():
             shutil.rmtree(old)
 
-    def _write_records(self, staging: Path) -> dict:
+    def _write_records(self, staging: Path) -> tuple[dict, dict[str, str]]:
         """The records as segment files in ``staging``: the stored segments linked (no copy), the
         rows after them as one new segment; or everything as one segment when compacting.
-        Returns the meta entries that name them."""
+        Returns the meta entries that name them, and the digests of the segments linked."""
         data = self.contacts_data
         table = data if isinstance(data, pa.Table) else frame_to_arrow(data)
         rows, live = self.contact_rows, self.kept_records
-        segments = [(Path(path), int(count)) for path, count in self.contact_segments]
-        on_disk = sum(count for _, count in segments)
+        segments = [(Path(s[0]) if s[0] else None, int(s[1]), s[2] if len(s) > 2 else None)
+                    for s in self.contact_segments]
+        # New files are numbered after every segment this snapshot came from (a file written again
+        # never takes the name of the one it replaces: an older snapshot object may still link that).
+        known = [s[0] or s[3] for s in self.contact_segments if s[0] or len(s) > 3]
+        on_disk = sum(count for _, count, _ in segments)
         compact = (rows is not None and len(table) - live > COMPACT_GARBAGE_SHARE * max(live, 1)) \
             or len(segments) >= MAX_CONTACT_SEGMENTS or on_disk > len(table)
-        sequence = max([_segment_number(path) for path, _ in segments] + [-1]) + 1
-        written = []
+        numbers = itertools.count(max([_segment_number(path) for path in known] + [-1]) + 1)
+        written, linked = [], {}
         if compact or not segments:
             whole = table if rows is None else table.take(pa.array(rows))  # the records' rows, in record order
             rows = None
-            name = f"contacts-{sequence:05d}.arrow"
+            name = f"contacts-{next(numbers):05d}.arrow"
             write_arrow(whole, staging / name)
             written.append({"file": name, "rows": len(whole)})
         else:
             start = 0
-            for path, count in segments:
-                target = staging / path.name
+            for path, count, digest in segments:
+                # A segment without a file: written again without rows of records no longer held.
+                name = path.name if path else f"contacts-{next(numbers):05d}.arrow"
                 try:
-                    os.link(path, target)
+                    if not path:
+                        raise FileNotFoundError(name)
+                    os.link(path, staging / name)
+                    if digest:
+                        linked[name] = digest
                 except OSError:  # gone (compacted since), or another file system: written from memory
-                    write_arrow(table.slice(start, count), target)
-                written.append({"file": path.name, "rows": count})
+                    write_arrow(table.slice(start, count), staging / name)
+                written.append({"file": name, "rows": count})
                 start += count
             if len(table) > start:
-                name = f"contacts-{sequence:05d}.arrow"
+                name = f"contacts-{next(numbers):05d}.arrow"
                 write_arrow(table.slice(start), staging / name)
                 written.append({"file": name, "rows": len(table) - start})
         if rows is not None:
             write_arrow(pa.table({"row": pa.array(np.asarray(rows, dtype=np.int64))}), staging / "contact_rows.arrow",
                          numeric=True)
-        return {"contact_segments": written, "contact_rows": rows is not None}
+        return {"contact_segments": written, "contact_rows": rows is not None}, linked
 
     @classmethod
     def load(cls, directory: Path, frames: tuple[str, ...] = _FRAMES) -> "MatchSnapshot | None":
         """The snapshot in ``directory`` (None if there is none); only ``frames`` are read,
-        the others are left empty (a step that needs the model only reads no frame)."""
+        the others are left empty (a step that needs the model only reads no frame).
+
+        Every file is checked against the manifest (size and SHA-256) before anything is read: a
+        damaged snapshot is returned empty with ``problem`` saying what is wrong, never raised
+        (the run then rebuilds in full, see snapshot_reason)."""
         directory = Path(directory)
-        if not (directory / "meta.json").exists():
+        if not directory.is_dir() or not any(directory.iterdir()):
             return None
-        meta = json.loads((directory / "meta.json").read_text())
-        if meta.get("format") != SNAPSHOT_FORMAT:
-            frames = ()  # another layout: snapshot_reason() asks for a full rebuild, nothing is read
+        try:
+            meta = read_meta(directory)
+            if meta.get("format") != SNAPSHOT_FORMAT:
+                return cls.empty(meta)  # another layout: snapshot_reason() asks for a full rebuild
+            if SEAL not in meta:
+                raise SnapshotDamaged("meta.json carries no checksum")
+            check_files(directory, meta.get("files"))
+            return cls._read(directory, meta, frames)
+        except SnapshotDamaged as exc:
+            problem = str(exc)
+        except (OSError, ValueError, KeyError, TypeError, IndexError, pa.ArrowException) as exc:
+            problem = short_error(exc)  # (a file as listed, yet unreadable: not written whole)
+        log.warning("the snapshot in %s cannot be used: %s", directory, problem)
+        return cls.empty(problem=problem)
+
+    @classmethod
+    def _read(cls, directory: Path, meta: dict, frames: tuple[str, ...]) -> "MatchSnapshot":
         extra = {}
 
         def read(name: str) -> pd.DataFrame | pa.Table:
@@ -255,7 +310,9 @@ class MatchSnapshot:
         def read_records() -> pa.Table:
             segments = meta["contact_segments"]
             tables = [feather.read_table(directory / s["file"], memory_map=True) for s in segments]
-            extra["contact_segments"] = [(directory / s["file"], len(t)) for s, t in zip(segments, tables)]
+            digests = meta["files"]
+            extra["contact_segments"] = [(directory / s["file"], len(t), digests[s["file"]][DIGEST])
+                                         for s, t in zip(segments, tables)]
             if meta.get("contact_rows"):
                 rows = feather.read_table(directory / "contact_rows.arrow", memory_map=True)
                 extra["contact_rows"] = (numpy_views(rows) or {"row": np.zeros(0, dtype=np.int64)})["row"]
@@ -305,10 +362,13 @@ class Carryover:
     positions of records whose stored row is still exact, those records' rows in it): their
     stored rows are kept as they are (append-only: only the other records are converted and
     added after them, see ``MatchSnapshot.contact_rows``); they come first in the new snapshot,
-    the rest after."""
+    the rest after. ``dropped``: contact keys of records the last snapshot held and this run does
+    not (gone from their sources); with this run's erased records, their stored rows leave the
+    files at once (see ``_without_dropped``)."""
 
     carried: dict[str, np.ndarray] | None = None
     reuse: tuple[MatchSnapshot, np.ndarray, np.ndarray] | None = None
+    dropped: pd.Index | None = None
 
 
 def build_snapshot(run: FinishedRun, hashes: np.ndarray, links: pd.DataFrame, meta: dict,
@@ -337,6 +397,12 @@ def build_snapshot(run: FinishedRun, hashes: np.ndarray, links: pd.DataFrame, me
             contact_rows = np.concatenate([old.stored_rows(old_rows), len(stored) + np.arange(len(rest))])
             segments = list(old.contact_segments)
             kept_order = np.concatenate([reused, rest])
+            dropped = pd.Index(run.suppressed["contact_key"]).append(
+                carry.dropped if carry.dropped is not None else pd.Index([]))
+            # A new erasure request may name a value only an older version of a record held: then no
+            # stored row that nobody points to stays, whoever's it is.
+            everything = old.meta.get("erasure") != meta.get("erasure")
+            table, contact_rows, segments = _without_dropped(table, contact_rows, segments, dropped, everything)
     position = np.full(len(contacts), -1, dtype=np.int64)
     position[kept_order] = np.arange(len(kept_order))
     everyone = len(kept_order) == len(contacts)
@@ -396,6 +462,55 @@ def build_snapshot(run: FinishedRun, hashes: np.ndarray, links: pd.DataFrame, me
                          {**meta, "kept_records": len(kept_order),
                           "written_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
                          contact_rows=contact_rows, contact_segments=segments)
+
+
+def _without_dropped(table: pa.Table, rows: np.ndarray, segments: list, dropped: pd.Index,
+                     everything: bool) -> tuple[pa.Table, np.ndarray, list]:
+    """``table`` (stored segments, then rows after them), ``rows`` (the row holding each record)
+    and ``segments`` with no row left of a record in ``dropped`` (erased, or gone from its
+    source): such a row is nobody's any more, but the segment file holding it would be linked into
+    every new snapshot until a compaction. A segment holding one is not linked but written again
+    without it, as a new file (path None: ``save`` names it); the old file goes with the old
+    snapshot. ``everything``: no row nobody points to stays, whoever's it is.
+
+    Costs a look at the unreferenced rows' keys each night, and rewriting the segments hit on
+    nights that drop records (see docs/decisions.md for the figures)."""
+    unused = np.ones(len(table), dtype=bool)
+    unused[rows] = False
+    purge = np.flatnonzero(unused)
+    if len(purge) and not everything:
+        if not len(dropped):
+            return table, rows, segments
+        keys = table.column("contact_key").take(pa.array(purge))
+        hit = pc.fill_null(pc.is_in(keys, value_set=pa.array(dropped.astype(str).unique(), keys.type)), False)
+        purge = purge[hit.to_numpy(zero_copy_only=False).astype(bool)]
+    if not len(purge):
+        return table, rows, segments
+    gone = np.zeros(len(table), dtype=bool)
+    gone[purge] = True
+    bounds = [0]
+    for segment in segments:
+        bounds.append(bounds[-1] + int(segment[1]))
+    spans = list(zip(segments, bounds[:-1], bounds[1:])) + [(None, bounds[-1], len(table))]  # (the rows after them)
+    position = np.full(len(table), -1, dtype=np.int64)
+    parts, kept, start = [], [], 0
+    for segment, low, high in spans:
+        if not gone[low:high].any():
+            at = np.arange(low, high)
+            parts.append(table.slice(low, high - low))
+        else:
+            at = low + np.flatnonzero(~gone[low:high])
+            # take() writes new buffers: nothing of the rows left out travels on.
+            parts.append(table.take(pa.array(at)))
+            # (the file it was, 4th: the new file's number comes after it, never reusing its name)
+            segment = (None, len(at), None, segment[0] or segment[3]) if segment is not None else None
+        position[at] = np.arange(start, start + len(at))
+        start += len(at)
+        if segment is not None and len(at):
+            kept.append(segment)
+    log.info("snapshot records: %d stored rows of records no longer held left out; %d segment file(s) written "
+             "again", len(purge), sum(1 for s in kept if s[0] is None))
+    return pa.concat_tables(parts), position[rows], kept
 
 
 def _fresh_rows(schema: pa.Schema, fresh: pd.DataFrame, fresh_hashes: np.ndarray) -> pa.Table | None:

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from steward.incremental.changes import (HASH_METHOD, UNCHANGED, RunChanges, content_hashes, detect_changes,
-                                         normalise_incremental, rematch_mask)
+from steward.incremental.changes import (HASH_METHOD, UNCHANGED, RunChanges, columns_reason, content_hashes,
+                                         detect_changes, normalise_incremental, rematch_mask)
 from steward.incremental.golden import GoldenUpdate, birthdays_between, incremental_golden
 from steward.incremental.region import affected_region, carried_pairs, fresh_pairs, incremental_clusters, \
     with_stored_scores
@@ -64,6 +64,8 @@ def snapshot_reason(ctx: RunContext) -> str | None:
         return "a full rebuild was asked for"
     if snapshot is None:
         return "no snapshot of an earlier run"
+    if snapshot.problem is not None:
+        return f"the last run's snapshot is damaged ({snapshot.problem})"
     if snapshot.meta.get("format") != SNAPSHOT_FORMAT:
         return "the snapshot was written by another version of crm-steward"
     if snapshot.meta.get("fingerprint") != run_fingerprint(ctx):
@@ -85,12 +87,22 @@ def normalise_for_run(ctx: RunContext, records: pd.DataFrame) -> tuple[pd.DataFr
     if not isinstance(records.index, pd.RangeIndex) or records.index.start != 0 or records.index.step != 1:
         records = records.reset_index(drop=True)  # (a copy of every record: only when needed)
     reason = snapshot_reason(ctx)
+    damaged = not ctx.full_rebuild and ctx.snapshot is not None and ctx.snapshot.problem is not None
+    if reason is None:
+        reason = columns_reason(ctx.snapshot.meta.get("record_columns"), records.columns)
+    warning = None
+    if damaged:
+        # Not a routine full rebuild: said as a warning (the run itself succeeds, as --full would).
+        warning = f"{reason}: this run matches everything again and leaves a new snapshot"
+        log.warning(warning)
     if reason is not None:
         contacts = normalise_contacts(records, **ctx.settings.normalise.as_kwargs())
         # Content hashes are for the next run's change detection: none without a snapshot to keep.
         hashes = content_hashes(records) if ctx.keep_snapshot else np.zeros(len(records), dtype=np.uint64)
-        return contacts, RunChanges.everything_new(contacts["contact_key"].to_numpy(), hashes, reason,
-                                                   hashed=ctx.keep_snapshot)
+        changes = RunChanges.everything_new(contacts["contact_key"].to_numpy(), hashes, reason,
+                                            hashed=ctx.keep_snapshot)
+        changes.columns, changes.warning = tuple(map(str, records.columns)), warning
+        return contacts, changes
     snapshot = ctx.snapshot
     detected = detect_changes(records, snapshot)
     contacts, recomputed = normalise_incremental(records, detected, snapshot, ctx.settings.normalise.as_kwargs())
@@ -99,7 +111,9 @@ def normalise_for_run(ctx: RunContext, records: pd.DataFrame) -> tuple[pd.DataFr
     ctx.cache["blocks"] = blocks
     rematch, why = rematch_mask(contacts, detected, recomputed, snapshot, ctx.settings.matching, model,
                                 ctx.stewardship.decision_links(), blocks)
-    return contacts, RunChanges.since_snapshot(contacts["contact_key"].to_numpy(), detected, rematch, recomputed, why)
+    changes = RunChanges.since_snapshot(contacts["contact_key"].to_numpy(), detected, rematch, recomputed, why)
+    changes.columns = tuple(map(str, records.columns))
+    return contacts, changes
 
 
 # -- match -------------------------------------------------------------------------------------------------
@@ -242,7 +256,7 @@ def snapshot_for_run(ctx: RunContext, changes: RunChanges, run: FinishedRun,
             "erasure": erasure_fingerprint(ctx.stewardship),
             "mode": "incremental" if changes.incremental else "full",
             "run_at": ctx.stewardship.run_at or now_utc(),
-            "records": len(run.contacts), "golden": len(run.golden)}
+            "records": len(run.contacts), "golden": len(run.golden), "record_columns": list(changes.columns) or None}
     carry = Carryover()
     clusters = run.clusters
     if changes.incremental:
@@ -260,5 +274,6 @@ def snapshot_for_run(ctx: RunContext, changes: RunChanges, run: FinishedRun,
             exact = ((here["change"] == UNCHANGED) & ~here["recounted"]).to_numpy()
             at = np.flatnonzero(exact)
             carry.reuse = (previous, at, rows[at])
+            carry.dropped = changes.removed_keys()
     hashes = changes.present()["record_hash"].to_numpy(dtype=np.uint64)
     return build_snapshot(run, hashes, ctx.stewardship.decision_links(), meta, carry)
