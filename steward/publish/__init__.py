@@ -9,12 +9,19 @@ The rooms, in the order a publish goes through them:
 * ``reading``: the CRM's rows read back inside the data transaction
 * ``plan``: which golden rows to insert, update, mark merged or retired, or delete
 * ``writer``: step 2's writes in chunks, watched by an optional ``PublishObserver``
+* ``names``: source column names of any text published under safe names (``steward_columns``)
+* ``refusals``: values no CRM can store (NUL), refused one golden record at a time
+* ``errors``: ``PublishError`` and ``CrmError`` (a database failure, its URL without the password)
 """
 
 from steward.publish.connection import crm_engine
 from steward.publish.crm import PublishSummary, publish, read_table
-from steward.publish.tables import CROSSWALK_TABLE, GOLDEN_TABLE, LINEAGE_TABLE, PUBLISH_LOG_TABLE
+from steward.publish.errors import CrmError, PublishError
+from steward.publish.refusals import RefusedRow
+from steward.publish.tables import (COLUMNS_TABLE, CROSSWALK_TABLE, EXTRAS_COLUMN, GOLDEN_TABLE, LINEAGE_TABLE,
+                                    PUBLISH_LOG_TABLE)
 from steward.publish.writer import PublishObserver
 
-__all__ = ["CROSSWALK_TABLE", "GOLDEN_TABLE", "LINEAGE_TABLE", "PUBLISH_LOG_TABLE", "PublishObserver",
-           "PublishSummary", "crm_engine", "publish", "read_table"]
+__all__ = ["COLUMNS_TABLE", "CROSSWALK_TABLE", "EXTRAS_COLUMN", "GOLDEN_TABLE", "LINEAGE_TABLE", "PUBLISH_LOG_TABLE",
+           "CrmError", "PublishError", "PublishObserver", "PublishSummary", "RefusedRow", "crm_engine", "publish",
+           "read_table"]

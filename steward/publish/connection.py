@@ -10,6 +10,8 @@ from contextlib import contextmanager
 
 import sqlalchemy as sa
 
+from steward.publish.errors import CrmError
+
 log = logging.getLogger(__name__)
 
 _BEGIN_IMMEDIATE = "steward_begin_immediate"
@@ -18,8 +20,16 @@ LOCK_TIMEOUT_S = 600  # how long a publish waits for another one to finish
 
 
 def crm_engine(url: str) -> sa.Engine:
-    """An engine for the CRM at ``url`` (on SQLite with transactional DDL)."""
+    """An engine for the CRM at ``url`` (on SQLite with transactional DDL; on MariaDB/MySQL in
+    strict mode, so a value too long for its column is an error, never cut without a word)."""
     engine = sa.create_engine(url)
+    if engine.dialect.name in ("mysql", "mariadb"):
+        @sa.event.listens_for(engine, "connect")
+        def _strict(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'STRICT_ALL_TABLES')")
+            cursor.close()
+
     if engine.dialect.name == "sqlite":
         # pysqlite autocommits DDL outside the transaction and begins transactions lazily;
         # take control of BEGIN so DDL is transactional too (SQLAlchemy's documented recipe).
@@ -52,7 +62,7 @@ def publish_lock(conn: sa.Connection) -> Iterator[None]:
                            {"name": _LOCK_NAME, "timeout": LOCK_TIMEOUT_S}).scalar()
         conn.commit()
         if got != 1:
-            raise RuntimeError(f"another publish to this CRM has been running for over {LOCK_TIMEOUT_S} s")
+            raise CrmError(f"another publish to this CRM has been running for over {LOCK_TIMEOUT_S} s")
         try:
             yield
         finally:
@@ -63,7 +73,7 @@ def publish_lock(conn: sa.Connection) -> Iterator[None]:
         try:
             conn.execute(sa.text(f"SELECT pg_advisory_lock({key})"), {"name": _LOCK_NAME})
         except sa.exc.OperationalError as exc:
-            raise RuntimeError(f"another publish to this CRM has been running for over {LOCK_TIMEOUT_S} s") from exc
+            raise CrmError(f"another publish to this CRM has been running for over {LOCK_TIMEOUT_S} s") from exc
         conn.commit()
         try:
             yield

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
-from steward.publish.tables import ID_CHUNK
+from steward.publish.tables import COLUMNS_TABLE, ID_CHUNK
 from steward.publish.text import stored_text
 
 
@@ -39,3 +39,13 @@ def select_ids(conn: sa.Connection, table: sa.Table, ids: list[str], merged_into
     frame = pd.concat(frames, ignore_index=True).drop_duplicates("golden_id") if merged_into else \
         pd.concat(frames, ignore_index=True)
     return stored_text(frame.astype(object)) if len(frame) else frame
+
+
+def select_recorded_names(conn: sa.Connection) -> dict[str, dict[str, str]]:
+    """steward_columns as table -> {source name as stored: published column}."""
+    table = sa.table(COLUMNS_TABLE, sa.column("table_name"), sa.column("source_name"), sa.column("column_name"))
+    out: dict[str, dict[str, str]] = {}
+    for table_name, source, column in conn.execute(sa.select(table.c.table_name, table.c.source_name,
+                                                             table.c.column_name)).all():
+        out.setdefault(table_name, {})[source] = column
+    return out

@@ -1,6 +1,11 @@
 """The CRM's tables: their names and column types, and step 1 of a publish, the
 schema: tables created if missing and columns added, never dropped or rewritten
-(so a crash after it, or MariaDB committing DDL on its own, leaves every row as it was)."""
+(so a crash after it, or MariaDB committing DDL on its own, leaves every row as it was).
+
+Text is LONGTEXT on MariaDB/MySQL: their TEXT holds 64 KB, and a longer value is refused
+(strict mode) or cut to 65,535 bytes without a word (``sql_mode=''``). Text columns of an
+older CRM are widened in place (``MODIFY ... LONGTEXT``, same character set and collation):
+wider, never narrower, every value as it was."""
 
 from __future__ import annotations
 
@@ -10,12 +15,19 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
+from steward.publish.errors import PublishError
+
 log = logging.getLogger(__name__)
 
 GOLDEN_TABLE = "golden_contacts"
 CROSSWALK_TABLE = "golden_crosswalk"
 PUBLISH_LOG_TABLE = "publish_log"
 LINEAGE_TABLE = "golden_lineage"
+# Published column name -> the source's column name (steward.publish.names), one row per column.
+COLUMNS_TABLE = "steward_columns"
+COLUMNS_TABLE_COLUMNS = ["table_name", "source_name", "column_name", "published_at"]
+# golden_contacts' one column for the extra_ columns of a source too wide for columns of their own.
+EXTRAS_COLUMN = "extras_json"
 
 # Row status in golden_contacts (the same words as steward.merge.identity's registry).
 ACTIVE, MERGED, RETIRED = "active", "merged", "retired"
@@ -23,7 +35,7 @@ ACTIVE, MERGED, RETIRED = "active", "merged", "retired"
 STATUS_COLUMNS = ["status", "merged_into", "published_at"]
 # publish_log: one row per publish, in the same transaction as the data.
 LOG_COLUMNS = ["published_at", "golden_rows", "crosswalk_rows", "lineage_rows", "inserted", "updated", "unchanged",
-               "merged", "retired", "deleted", "removed"]
+               "merged", "retired", "deleted", "removed", "refused"]
 
 ID_LENGTH = 128  # golden ids are VARCHAR(128): a primary key on MariaDB/MySQL cannot be TEXT
 NAME_LENGTH = 63  # PostgreSQL truncates longer identifiers (MySQL: 64)
@@ -36,7 +48,22 @@ def _id_type() -> sa.types.TypeEngine:
         mysql.VARCHAR(ID_LENGTH, charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb")
 
 
+def _text_type() -> sa.types.TypeEngine:
+    return sa.Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")
+
+
+def _is_text(table: str, column: str) -> bool:
+    """Does publish declare this column as (unbounded) text?"""
+    if column in ("golden_id", "merged_into", "published_at") or table == PUBLISH_LOG_TABLE:
+        return False
+    if table == GOLDEN_TABLE and column == "status":
+        return False
+    return not (table == COLUMNS_TABLE and column in ("table_name", "column_name"))
+
+
 def _column_type(table: str, column: str) -> sa.types.TypeEngine:
+    if _is_text(table, column):
+        return _text_type()
     if column in ("golden_id", "merged_into"):
         return _id_type()
     if table == GOLDEN_TABLE and column == "status":
@@ -45,7 +72,7 @@ def _column_type(table: str, column: str) -> sa.types.TypeEngine:
         return sa.String(40)
     if table == PUBLISH_LOG_TABLE:
         return sa.BigInteger()
-    return sa.Text()
+    return sa.String(NAME_LENGTH + 1)  # steward_columns' table and column names
 
 
 def _table(name: str, columns: Iterable[str]) -> sa.Table:
@@ -63,12 +90,13 @@ def _table(name: str, columns: Iterable[str]) -> sa.Table:
 
 
 def check_names(what: str, columns: list[str]) -> None:
-    """Refuse column names a CRM database would truncate or confuse, before anything is written."""
+    """Refuse column names a CRM database would truncate or confuse, before anything is written.
+    (steward.publish.names maps every source name to one that passes.)"""
     bad = [c for c in columns if not isinstance(c, str) or not c or len(c) > NAME_LENGTH]
     if bad:
-        raise ValueError(f"{what}: column names must be non-empty text of at most {NAME_LENGTH} characters: {bad}")
+        raise PublishError(f"{what}: column names must be non-empty text of at most {NAME_LENGTH} characters: {bad}")
     if len({c.lower() for c in columns}) != len(columns):
-        raise ValueError(f"{what}: duplicate column names (case-insensitively): {columns}")
+        raise PublishError(f"{what}: duplicate column names (case-insensitively): {columns}")
 
 
 def _has_unique_golden_id(inspector, table: str) -> bool:
@@ -97,7 +125,28 @@ def _ensure_table(conn: sa.Connection, name: str, columns: list[str]) -> list[st
         log.info("added column %s.%s", name, column)
     if name == GOLDEN_TABLE and not _has_unique_golden_id(inspector, name):
         _add_golden_key(conn)
+    if conn.dialect.name in ("mysql", "mariadb"):
+        _widen_text(conn, name, existing)
     return existing
+
+
+def _widen_text(conn: sa.Connection, name: str, columns: list[str]) -> None:
+    """Text columns of an older CRM (TEXT: 64 KB) made LONGTEXT, with their character set,
+    collation and nullability as they are, in one ALTER (MariaDB copies the table once)."""
+    rows = conn.execute(sa.text(
+        "SELECT COLUMN_NAME, DATA_TYPE, CHARACTER_SET_NAME, COLLATION_NAME, IS_NULLABLE FROM information_schema.COLUMNS "
+        "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = :name"), {"name": name}).all()
+    quote = conn.dialect.identifier_preparer.quote
+    wanted = set(columns)
+    narrow = [r for r in rows if r[0] in wanted and _is_text(name, r[0])
+              and str(r[1]).lower() in ("tinytext", "text", "mediumtext")]
+    if not narrow:
+        return
+    clauses = [f"MODIFY {quote(column)} LONGTEXT" + (f" CHARACTER SET {charset}" if charset else "")
+               + (f" COLLATE {collation}" if collation else "") + (" NULL" if nullable == "YES" else " NOT NULL")
+               for column, _type, charset, collation, nullable in narrow]
+    conn.exec_driver_sql(f"ALTER TABLE {quote(name)} " + ", ".join(clauses))
+    log.info("%s: widened %d text column(s) to LONGTEXT, e.g. %s", name, len(narrow), narrow[0][0])
 
 
 def _add_golden_key(conn: sa.Connection) -> None:
