@@ -2,6 +2,8 @@
 database in one transaction (embedded SQLite by default)."""
 
 
+from pathlib import Path
+
 import dagster as dg
 import pandas as pd
 
@@ -33,8 +35,14 @@ def crm_golden_contacts(steward: StewardProject, crm: CrmDatabase, state: Stewar
     summary = publish(merged["golden_contacts"], merged["golden_crosswalk"], url, lineage=merged["golden_lineage"],
                       id_events=events, erased_ids=erased_ids,
                       only_ids=merged["golden_delta"]["golden_id"] if incremental else None)
+    context = dg.AssetExecutionContext.get()
+    for refused in summary.refused_rows:
+        context.log.warning(str(refused))  # a value the CRM cannot store (NUL): that record waits
     return dg.MaterializeResult(metadata={
         "dagster/row_count": summary.golden_rows,
+        "refused": summary.refused,
+        "refused_rows": dg.MetadataValue.json([str(r) for r in summary.refused_rows[:50]]),
+        "renamed_columns": dg.MetadataValue.json(dict(summary.renamed)),
         "published": "delta (golden ids this run touched)" if incremental else "everything (full rebuild)",
         "crm": dg.MetadataValue.text(url.split("@")[-1]),
         **{k: v for k, v in summary.as_dict().items() if k != "golden_rows"},
@@ -66,3 +74,48 @@ def match_snapshot(steward: StewardProject, state: StewardState, **run) -> dg.Ma
         "golden_records": len(snapshot.golden),
         "size_mb": round(size / 1e6, 1),
     })
+
+
+PURGED_KEYS_FILE = "erasure_purged.txt"
+
+
+@dg.asset(group_name="publish", deps=["match_snapshot"], ins={name: dg.AssetIn(name) for name in (
+    "normalised_contacts", "suppressed_records")})
+def erasure_purge(context: dg.AssetExecutionContext, steward: StewardProject,
+                  normalised_contacts: pd.DataFrame, suppressed_records: pd.DataFrame) -> dg.MaterializeResult:
+    """Erased people's values removed from Dagster's own storage once the CRM and the snapshot are
+    without them: this run's stored step outputs (the sources still export them) and, for people
+    erased since the last purge, every earlier run's metadata, check results and logs
+    (pipelines/purge.py). Runs last, so no step reads an output after it was blanked."""
+    from pipelines.purge import (PurgeSummary, blank_stored_outputs, purge_compute_logs, purge_event_logs)
+    from steward.privacy.redact import Needles
+
+    summary = PurgeSummary()
+    keys = set(suppressed_records["contact_key"].astype(str)) if len(suppressed_records) else set()
+    if not keys:
+        return dg.MaterializeResult(metadata={"suppressed_records": 0, "purged": "nothing to purge"})
+    done_file = steward.project.data_dir / PURGED_KEYS_FILE
+    done = set(done_file.read_text().split()) if done_file.exists() else set()
+    records = normalised_contacts[normalised_contacts["contact_key"].astype(str).isin(keys)]
+    needles = Needles.of_records(records)
+    instance = context.instance
+    storage = Path(instance.storage_directory())
+    stored = [f"raw_{name}" for name in steward.settings.sources] + ["normalised_contacts", "quarantined_records"]
+    if storage.is_dir():
+        blank_stored_outputs(storage, keys, needles, summary, names=stored)
+    new = keys - done
+    if new:
+        # New erasures: every earlier run's history too (older erasures were purged from it then).
+        purge_event_logs(Path(instance.root_directory), needles, summary)
+        if storage.is_dir():
+            purge_compute_logs(storage, needles, summary)
+        if not summary.failed:
+            steward.project.data_dir.mkdir(parents=True, exist_ok=True)
+            done_file.write_text("\n".join(sorted(done | keys)) + "\n")
+    else:
+        # Known erasures: only this run's own events can hold them (a check's example values).
+        purge_event_logs(Path(instance.root_directory), needles, summary, only_run=context.run_id)
+    if summary.failed:
+        context.log.warning("erasure purge incomplete, retried next run: %s", "; ".join(summary.failed))
+    return dg.MaterializeResult(metadata={"suppressed_records": len(keys), "newly_erased_records": len(new),
+                                          **summary.as_metadata()})

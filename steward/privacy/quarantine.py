@@ -16,6 +16,7 @@ import pandas as pd
 
 from steward.config.erasure import KINDS
 from steward.privacy.hashing import hash_values, raw_identifier_keys
+from steward.privacy.redact import Needles
 from steward.privacy.suppression import join_sorted
 from steward.sources.load import QUARANTINE_COLUMNS, empty_quarantine
 
@@ -97,3 +98,20 @@ def scrub_quarantine(quarantine: pd.DataFrame, erasure_list: pd.DataFrame, *, sa
     out.iloc[positions, raw_col] = ""
     out.iloc[positions, reason_col] = (out["reason"].iloc[positions].fillna("").astype(str) + note).to_numpy()
     return out, len(positions)
+
+
+def scrub_by_records(quarantine: pd.DataFrame, erased: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Blank the ``raw`` of entries holding a value of an erased person's records (``erased``: the
+    suppressed records, normalised): their other addresses, phone numbers in any layout, their name
+    beside any of these. Catches what the list's identifiers alone do not (a line holding only the
+    phone number the person's cluster brought)."""
+    needles = Needles.of_records(erased) if len(erased) else Needles()
+    out = quarantine.copy()
+    if out.empty or not needles:
+        return out, 0
+    hit = out["raw"].fillna("").astype(str).map(needles.found_in).to_numpy(dtype=bool)
+    if not hit.any():
+        return out, 0
+    out.loc[hit, "raw"] = ""
+    out.loc[hit, "reason"] = out.loc[hit, "reason"].fillna("").astype(str) + " [values removed: erased person]"
+    return out, int(hit.sum())

@@ -17,7 +17,7 @@ from steward.incremental.arrow import arrow_backed
 from steward.incremental.snapshot import FinishedRun, MatchSnapshot
 from steward.match.blocking import BlockingResult
 from steward.match.model import MatchModel
-from steward.privacy.quarantine import to_quarantine
+from steward.privacy.quarantine import scrub_by_records, to_quarantine
 from steward.run.context import RunContext, StageTimer
 from steward.run.stages import (cluster_for_run, erase_for_run, golden_for_run, normalise_for_run, pairs_for_run,
                                 quarantine_for_run, score_for_run, snapshot_for_run, suggestions_for_run)
@@ -99,6 +99,7 @@ def dedupe(ctx: RunContext, records: pd.DataFrame, quarantine: pd.DataFrame) -> 
     kept_contacts, kept_clusters, kept_scored, suppressed = erase_for_run(ctx, changes, contacts, clusters, scored)
     quarantine, _scrubbed = quarantine_for_run(ctx, quarantine)
     if len(suppressed):
+        quarantine, _ = scrub_by_records(quarantine, contacts[contacts["contact_key"].isin(suppressed["contact_key"])])
         quarantine = pd.concat([quarantine, to_quarantine(suppressed)], ignore_index=True)
     suppressed_keys = pd.Index(suppressed["contact_key"])
     stage("suggest")

@@ -1,0 +1,214 @@
+"""Erasure in Dagster's own storage (issue 19, P2): the run history's event logs, the compute
+logs and the stored step outputs of the embedded instance (``DAGSTER_HOME``: ``history/``,
+``storage/``).
+
+The steps a run materialises are stored by Dagster, not by the engine, and the run history is
+Dagster's too: once a person is erased, every copy of their values there is redacted by the run
+that suppressed them (assets/publish.py ``erasure_purge``), with their records in hand:
+- event logs (``history/**/*.db``, SQLite): table rows and text lines holding the person, in
+  every earlier run's metadata, check results and log messages, redacted in place; the files are
+  then vacuumed, so no free page keeps the old text;
+- compute logs (``storage/<run id>/compute_logs``): lines redacted;
+- stored step outputs (``storage/<asset>``): the suppressed records' values blanked (rows stay,
+  so positions other outputs refer to stay right); anything still holding the person afterwards
+  is deleted (the next run writes it again).
+A Dagster instance on PostgreSQL/MySQL storage is not reached: its operators purge it (README)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import pickle
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from steward.privacy.redact import Needles, redact_json, redact_text
+
+log = logging.getLogger("steward.privacy.erasure")
+
+# Columns that identify a record without saying anything about the person: they stay, so
+# stored outputs keep their shape and their rows their keys.
+_KEY_COLUMNS = frozenset({"contact_key", "record_id", "source", "source_row", "a_contact_key", "b_contact_key",
+                          "cluster", "golden_id", "row", "location", "field"})
+
+
+@dataclass
+class PurgeSummary:
+    events_redacted: int = 0
+    databases_vacuumed: int = 0
+    log_lines_redacted: int = 0
+    outputs_blanked: dict[str, int] = field(default_factory=dict)
+    outputs_deleted: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def as_metadata(self) -> dict:
+        return {"events_redacted": self.events_redacted, "databases_vacuumed": self.databases_vacuumed,
+                "log_lines_redacted": self.log_lines_redacted, "outputs_blanked": dict(self.outputs_blanked),
+                "outputs_deleted": list(self.outputs_deleted), "failed": list(self.failed)}
+
+
+# -- event logs --------------------------------------------------------------------------------------------
+
+def _text_columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')
+            if str(row[2]).upper() in {"TEXT", "BLOB", ""} or "CHAR" in str(row[2]).upper()]
+
+
+def _redacted_cell(value, needles: Needles) -> tuple[str | None, int]:
+    if not isinstance(value, str) or not value:
+        return None, 0
+    if value[:1] in "{[":
+        try:
+            document = json.loads(value)
+        except ValueError:
+            document = None
+        if document is not None:
+            # Dagster escapes non-ASCII characters; the person's name is matched as written.
+            if not needles.found_in(json.dumps(document, ensure_ascii=False)):
+                return None, 0
+            document, hits = redact_json(document, needles)
+            return (json.dumps(document), hits) if hits else (None, 0)
+    text, hits = redact_text(value, needles)
+    return (text, hits) if hits else (None, 0)
+
+
+def _purge_database(path: Path, needles: Needles, summary: PurgeSummary) -> None:
+    conn = sqlite3.connect(path, timeout=30)
+    try:
+        changed = 0
+        tables = [r[0] for r in conn.execute("select name from sqlite_master where type='table'")]
+        for table in tables:
+            for column in _text_columns(conn, table):
+                updates = []
+                for rowid, value in conn.execute(f'select rowid, "{column}" from "{table}"'):
+                    new, hits = _redacted_cell(value, needles)
+                    if hits:
+                        updates.append((new, rowid))
+                        changed += hits
+                if updates:
+                    conn.executemany(f'update "{table}" set "{column}" = ? where rowid = ?', updates)
+        conn.commit()
+        if changed:
+            # Deleted text stays in free pages until the file is rebuilt.
+            conn.execute("VACUUM")
+            summary.databases_vacuumed += 1
+        summary.events_redacted += changed
+    finally:
+        conn.close()
+
+
+def purge_event_logs(home: Path, needles: Needles, summary: PurgeSummary, only_run: str | None = None,
+                     attempts: int = 5) -> None:
+    """Every SQLite database of the run history, or (``only_run``) that run's own and the
+    index of asset events."""
+    for path in sorted((home / "history").rglob("*.db")):
+        if only_run is not None and path.stem not in {only_run, "index"}:
+            continue
+        for attempt in range(attempts):
+            try:
+                _purge_database(path, needles, summary)
+                break
+            except sqlite3.OperationalError as exc:  # another process writing: wait and retry
+                if attempt == attempts - 1:
+                    summary.failed.append(f"{path.name}: {exc}")
+                time.sleep(0.5 * (attempt + 1))
+
+
+def purge_compute_logs(storage: Path, needles: Needles, summary: PurgeSummary) -> None:
+    for path in storage.glob("*/compute_logs/*"):
+        if path.suffix not in {".out", ".err"} or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        new, hits = redact_text(text, needles)
+        if hits:
+            path.write_text(new, encoding="utf-8")
+            summary.log_lines_redacted += hits
+
+
+# -- stored step outputs -----------------------------------------------------------------------------------
+
+def _rows_of(frame: pd.DataFrame, keys: set[str], needles: Needles) -> np.ndarray:
+    if "contact_key" in frame.columns:
+        hit = frame["contact_key"].astype(str).isin(keys).to_numpy()
+    elif {"source", "record_id"} <= set(frame.columns):
+        hit = (frame["source"].astype(str) + ":" + frame["record_id"].astype(str)).isin(keys).to_numpy()
+    else:
+        hit = np.zeros(len(frame), dtype=bool)
+    # Rows without a key of their own (quarantined lines) are read: they are few.
+    if needles and 0 < len(frame) <= 200_000:
+        text_columns = [c for c in frame.columns if frame[c].dtype == object and str(c) not in _KEY_COLUMNS]
+        if text_columns:
+            joined = frame[text_columns].astype(str).agg(" | ".join, axis=1)
+            hit |= joined.map(needles.found_in).to_numpy(dtype=bool)
+    return hit
+
+
+def _blanked(frame: pd.DataFrame, keys: set[str], needles: Needles) -> tuple[pd.DataFrame, int]:
+    hit = _rows_of(frame, keys, needles)
+    if not hit.any():
+        return frame, 0
+    frame = frame.copy()
+    for column in frame.columns:
+        if str(column) in _KEY_COLUMNS or frame[column].dtype.kind in "biuf":
+            continue
+        frame[column] = frame[column].astype(object)
+        frame.loc[hit, column] = None
+    return frame, int(hit.sum())
+
+
+def _blank_object(value, keys: set[str], needles: Needles) -> tuple[object, int]:
+    if isinstance(value, pd.DataFrame):
+        return _blanked(value, keys, needles)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        total, changes = 0, {}
+        for f in dataclasses.fields(value):
+            inner = getattr(value, f.name)
+            if isinstance(inner, pd.DataFrame):
+                new, n = _blanked(inner, keys, needles)
+                if n:
+                    changes[f.name], total = new, total + n
+        if not changes:
+            return value, 0
+        try:
+            return dataclasses.replace(value, **changes), total
+        except (TypeError, ValueError):
+            for name, new in changes.items():
+                object.__setattr__(value, name, new)
+            return value, total
+    return value, 0
+
+
+def _still_holds(path: Path, needles: Needles) -> bool:
+    data = path.read_bytes().lower()
+    return any(e.encode() in data for e in needles.emails)
+
+
+def blank_stored_outputs(storage: Path, keys: set[str], needles: Needles, summary: PurgeSummary,
+                         names: list[str] | None = None) -> None:
+    """Stored outputs (``storage/<asset>``) with the suppressed records' values blanked; ``names``
+    limits it to those outputs (the ones that hold source records)."""
+    for path in sorted(p for p in storage.iterdir() if p.is_file()):
+        if names is not None and path.name not in names:
+            continue
+        try:
+            with open(path, "rb") as fh:
+                value = pickle.load(fh)
+        except Exception:  # not a pickle of ours: only checked below
+            value = None
+        if value is not None:
+            new, n = _blank_object(value, keys, needles)
+            if n:
+                with open(path, "wb") as fh:
+                    pickle.dump(new, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                summary.outputs_blanked[path.name] = n
+        if needles and _still_holds(path, needles):
+            path.unlink()
+            summary.outputs_deleted.append(path.name)
+            log.warning("erasure: stored output %s still held an erased person's value after blanking; deleted "
+                        "(the next run writes it again)", path.name)
