@@ -17,8 +17,14 @@ NIGHTLY_SELECTION = (dg.AssetSelection.all() - dg.AssetSelection.groups(AUDIT_GR
 # A review run: the decisions, then the nightly pipeline that applies them.
 REVIEW_SELECTION = dg.AssetSelection.all() - dg.AssetSelection.groups(AUDIT_GROUP)
 
+# Every job of a project reads and writes the same stored outputs, state and snapshot: one run at a
+# time. Each run takes the project's lock (steward/state/lock.py); on a deployed instance the run
+# queue holds the others back too (dagster.yaml.example limits this tag to one run).
+ONE_AT_A_TIME = {"crm-steward/project-run": "one-at-a-time"}
+
 nightly_clean = dg.define_asset_job(
     "nightly_clean",
+    tags=ONE_AT_A_TIME,
     selection=NIGHTLY_SELECTION,
     description="Pull every source, normalise, match, merge, validate and publish golden records to the CRM.",
 )
@@ -49,6 +55,7 @@ weekly_full_rebuild_schedule = dg.ScheduleDefinition(
 # unpartitioned assets in separate jobs.
 yearly_audit = dg.define_asset_job(
     "yearly_audit",
+    tags=ONE_AT_A_TIME,
     selection=dg.AssetSelection.groups(AUDIT_GROUP),
     description="The yearly data-quality audit: scorecard per source and field, worst problems, trend; "
     "HTML report and audit.json under reports/.",
@@ -66,6 +73,7 @@ yearly_audit_schedule = dg.build_schedule_from_partitioned_job(
 # and the merge or the split reaches the golden records and the CRM at once.
 review_merges = dg.define_asset_job(
     "review_merges",
+    tags=ONE_AT_A_TIME,
     selection=REVIEW_SELECTION,
     description="Record review decisions (from merge_suggestions' Approve / Reject links, or approve/reject pair "
     "ids, confirm/split golden ids) and apply them at once: queue, golden records and CRM are updated in this run.",

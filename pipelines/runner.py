@@ -11,6 +11,7 @@ import dagster as dg
 
 from steward.config import load_project
 
+CRM_URL_ENV = "STEWARD_CRM_URL"
 DAGSTER_YAML = """\
 # Written by crm-steward on first run. Telemetry off: this machine may have no network.
 telemetry:
@@ -30,65 +31,116 @@ def ensure_dagster_home(project_root: Path) -> Path:
     return home
 
 
-def _progress_logger(echo):
-    started = time.perf_counter()
+def root_cause(error) -> str:
+    """One line for a failed step: the innermost error's message (Dagster wraps what the step
+    raised in its own errors); crm-steward's own errors are messages for people and shown alone."""
+    while getattr(error, "cause", None) is not None:
+        error = error.cause
+    message = (getattr(error, "message", "") or "").strip()
+    name = getattr(error, "cls_name", "") or ""
+    prefix = f"{name}: "
+    if message.startswith(prefix):
+        message = message[len(prefix):]
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    text = lines[0] if lines else name
+    return text if name in _steward_error_names() else f"{name}: {text}"
 
-    class _Handler(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            event = getattr(record, "dagster_meta", {}).get("dagster_event")
-            if event is None:
-                return
-            elapsed = f"{time.perf_counter() - started:6.1f}s"
-            kind = event.event_type_value
-            if kind == "ASSET_MATERIALIZATION":
-                mat = event.event_specific_data.materialization
-                rows = mat.metadata.get("dagster/row_count")
-                count = f" ({rows.value:,} rows)" if rows is not None else ""
-                echo(f"{elapsed}  ✓ {mat.asset_key.to_user_string()}{count}")
-            elif kind == "ASSET_CHECK_EVALUATION":
-                ev = event.event_specific_data
-                status = "passed" if ev.passed else f"FAILED ({ev.severity.value})"
-                echo(f"{elapsed}  ☐ check {ev.asset_key.to_user_string()}:{ev.check_name} {status}")
-                if not ev.passed and ev.description:
-                    # What failed, here and not only in the Dagster run log: a blocking check
-                    # stops the publish, and the person at the terminal must know why.
-                    for line in str(ev.description).strip().splitlines()[:8]:
-                        echo(f"            {line}")
-            elif kind == "STEP_FAILURE":
-                echo(f"{elapsed}  ✗ {event.step_key} failed: {event.event_specific_data.error.message.strip()}")
-            elif kind == "STEP_SKIPPED":
-                echo(f"{elapsed}  - {event.step_key} skipped")
 
-    @dg.logger
-    def progress(_init_context):
-        logger = logging.getLogger("steward.runner.events")
-        logger.setLevel(logging.DEBUG)
-        logger.handlers = [_Handler()]
-        logger.propagate = False
-        return logger
+def _steward_error_names() -> set[str]:
+    from steward.errors import StewardError
 
-    return progress
+    names, todo = set(), [StewardError]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    return names
+
+
+class _RunEvents:
+    """What the person at the terminal sees of a run: a line per step done, the root cause of a
+    failure in one line, the skipped steps counted in one line (``summary``)."""
+
+    def __init__(self, echo):
+        self.echo, self.started, self.skipped, self.failed = echo, time.perf_counter(), [], []
+
+    def handle(self, event) -> None:
+        elapsed = f"{time.perf_counter() - self.started:6.1f}s"
+        kind = event.event_type_value
+        if kind == "ASSET_MATERIALIZATION":
+            mat = event.event_specific_data.materialization
+            rows = mat.metadata.get("dagster/row_count")
+            count = f" ({rows.value:,} rows)" if rows is not None else ""
+            self.echo(f"{elapsed}  ✓ {mat.asset_key.to_user_string()}{count}")
+        elif kind == "ASSET_CHECK_EVALUATION":
+            ev = event.event_specific_data
+            status = "passed" if ev.passed else f"FAILED ({ev.severity.value})"
+            self.echo(f"{elapsed}  ☐ check {ev.asset_key.to_user_string()}:{ev.check_name} {status}")
+            if not ev.passed and ev.description:
+                # What failed, here and not only in the Dagster run log: a blocking check
+                # stops the publish, and the person at the terminal must know why.
+                for line in str(ev.description).strip().splitlines()[:8]:
+                    self.echo(f"            {line}")
+        elif kind == "STEP_FAILURE":
+            self.failed.append(event.step_key)
+            self.echo(f"{elapsed}  ✗ {event.step_key} failed: {root_cause(event.event_specific_data.error)}")
+        elif kind == "STEP_SKIPPED":
+            self.skipped.append(event.step_key)
+
+    def summary(self) -> str | None:
+        if not self.skipped:
+            return None
+        return (f"{len(self.skipped)} later step(s) skipped ({', '.join(self.skipped[:4])}"
+                f"{' …' if len(self.skipped) > 4 else ''}): they need what failed")
+
+    def logger(self):
+        events = self
+
+        class _Handler(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                event = getattr(record, "dagster_meta", {}).get("dagster_event")
+                if event is not None:
+                    events.handle(event)
+
+        @dg.logger
+        def progress(_init_context):
+            logger = logging.getLogger("steward.runner.events")
+            logger.setLevel(logging.DEBUG)
+            logger.handlers = [_Handler()]
+            logger.propagate = False
+            return logger
+
+        return progress
 
 
 def run_pipeline(project_dir: str | None = None, crm_url: str | None = None, echo=print,
-                 full_rebuild: bool = False) -> dg.ExecuteInProcessResult:
+                 full_rebuild: bool = False, verbose: bool = False) -> dg.ExecuteInProcessResult:
     """Materialise the whole graph (the nightly_clean job) in this process: incremental when the
-    snapshot of an earlier run allows it, everything again with ``full_rebuild``."""
+    snapshot of an earlier run allows it, everything again with ``full_rebuild``. A failed step is
+    told in one line (its root cause); Dagster's own log with the stack traces only ``verbose``."""
     project = load_project(project_dir)
     ensure_dagster_home(project.root)
     from pipelines.definitions import build_definitions
 
     defs = build_definitions(str(project.root))
     job = defs.resolve_job_def("nightly_clean")
-    job = job.with_logger_defs({"progress": _progress_logger(echo), "console": dg.default_loggers()["console"]})
-    run_config: dict = {"loggers": {"console": {"config": {"log_level": "ERROR"}}, "progress": {}}}
+    events = _RunEvents(echo)
+    job = job.with_logger_defs({"progress": events.logger(), "console": dg.default_loggers()["console"]})
+    run_config: dict = {"loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "CRITICAL"}},
+                                    "progress": {}}}
     run_config["resources"] = {}
     if crm_url:
-        run_config["resources"]["crm"] = {"config": {"url": crm_url}}
+        # Dagster stores a run's config and shows it in the UI: it names the variable, this
+        # process holds the value (a URL may carry a password).
+        os.environ[CRM_URL_ENV] = crm_url
+        run_config["resources"]["crm"] = {"config": {"url": {"env": CRM_URL_ENV}}}
     if full_rebuild:
         run_config["resources"]["state"] = {"config": {"full_rebuild": True}}
     with dg.DagsterInstance.get() as instance:
-        return job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
+        result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
+    if (skipped := events.summary()) is not None:
+        echo(skipped)
+    return result
 
 
 def run_summary(result: dg.ExecuteInProcessResult) -> str | None:

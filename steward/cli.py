@@ -19,6 +19,7 @@ from steward.config.urls import shown_url
 from steward.match.evaluate import evaluate as evaluate_crosswalk
 from steward.schema import contact_key
 from steward.sources.load import SourceError
+from steward.errors import StewardError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="crm-steward: audit, deduplicate and publish CRM contacts.")
 console = Console(stderr=True)
@@ -70,6 +71,8 @@ def run(
                               "processing only what changed since the last successful run."),
     reset_demo: bool = typer.Option(False, "--reset-demo", help="Clear what runs on the demo data left in data/ "
                                     "(run state, embedded CRM, snapshot) before the first run on your own sources."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Dagster's own log too, stack traces included "
+                                 "(without it a failure is told in one line: its cause)."),
 ) -> None:
     """Materialise the whole Dagster graph on the configured sources (demo data if none).
 
@@ -85,15 +88,26 @@ def run(
     if proj.uses_demo_sources():
         console.print(f"No sources in {proj.rules_dir / 'sources.yaml'}: running on demo data in {proj.demo_settings().out}")
     from pipelines.runner import run_summary
+    from steward.state.lock import DEFAULT_WAIT_S, RunLock
 
-    with _progress_shown():
-        result = run_pipeline(str(proj.root), crm or None, echo=lambda line: console.print(line, highlight=False),
-                              full_rebuild=full)
+    holder = RunLock(proj.data_dir / "run.lock", "steward run").holder()
+    if holder:
+        console.print(f"another run of this project is in progress ({holder}); this one waits for it to finish "
+                      f"(at most {DEFAULT_WAIT_S / 60:.0f} min), then runs", highlight=False)
+    try:
+        with _progress_shown():
+            result = run_pipeline(str(proj.root), crm or None, echo=lambda line: console.print(line, highlight=False),
+                                  full_rebuild=full, verbose=verbose)
+    except StewardError as exc:  # before any step ran (the rules, the code location)
+        if verbose:
+            raise
+        _fail(str(exc))
     summary = run_summary(result)
     if summary:
         console.print(summary, highlight=False)
     if not result.success:
-        console.print("[bold red]run failed[/] — see the messages above, or the run in the Dagster UI (make ui)")
+        console.print("[bold red]run failed[/] — the cause is above; the whole run is in the Dagster UI (make ui), "
+                      "or again with --verbose")
         raise typer.Exit(code=1)
     console.print(f"[green]done[/]: golden records published to {shown_url(crm or proj.default_crm_url)}")
     console.print("Open the UI with [bold]make ui[/] (dagster dev -w workspace.yaml) to see the graph and this run.")

@@ -32,3 +32,16 @@ def test_crm_url_from_the_environment_is_an_env_var_not_a_value(repo_root, monke
     assert "s3cret" not in repr(crm)
     monkeypatch.delenv("STEWARD_CRM_URL")
     assert build_definitions(str(repo_root)).resources["crm"].url == ""
+
+
+def test_every_job_is_held_to_one_run_at_a_time_by_the_example_queue(tmp_path, repo_root):
+    """Issue 19, C5: the queue's tag limit of dagster.yaml.example covers every job of the code
+    location (nightly, review, audit), so runs of a deployed project never overlap."""
+    shutil.copy(REPO / "dagster.yaml.example", tmp_path / "dagster.yaml")
+    config, _ = dagster_instance_config(str(tmp_path))
+    limits = config["run_coordinator"]["config"]["tag_concurrency_limits"]
+    one = [(limit["key"], limit["value"]) for limit in limits if limit["limit"] == 1]
+    defs = build_definitions(str(repo_root))
+    jobs = [defs.resolve_job_def(name) for name in ("nightly_clean", "review_merges", "yearly_audit")]
+    for job in jobs:
+        assert any(job.tags.get(key) == value for key, value in one), (job.name, job.tags, one)
