@@ -225,11 +225,15 @@ def reweighted(scored: pd.DataFrame, model: MatchModel) -> pd.DataFrame | None:
     ``score_chunk``. None with term-frequency adjustment (weights then depend on the values)."""
     if model.term_frequency:
         return None
-    out: dict[str, object] = {c: scored[c] for c in scored.columns
-                              if not (c.endswith("_weight") or c == "match_probability")}
-    out.update(level_scores({c.name: scored[f"{c.name}_level"].cat.codes.to_numpy() for c in model.comparisons},
-                            len(scored), model))
-    return pd.DataFrame(out)[list(scored.columns)]
+    scores = level_scores({c.name: scored[f"{c.name}_level"].cat.codes.to_numpy() for c in model.comparisons},
+                          len(scored), model)
+    stale = [c for c in scored.columns if (c.endswith("_weight") or c == "match_probability") and c not in scores]
+    if stale:
+        raise KeyError(stale)
+    # The other columns (pairs, levels) are shared with ``scored``, not copied, and the frame is
+    # not consolidated: on millions of pairs two copies of every column were this stage's peak.
+    return pd.DataFrame({c: scores[c] if c in scores else scored[c] for c in scored.columns},
+                        index=scored.index, copy=False)
 
 
 def level_scores(codes: dict[str, np.ndarray], n: int, model: MatchModel) -> dict[str, np.ndarray]:
