@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, StrictBool, ValidationError, field_validator
 
+from steward.config.limits import LIMITS_KEY, Limits, LimitsSpec, limits_over
 from steward.config.urls import shown_url
 from steward.config.yaml_files import read_yaml
 from steward.errors import ConfigError
@@ -119,6 +120,8 @@ class SourceConfig:
     extra_columns: dict[str, str] = field(default_factory=dict)
     # From the preset: a column that means the file is another export, and the preset for it.
     preset_excludes: dict[str, str] = field(default_factory=dict)
+    # How big the file, its rows, columns and cells may be (rules/sources.yaml ``limits:``).
+    limits: Limits = Limits()
 
     @property
     def location(self) -> str:
@@ -196,6 +199,7 @@ class SourceSpec(_Strict):
     consent_confirmed: StrictBool | None = None
     columns: dict[str, Any] | None = None  # each checked by _column_spec
     extra_columns: dict[str, str] | None = None
+    limits: LimitsSpec | None = None  # over the project's limits: block
 
 
 class PresetSpec(SourceSpec):
@@ -355,7 +359,7 @@ def _merged(spec: SourceSpec, preset: PresetSpec | None) -> tuple[dict[str, Any]
 
 
 def _source(name: str, spec: SourceSpec, base_dir: Path, config_file: Path,
-            rules_dir: Path) -> tuple[SourceConfig | None, list[str]]:
+            rules_dir: Path, limits: Limits = Limits()) -> tuple[SourceConfig | None, list[str]]:
     where = f"{config_file}: sources.{name}"
     problems: list[str] = []
     preset = None
@@ -412,7 +416,20 @@ def _source(name: str, spec: SourceSpec, base_dir: Path, config_file: Path,
         consent_confirmed=bool(settings.get("consent_confirmed", False)), preset=spec.preset,
         extra_columns=dict(settings.get("extra_columns") or {}),
         preset_excludes=dict(preset.excludes or {}) if preset else {},
+        limits=limits_over(limits, spec.limits),
     ), []
+
+
+def _project_limits(raw: Any, config_file: Path) -> tuple[Limits, list[str]]:
+    """The project-wide ``limits:`` block over the defaults (the defaults and its problems if wrong)."""
+    if raw is None:
+        return Limits(), []
+    if not isinstance(raw, dict):
+        return Limits(), [f"{config_file}: {LIMITS_KEY}: expected a mapping of limit to value"]
+    try:
+        return limits_over(Limits(), LimitsSpec.model_validate(raw)), []
+    except ValidationError as exc:
+        return Limits(), _pydantic_problems(exc, f"{config_file}: {LIMITS_KEY}", LimitsSpec)
 
 
 def parse_sources(data: dict[str, Any], base_dir: Path, config_file: Path,
@@ -432,8 +449,11 @@ def parse_sources_partially(data: dict[str, Any], base_dir: Path, config_file: P
     config_file = Path(config_file)
     rules_dir = Path(rules_dir) if rules_dir else config_file.parent
     problems: list[str] = []
-    unknown = sorted(set(data) - {"sources", "demo", "source_priority"})
-    problems += [f"{config_file}: {key}: unknown top-level key{did_you_mean(key, ['sources', 'demo'])}" for key in unknown]
+    unknown = sorted(set(data) - {"sources", "demo", "source_priority", LIMITS_KEY})
+    problems += [f"{config_file}: {key}: unknown top-level key{did_you_mean(key, ['sources', 'demo', LIMITS_KEY])}"
+                 for key in unknown]
+    limits, limit_problems = _project_limits(data.get(LIMITS_KEY), config_file)
+    problems += limit_problems
     raw_sources = data.get("sources") or {}
     if not isinstance(raw_sources, dict):
         return {}, [f"{config_file}: 'sources' must be a mapping of source name to settings"]
@@ -452,7 +472,7 @@ def parse_sources_partially(data: dict[str, Any], base_dir: Path, config_file: P
                          if p.startswith(f"{where}.columns.") and ".record_id:" not in p]
         if spec is None:
             continue
-        cfg, source_problems = _source(str(name), spec, base_dir, config_file, rules_dir)
+        cfg, source_problems = _source(str(name), spec, base_dir, config_file, rules_dir, limits)
         problems += source_problems
         if cfg is not None:
             sources[cfg.name] = cfg

@@ -85,7 +85,7 @@ def _one_per_golden_pair(grey: pd.DataFrame, labels: np.ndarray) -> pd.DataFrame
     the group (``record_pairs``: how many there are). Two golden records joined by three record
     pairs are one question, not three."""
     a, b = labels[grey["left"].to_numpy()], labels[grey["right"].to_numpy()]
-    group = np.minimum(a, b).astype(np.int64) * (int(labels.max()) + 1) + np.maximum(a, b)
+    group = np.minimum(a, b).astype(np.int64) * (int(labels.max()) + 1 if len(labels) else 1) + np.maximum(a, b)
     order = np.lexsort((grey["right"].to_numpy(), grey["left"].to_numpy(), -grey["match_probability"].to_numpy(),
                         group))
     ranked = grey.iloc[order]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from steward.config.sources import file_kind, preset_mappings, preset_names, read_preset
+from steward.sources.csv_file import detect_encoding
 
 __all__ = ["PresetFit", "fit_presets", "proposed_block", "read_header"]
 
@@ -39,9 +40,9 @@ def read_header(path: Path) -> list[str]:
         import pandas as pd
 
         return [str(c) for c in pd.read_excel(path, nrows=0).columns]
-    raw = path.read_bytes()[:65536]
-    text = raw.decode("utf-8-sig", errors="replace")
-    first = text.splitlines()[0] if text else ""
+    # The encoding as `steward run` finds it: a UTF-16 or latin-1 export's header is read right.
+    with open(path, encoding=detect_encoding(path), errors="replace", newline="") as fh:
+        first = fh.readline().rstrip("\r\n")
     try:
         dialect = csv.Sniffer().sniff(first, delimiters=",;\t|")
         delimiter = dialect.delimiter

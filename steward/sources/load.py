@@ -1,4 +1,5 @@
-"""Reading sources (CSV, Excel, SQL) and mapping them onto the canonical schema.
+"""Sources mapped onto the canonical schema: one source read (``raw``: CSV, Excel, SQL, within
+its limits), its columns renamed, names and addresses split, dates parsed, consent values mapped.
 
 Nothing is dropped silently: a row that cannot be used goes to the quarantine
 frame with the file, the row number, the field and the reason.
@@ -6,9 +7,7 @@ frame with the file, the row number, the field and the reason.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import logging
 import re
@@ -18,9 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from steward.config import ColumnMapping, ConfigError, SourceConfig
-from steward.config.urls import without_passwords
-from steward.errors import StewardError
+from steward.config import ColumnMapping, SourceConfig
 from steward.normalise.dates import infer_date_format, parse_dates
 from steward.normalise.names import split_full_names
 from steward.sources.addresses import ADDRESS_PARTS, split_full_addresses
@@ -33,6 +30,8 @@ from steward.sources.check import (
     raise_errors,
     wrong_preset_problems,
 )
+from steward.sources.csv_file import SourceError, header_of
+from steward.sources.raw import read_raw
 from steward.normalise.opt_in import normalise_opt_in
 from steward.normalise.values import strip_spreadsheet_marker
 from steward.schema import (
@@ -51,10 +50,6 @@ ISO_TIMESTAMP = "%Y-%m-%dT%H:%M:%S"
 ISO_DATE = "%Y-%m-%d"
 
 
-class SourceError(StewardError, ValueError):
-    """A source cannot be read at all (missing file, unmapped column ...)."""
-
-
 @dataclass
 class LoadedSource:
     records: pd.DataFrame  # canonical columns + source_row + extras
@@ -65,125 +60,6 @@ class LoadedSource:
 
 def empty_quarantine() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in QUARANTINE_COLUMNS})
-
-
-def _detect_encoding(path: Path) -> str:
-    data = path.read_bytes()
-    try:
-        data.decode("utf-8")
-        return "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
-    except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data[:2_000_000]).best()
-        return best.encoding if best else "latin-1"
-
-
-def _read_csv(cfg: SourceConfig) -> tuple[pd.DataFrame, list[dict]]:
-    """Read every cell as text; malformed lines are returned as quarantine entries."""
-    path = cfg.path
-    assert path is not None
-    if not path.is_file():
-        raise SourceError(f"{cfg.config_file}: source {cfg.name!r}: file not found: {path}")
-    encoding = cfg.encoding or _detect_encoding(path)
-    try:
-        frame = pd.read_csv(
-            path, sep=cfg.delimiter, dtype=str, keep_default_na=False, encoding=encoding, on_bad_lines="error"
-        )
-        frame.index = frame.index + 2  # line numbers: the header is line 1
-        return frame, []
-    except pd.errors.ParserError:
-        pass  # fall through to the slow, line-accurate reader below
-    # The csv module tells us the line number of each malformed row, which pandas
-    # does not; it is only used when the fast path found a broken file.
-    bad: list[dict] = []
-    rows: list[list[str]] = []
-    line_numbers: list[int] = []
-    with open(path, encoding=encoding, newline="") as fh:
-        reader = csv.reader(fh, delimiter=cfg.delimiter)
-        header = next(reader)
-        for row in reader:
-            if len(row) != len(header):
-                bad.append(
-                    {
-                        "source": cfg.name,
-                        "location": str(path),
-                        "row": reader.line_num,
-                        "field": "",
-                        "reason": f"malformed line: {len(row)} fields, header has {len(header)}",
-                        "raw": cfg.delimiter.join(row),
-                    }
-                )
-                continue
-            rows.append(row)
-            line_numbers.append(reader.line_num)
-    frame = pd.DataFrame(rows, columns=header, index=line_numbers, dtype=str)
-    return frame, bad
-
-
-def _read_excel(cfg: SourceConfig) -> pd.DataFrame:
-    if cfg.path is None or not cfg.path.is_file():
-        raise SourceError(f"{cfg.config_file}: source {cfg.name!r}: file not found: {cfg.path}")
-    frame = pd.read_excel(cfg.path, sheet_name=cfg.sheet if cfg.sheet is not None else 0, dtype=object)
-    frame.index = frame.index + 2  # spreadsheet row numbers: the header is row 1
-    return frame
-
-
-def _one_select(query: str) -> str | None:
-    """Why ``query`` is not one read-only statement (None if it is): a source reads, and a second
-    statement after a ";" ("commit; drop table ...") would run outside any read-only guard."""
-    text = query.strip().rstrip(";").strip()
-    quote = None
-    for char in text:
-        if quote:
-            quote = None if char == quote else quote
-        elif char in ("'", '"', "`"):
-            quote = char
-        elif char == ";":
-            return "holds more than one statement (a ';' before the end); give one SELECT"
-    first = text.split(None, 1)[0].casefold() if text else ""
-    if first not in ("select", "with", "("):
-        return f"starts with {first.upper() or 'nothing'!r}; a source query reads: SELECT or WITH ... SELECT"
-    return None
-
-
-def _read_only(conn) -> None:
-    """Make the connection's next transactions read-only where the database can (a data-modifying
-    CTE in one SELECT is then refused by the database itself). Session-wide, so it holds for the
-    transaction the read begins after it; the engine is disposed after reading."""
-    statement = {"postgresql": "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
-                 "mysql": "SET SESSION TRANSACTION READ ONLY", "mariadb": "SET SESSION TRANSACTION READ ONLY",
-                 "sqlite": "PRAGMA query_only = ON"}.get(conn.dialect.name)
-    if statement:
-        conn.exec_driver_sql(statement)
-        conn.commit()  # (ends the transaction the statement began: the read begins its own)
-
-
-def _read_sql(cfg: SourceConfig) -> pd.DataFrame:
-    import sqlalchemy as sa
-
-    if cfg.query:
-        wrong = _one_select(cfg.query)
-        if wrong:
-            raise SourceError(f"{cfg.config_file}: source {cfg.name!r}: query {wrong}; nothing was run")
-    engine = sa.create_engine(cfg.url)
-    try:
-        with engine.connect() as conn:
-            _read_only(conn)
-            with conn.begin() as transaction:
-                if cfg.query:
-                    frame = pd.read_sql_query(sa.text(cfg.query), conn)
-                else:
-                    frame = pd.read_sql_table(cfg.table, conn)
-                transaction.rollback()  # a source is read, never written
-    except Exception as exc:  # driver errors vary; name the source and re-raise
-        # (a driver's message may quote the URL it was given: never its password)
-        raise SourceError(f"{cfg.config_file}: source {cfg.name!r}: cannot read {cfg.location}: "
-                          f"{without_passwords(str(exc), cfg.url)}") from None
-    finally:
-        engine.dispose()
-    frame.index = frame.index + 1  # 1-based row ordinal in the result set
-    return frame
 
 
 def _as_text(series: pd.Series) -> pd.Series:
@@ -501,18 +377,6 @@ def split_unusable(records: pd.DataFrame, cfg: SourceConfig) -> tuple[pd.DataFra
     return records[keep].reset_index(drop=True), quarantine
 
 
-def read_raw(cfg: SourceConfig) -> tuple[pd.DataFrame, list[dict]]:
-    """The source as it is (index = row number), plus quarantine entries for unreadable lines."""
-    if cfg.kind == "csv":
-        return _read_csv(cfg)
-    if cfg.kind == "excel":
-        return _read_excel(cfg), []
-    if cfg.kind == "sql":
-        return _read_sql(cfg), []
-    # parse_sources already refuses unknown kinds; keep the error explicit anyway
-    raise ConfigError(f"{cfg.config_file}: source {cfg.name!r}: unknown kind {cfg.kind!r}")
-
-
 def inspect_source(cfg: SourceConfig) -> tuple[LoadedSource | None, list[Problem]]:
     """Read one source and map it, collecting every problem the data shows in its settings
     (``steward check``); the source is None when it has errors."""
@@ -551,8 +415,9 @@ def canonical_csv_sources(paths: list[Path]) -> list[SourceConfig]:
         path = Path(path).resolve()
         if not path.is_file():
             raise SourceError(f"{path}: file not found")
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            header = next(csv.reader(io.StringIO(fh.readline())), [])
+        header = header_of(path)  # (in the encoding the file is read in: UTF-16, latin-1 ...)
+        if not header:
+            raise SourceError(f"{path}: the file is empty: no header line")
         if "record_id" not in header:
             raise SourceError(f"{path}: no 'record_id' column; expected the canonical columns {CANONICAL_COLUMNS}")
         name = "".join(ch if ch.isalnum() else "_" for ch in path.stem)
