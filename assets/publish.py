@@ -8,6 +8,7 @@ import dagster as dg
 import pandas as pd
 
 from pipelines.resources import CrmDatabase, StewardProject, StewardState
+from steward.config.urls import shown_url
 from steward.incremental.snapshot import FinishedRun
 from steward.run.stages import snapshot_for_run
 from steward.publish import CROSSWALK_TABLE, publish, read_table
@@ -44,7 +45,7 @@ def crm_golden_contacts(steward: StewardProject, crm: CrmDatabase, state: Stewar
         "refused_rows": dg.MetadataValue.json([str(r) for r in summary.refused_rows[:50]]),
         "renamed_columns": dg.MetadataValue.json(dict(summary.renamed)),
         "published": "delta (golden ids this run touched)" if incremental else "everything (full rebuild)",
-        "crm": dg.MetadataValue.text(url.split("@")[-1]),
+        "crm": dg.MetadataValue.text(shown_url(url)),
         **{k: v for k, v in summary.as_dict().items() if k != "golden_rows"},
     })
 
@@ -79,7 +80,8 @@ def match_snapshot(steward: StewardProject, state: StewardState, **run) -> dg.Ma
 PURGED_KEYS_FILE = "erasure_purged.txt"
 
 
-@dg.asset(group_name="publish", deps=["match_snapshot"], ins={name: dg.AssetIn(name) for name in (
+# After everything that reads the stored records in a run (review_outcome too, in a review run).
+@dg.asset(group_name="publish", deps=["match_snapshot", "review_outcome"], ins={name: dg.AssetIn(name) for name in (
     "normalised_contacts", "suppressed_records")})
 def erasure_purge(context: dg.AssetExecutionContext, steward: StewardProject,
                   normalised_contacts: pd.DataFrame, suppressed_records: pd.DataFrame) -> dg.MaterializeResult:

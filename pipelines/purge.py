@@ -10,8 +10,9 @@ that suppressed them (assets/publish.py ``erasure_purge``), with their records i
   then vacuumed, so no free page keeps the old text;
 - compute logs (``storage/<run id>/compute_logs``): lines redacted;
 - stored step outputs (``storage/<asset>``): the suppressed records' values blanked (rows stay,
-  so positions other outputs refer to stay right); anything still holding the person afterwards
-  is deleted (the next run writes it again).
+  so positions other outputs refer to stay right; rows are found by their record key, never by a
+  value somebody else may share; quarantined lines, which have no key, by the person's values
+  matched whole).
 A Dagster instance on PostgreSQL/MySQL storage is not reached: its operators purge it (README)."""
 
 from __future__ import annotations
@@ -44,55 +45,52 @@ class PurgeSummary:
     databases_vacuumed: int = 0
     log_lines_redacted: int = 0
     outputs_blanked: dict[str, int] = field(default_factory=dict)
-    outputs_deleted: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
 
     def as_metadata(self) -> dict:
         return {"events_redacted": self.events_redacted, "databases_vacuumed": self.databases_vacuumed,
                 "log_lines_redacted": self.log_lines_redacted, "outputs_blanked": dict(self.outputs_blanked),
-                "outputs_deleted": list(self.outputs_deleted), "failed": list(self.failed)}
+                "failed": list(self.failed)}
 
 
 # -- event logs --------------------------------------------------------------------------------------------
 
-def _text_columns(conn: sqlite3.Connection, table: str) -> list[str]:
-    return [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')
-            if str(row[2]).upper() in {"TEXT", "BLOB", ""} or "CHAR" in str(row[2]).upper()]
+# The columns of Dagster's SQLite storage that hold serialised events (JSON); everything else there
+# (event types, step keys, tags, run bodies) is structure and not touched.
+_EVENT_COLUMNS = {"event_logs": "event", "asset_keys": "last_materialization",
+                  "asset_check_executions": "evaluation_event"}
 
 
 def _redacted_cell(value, needles: Needles) -> tuple[str | None, int]:
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str) or value[:1] != "{":
         return None, 0
-    if value[:1] in "{[":
-        try:
-            document = json.loads(value)
-        except ValueError:
-            document = None
-        if document is not None:
-            # Dagster escapes non-ASCII characters; the person's name is matched as written.
-            if not needles.found_in(json.dumps(document, ensure_ascii=False)):
-                return None, 0
-            document, hits = redact_json(document, needles)
-            return (json.dumps(document), hits) if hits else (None, 0)
-    text, hits = redact_text(value, needles)
-    return (text, hits) if hits else (None, 0)
+    try:
+        document = json.loads(value)
+    except ValueError:
+        return None, 0
+    # Dagster escapes non-ASCII characters; the person's name is matched as written.
+    if not needles.found_in(json.dumps(document, ensure_ascii=False)) and not needles.names:
+        return None, 0
+    document, hits = redact_json(document, needles)
+    return (json.dumps(document), hits) if hits else (None, 0)
 
 
 def _purge_database(path: Path, needles: Needles, summary: PurgeSummary) -> None:
     conn = sqlite3.connect(path, timeout=30)
     try:
         changed = 0
-        tables = [r[0] for r in conn.execute("select name from sqlite_master where type='table'")]
-        for table in tables:
-            for column in _text_columns(conn, table):
-                updates = []
-                for rowid, value in conn.execute(f'select rowid, "{column}" from "{table}"'):
-                    new, hits = _redacted_cell(value, needles)
-                    if hits:
-                        updates.append((new, rowid))
-                        changed += hits
-                if updates:
-                    conn.executemany(f'update "{table}" set "{column}" = ? where rowid = ?', updates)
+        tables = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
+        for table, column in _EVENT_COLUMNS.items():
+            if table not in tables:
+                continue
+            updates = []
+            for rowid, value in conn.execute(f'select rowid, "{column}" from "{table}"'):
+                new, hits = _redacted_cell(value, needles)
+                if hits:
+                    updates.append((new, rowid))
+                    changed += hits
+            if updates:
+                conn.executemany(f'update "{table}" set "{column}" = ? where rowid = ?', updates)
         conn.commit()
         if changed:
             # Deleted text stays in free pages until the file is rebuilt.
@@ -134,18 +132,18 @@ def purge_compute_logs(storage: Path, needles: Needles, summary: PurgeSummary) -
 # -- stored step outputs -----------------------------------------------------------------------------------
 
 def _rows_of(frame: pd.DataFrame, keys: set[str], needles: Needles) -> np.ndarray:
+    """The suppressed records' rows: by their key where the frame has one (never by value: a
+    value can be somebody else's too); rows without a key (quarantined lines) by the person's
+    values, matched whole."""
     if "contact_key" in frame.columns:
-        hit = frame["contact_key"].astype(str).isin(keys).to_numpy()
-    elif {"source", "record_id"} <= set(frame.columns):
-        hit = (frame["source"].astype(str) + ":" + frame["record_id"].astype(str)).isin(keys).to_numpy()
-    else:
-        hit = np.zeros(len(frame), dtype=bool)
-    # Rows without a key of their own (quarantined lines) are read: they are few.
-    if needles and 0 < len(frame) <= 200_000:
+        return frame["contact_key"].astype(str).isin(keys).to_numpy()
+    if {"source", "record_id"} <= set(frame.columns):
+        return (frame["source"].astype(str) + ":" + frame["record_id"].astype(str)).isin(keys).to_numpy()
+    hit = np.zeros(len(frame), dtype=bool)
+    if needles and len(frame):
         text_columns = [c for c in frame.columns if frame[c].dtype == object and str(c) not in _KEY_COLUMNS]
-        if text_columns:
-            joined = frame[text_columns].astype(str).agg(" | ".join, axis=1)
-            hit |= joined.map(needles.found_in).to_numpy(dtype=bool)
+        for column in text_columns:
+            hit |= frame[column].map(lambda v: isinstance(v, str) and needles.found_in(v)).to_numpy(dtype=bool)
     return hit
 
 
@@ -184,11 +182,6 @@ def _blank_object(value, keys: set[str], needles: Needles) -> tuple[object, int]
     return value, 0
 
 
-def _still_holds(path: Path, needles: Needles) -> bool:
-    data = path.read_bytes().lower()
-    return any(e.encode() in data for e in needles.emails)
-
-
 def blank_stored_outputs(storage: Path, keys: set[str], needles: Needles, summary: PurgeSummary,
                          names: list[str] | None = None) -> None:
     """Stored outputs (``storage/<asset>``) with the suppressed records' values blanked; ``names``
@@ -207,8 +200,3 @@ def blank_stored_outputs(storage: Path, keys: set[str], needles: Needles, summar
                 with open(path, "wb") as fh:
                     pickle.dump(new, fh, protocol=pickle.HIGHEST_PROTOCOL)
                 summary.outputs_blanked[path.name] = n
-        if needles and _still_holds(path, needles):
-            path.unlink()
-            summary.outputs_deleted.append(path.name)
-            log.warning("erasure: stored output %s still held an erased person's value after blanking; deleted "
-                        "(the next run writes it again)", path.name)

@@ -129,15 +129,22 @@ def run_pipeline(project_dir: str | None = None, crm_url: str | None = None, ech
     run_config: dict = {"loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "CRITICAL"}},
                                     "progress": {}}}
     run_config["resources"] = {}
+    before = os.environ.get(CRM_URL_ENV)
     if crm_url:
         # Dagster stores a run's config and shows it in the UI: it names the variable, this
-        # process holds the value (a URL may carry a password).
+        # process holds the value (a URL may carry a password) for this run only.
         os.environ[CRM_URL_ENV] = crm_url
         run_config["resources"]["crm"] = {"config": {"url": {"env": CRM_URL_ENV}}}
     if full_rebuild:
         run_config["resources"]["state"] = {"config": {"full_rebuild": True}}
-    with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
+    try:
+        with dg.DagsterInstance.get() as instance:
+            result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
+    finally:
+        if crm_url and before is None:
+            os.environ.pop(CRM_URL_ENV, None)
+        elif crm_url:
+            os.environ[CRM_URL_ENV] = before
     if (skipped := events.summary()) is not None:
         echo(skipped)
     return result

@@ -109,9 +109,15 @@ def scrub_by_records(quarantine: pd.DataFrame, erased: pd.DataFrame) -> tuple[pd
     out = quarantine.copy()
     if out.empty or not needles:
         return out, 0
-    hit = out["raw"].fillna("").astype(str).map(needles.found_in).to_numpy(dtype=bool)
+    raw_hit = out["raw"].fillna("").astype(str).map(needles.found_in).to_numpy(dtype=bool)
+    # A reason may quote the value it refused (a control character in a name).
+    reason_hit = out["reason"].fillna("").astype(str).map(needles.found_in).to_numpy(dtype=bool)
+    hit = raw_hit | reason_hit
     if not hit.any():
         return out, 0
     out.loc[hit, "raw"] = ""
-    out.loc[hit, "reason"] = out.loc[hit, "reason"].fillna("").astype(str) + " [values removed: erased person]"
+    # The values a reason quotes go too, the person's or not: the line is theirs.
+    out.loc[hit, "reason"] = (out.loc[hit, "reason"].fillna("").astype(str).map(needles.replaced)
+                              .str.replace(r"'[^']*'|\"[^\"]*\"", "'[erased]'", regex=True)
+                              + " [values removed: erased person]")
     return out, int(hit.sum())

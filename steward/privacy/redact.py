@@ -28,25 +28,36 @@ PERSONAL_COLUMNS = frozenset({
     "first_name", "last_name", "full_name", "email", "phone", "address_line1", "postcode", "date_of_birth",
     "raw", "email_norm", "email_key", "phone_e164", "dob", "name", "a_name", "b_name",
 })
-_PHONE_LIKE = re.compile(r"\+?\(?\d[\d \t().\-/]{4,}\d")
+_PHONE_LIKE = re.compile(r"(?<![\w.])\+?\(?\d[\d \t().\-/]{4,}\d(?![\w])")
 _MIN_PHONE_DIGITS = 6  # shorter national numbers would match house numbers and dates
 
 
-def _national_digits(e164: str) -> str | None:
+def _phone_forms(e164: str) -> set[str]:
+    """The digit strings a number is written as: international (with or without 00) and national
+    (with or without the trunk 0), e.g. 4915112345678, 004915112345678, 015112345678, 15112345678."""
     import phonenumbers
 
     try:
-        return str(phonenumbers.parse(e164, None).national_number)
+        number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
-        digits = re.sub(r"\D", "", e164)
-        return digits or None
+        return set()
+    national, code = str(number.national_number), str(number.country_code)
+    if len(national) < _MIN_PHONE_DIGITS:
+        return set()
+    return {national, "0" + national, code + national, "00" + code + national}
+
+
+# An e-mail address as a whole token: not part of a longer address ("ann@x.de" in "joann@x.de").
+_EMAIL_EDGE = r"(?<![\w.%+-]){}(?![\w-]|\.\w)"
 
 
 @dataclass
 class Needles:
-    """What marks an erased person in text: ``emails`` (lower case), ``phones`` (national numbers'
-    digits; a phone-like run of digits ending in one matches, whatever its layout or prefix) and
-    ``names`` ((first, last), lower case; a unit holding both matches)."""
+    """What marks an erased person in text, each matched as a whole: ``emails`` (lower case, a
+    whole address), ``phones`` (the digit strings of each number in its international and
+    national forms; a phone-like token whose digits are exactly one of them matches, whatever its
+    layout) and ``names`` ((first, last), lower case; the name written out, "First Last" or
+    "Last, First", as whole words)."""
 
     emails: set[str] = field(default_factory=set)
     phones: set[str] = field(default_factory=set)
@@ -57,8 +68,9 @@ class Needles:
 
     @classmethod
     def of_records(cls, records: pd.DataFrame) -> "Needles":
-        """From normalised (or raw canonical) records: each record's e-mail as exported and
-        normalised, its phone as exported and in E.164, its first and last name."""
+        """From normalised records (or raw canonical ones: then phones are read in E.164 only
+        where written so): each record's e-mail as exported and normalised, its phone number, its
+        first and last name."""
         needles = cls()
 
         def values(*columns: str) -> Iterable[str]:
@@ -67,45 +79,53 @@ class Needles:
                     yield from (str(v).strip() for v in records[column].dropna() if str(v).strip())
 
         needles.emails = {v.lower() for v in values("email", "email_norm", "email_clean") if "@" in v}
-        for phone in values("phone_e164"):
-            if (digits := _national_digits(phone)) and len(digits) >= _MIN_PHONE_DIGITS:
-                needles.phones.add(digits)
-        for phone in values("phone", "phone_clean"):
-            digits = re.sub(r"\D", "", phone).lstrip("0")
-            if len(digits) >= _MIN_PHONE_DIGITS:
-                needles.phones.add(digits[-9:] if len(digits) > 9 else digits)
+        for phone in values("phone_e164", "phone"):
+            if phone.startswith("+"):
+                needles.phones |= _phone_forms(phone)
         for first_col, last_col in (("first_name", "last_name"), ("first_name_clean", "last_name_clean")):
             if first_col in records.columns and last_col in records.columns:
                 pairs = records[[first_col, last_col]].dropna()
                 needles.names |= {(str(f).strip().lower(), str(n).strip().lower()) for f, n in pairs.itertuples(index=False)
                                   if len(str(f).strip()) >= 2 and len(str(n).strip()) >= 2}
+        needles._compile()
         return needles
 
-    def found_in(self, text: str) -> bool:
-        low = text.lower()
-        if any(e in low for e in self.emails):
-            return True
-        if any(f in low and n in low for f, n in self.names):
-            return True
-        if self.phones:
-            for match in _PHONE_LIKE.finditer(text):
-                digits = re.sub(r"\D", "", match.group())
-                if any(digits.endswith(p) for p in self.phones):
-                    return True
-        return False
+    def _compile(self) -> None:
+        parts = [_EMAIL_EDGE.format(re.escape(e)) for e in sorted(self.emails)]
+        for first, last in sorted(self.names):
+            f, n = re.escape(first), re.escape(last)
+            parts.append(rf"(?<!\w){f}\s+{n}(?!\w)|(?<!\w){n},?\s+{f}(?!\w)")
+        self._words = re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
+    def _is_phone(self, token: str) -> bool:
+        return re.sub(r"\D", "", token) in self.phones
+
+    def found_in(self, text: str) -> bool:
+        if not isinstance(text, str) or not text:
+            return False
+        if getattr(self, "_words", None) is None and (self.emails or self.names):
+            self._compile()
+        if self._words is not None and self._words.search(text):
+            return True
+        return bool(self.phones) and any(self._is_phone(m.group()) for m in _PHONE_LIKE.finditer(text))
+
+    def row_found(self, values: Iterable) -> bool:
+        """A table row (cells side by side) is the person's when a cell holds their e-mail, phone
+        or written-out name, or one cell is their first name and another their last name."""
+        cells = [str(v) for v in values if v is not None and str(v).strip()]
+        if any(self.found_in(c) for c in cells):
+            return True
+        folded = {c.strip().lower() for c in cells}
+        return any(first in folded and last in folded for first, last in self.names)
 
     def replaced(self, line: str) -> str:
-        """``line`` with each e-mail, phone and 'first last' of the person replaced."""
-        for email in self.emails:
-            line = re.sub(re.escape(email), ERASED, line, flags=re.IGNORECASE)
-        for first, last in self.names:
-            line = re.sub(rf"{re.escape(first)}\s+{re.escape(last)}|{re.escape(last)},?\s+{re.escape(first)}",
-                          ERASED, line, flags=re.IGNORECASE)
+        """``line`` with each e-mail, phone and written-out name of the person replaced."""
+        if getattr(self, "_words", None) is None and (self.emails or self.names):
+            self._compile()
+        if self._words is not None:
+            line = self._words.sub(ERASED, line)
         if self.phones:
-            line = _PHONE_LIKE.sub(
-                lambda m: ERASED if any(re.sub(r"\D", "", m.group()).endswith(p) for p in self.phones) else m.group(),
-                line)
+            line = _PHONE_LIKE.sub(lambda m: ERASED if self._is_phone(m.group()) else m.group(), line)
         return line
 
 
@@ -134,30 +154,36 @@ def redact_text(text: str, needles: Needles) -> tuple[str, int]:
     return "\n".join(lines), hit
 
 
-def redact_json(value: Any, needles: Needles) -> tuple[Any, int]:
+# Where Dagster's serialised events hold values a person wrote or a run computed from them:
+# metadata (text, Markdown, JSON, table rows), log and event messages, check descriptions. Class
+# names, enum values, keys, paths and tags are structure and never touched.
+_VALUE_KEYS = frozenset({"text", "md_str", "data", "user_message", "message", "description", "value"})
+
+
+def redact_json(value: Any, needles: Needles, inside_value: bool = False) -> tuple[Any, int]:
     """A parsed JSON document (Dagster's serialised events) with the erased person's table rows
-    and lines redacted: (document, how many rows and lines). Keys and structure stay, so the
-    document still deserialises."""
+    and lines redacted: (document, how many rows and lines). Only strings under value-bearing
+    keys are read, so the document still deserialises and says what it said of everyone else."""
     if isinstance(value, str):
-        return redact_text(value, needles)
+        return redact_text(value, needles) if inside_value else (value, 0)
     if isinstance(value, list):
-        total = 0
-        out = []
+        total, out = 0, []
         for item in value:
-            item, n = redact_json(item, needles)
+            item, n = redact_json(item, needles, inside_value)
             out.append(item)
             total += n
         return out, total
     if isinstance(value, dict):
         if value.get("__class__") == "TableRecord" and isinstance(value.get("data"), dict):
-            row = " | ".join(str(v) for v in value["data"].values())
-            if needles.found_in(row):
+            if needles.row_found(value["data"].values()):
                 return {**value, "data": {k: (ERASED if isinstance(v, str) else None) for k, v in value["data"].items()}}, 1
             return value, 0
-        total = 0
-        out_dict = {}
+        total, out_dict = 0, {}
         for key, item in value.items():
-            item, n = redact_json(item, needles)
+            if key == "__class__":
+                out_dict[key] = item
+                continue
+            item, n = redact_json(item, needles, inside_value or key in _VALUE_KEYS)
             out_dict[key] = item
             total += n
         return out_dict, total

@@ -31,11 +31,6 @@ class RefusedRow:
         return f"{self.table}.{self.column} of golden id {self.golden_id!r}: {self.reason}"
 
 
-def _excerpt(value: str, at: int) -> str:
-    start = max(at - 12, 0)
-    return ("…" if start else "") + repr(value[start:at + 12]) + ("…" if at + 12 < len(value) else "")
-
-
 def nul_refusals(table: str, frame: pd.DataFrame) -> list[RefusedRow]:
     """A refusal for each (golden id, column) of ``frame`` (text: str or None) whose value holds NUL."""
     if "golden_id" not in frame.columns or frame.empty:
@@ -52,7 +47,8 @@ def nul_refusals(table: str, frame: pd.DataFrame) -> list[RefusedRow]:
                 at = value.index(NUL)
                 out.append(RefusedRow(
                     golden_id=str(gid).replace(NUL, "\\x00"), table=table, column=str(column),
-                    reason=f"the value holds a NUL character (U+0000) at position {at}: {_excerpt(value, at)}; a CRM "
+                    # Position and length, not the value: this reason goes to logs and the run history.
+                    reason=f"the value holds a NUL character (U+0000) at position {at} of {len(value)}; a CRM "
                            "cannot store it as it is, so this golden record is left out of the publish (the CRM "
                            "keeps what it had); remove the character in the source"))
     return out

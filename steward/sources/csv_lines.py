@@ -107,9 +107,13 @@ def read_records(lines: Lines, delimiter: str, width: int, limits: Limits, where
                 lines.again(taken[1:])  # (an unbalanced quote runs on until the field is too long)
                 continue
             taken = list(lines.taken)
-            if not row:
-                continue
+            if not row or (len(row) == 1 and not row[0].strip() and len(taken) == 1):
+                continue  # a blank or whitespace-only line: pandas skips it too
             number, first, last = number + 1, taken[0][0], taken[-1][0]
+            if len(row) < width and last == first and '"' not in taken[0][1]:
+                # Fields missing at the end of a plain line are empty, as pandas reads them (a line
+                # with a quote may be one a stray quote cut short: that one is quarantined).
+                row = row + [""] * (width - len(row))
             if len(row) == width:
                 out.rows.append(row)
                 out.numbers.append(number)
@@ -125,14 +129,13 @@ def read_records(lines: Lines, delimiter: str, width: int, limits: Limits, where
 
 
 def unique_names(header: list[str]) -> list[str]:
-    """Repeated column names made unique as pandas does (``email``, ``email.1``)."""
-    seen: dict[str, int] = {}
-    names = []
-    for name in header:
-        candidate = name
-        while candidate in seen:
-            seen[name] += 1
-            candidate = f"{name}.{seen[name]}"
-        seen.setdefault(candidate, 0)
-        names.append(candidate)
-    return names
+    """The column names pandas gives this header (``Unnamed: 2`` for an empty name, repeated names
+    made unique its way): both readers name a file's columns alike, so a night on either path
+    publishes the same columns (a changed name would be a new column and a full rebuild)."""
+    import io
+
+    import pandas as pd
+
+    text = io.StringIO()
+    csv.writer(text).writerow(header)
+    return [str(c) for c in pd.read_csv(io.StringIO(text.getvalue()), nrows=0, dtype=str).columns]

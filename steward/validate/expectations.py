@@ -58,7 +58,7 @@ def load_suite(path: Path) -> dict:
 ROW_ID_COLUMNS = ("golden_id", "contact_key", "record_id")
 
 
-def _with_row_tolerance(expectations: list[dict], rows: int, default: int | None) -> tuple[list[dict], dict]:
+def _with_row_tolerance(expectations: list[dict], frame: pd.DataFrame, default: int | None) -> tuple[list[dict], dict]:
     """Expectations whose ``mostly`` rate also admits ``meta.tolerate_rows`` rows (or the suite's
     default): at 30 records one bad value is 3.3 % and would fail a 97 % rate, at 3M records 5 rows
     are nothing. The rate that applies is the looser of the two. Returns (expectations, the
@@ -67,6 +67,9 @@ def _with_row_tolerance(expectations: list[dict], rows: int, default: int | None
     for expectation in expectations:
         kwargs = dict(expectation.get("kwargs", {}))
         tolerate = (expectation.get("meta") or {}).get("tolerate_rows", default)
+        column = kwargs.get("column")
+        # GX applies `mostly` to the values that are there (nulls are not unexpected).
+        rows = int(frame[column].notna().sum()) if column in frame.columns else len(frame)
         if "mostly" in kwargs and tolerate and rows:
             by_count = max(0.0, 1.0 - float(tolerate) / rows)
             said[(expectation.get("type"), kwargs.get("column", ""))] = f"{(1 - float(kwargs['mostly'])) * 100:g} % or {int(tolerate)} rows"
@@ -87,7 +90,7 @@ def validate_frame(frame: pd.DataFrame, suite_path: Path) -> ValidationReport:
         .add_dataframe_asset(suite_json["name"])
         .add_batch_definition_whole_dataframe("whole_frame")
     )
-    expectations, tolerances = _with_row_tolerance(suite_json["expectations"], len(frame),
+    expectations, tolerances = _with_row_tolerance(suite_json["expectations"], frame,
                                                    (suite_json.get("meta") or {}).get("tolerate_rows"))
     suite = gx.ExpectationSuite(name=suite_json["name"], expectations=expectations, meta=suite_json.get("meta"))
     # GX chokes on pandas extension types (Categorical, nullable ints): hand it plain objects.

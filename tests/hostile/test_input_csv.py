@@ -112,3 +112,19 @@ def test_oversized_cell_in_a_clean_file_is_quarantined_with_field_and_size(tmp_p
     entry = loaded.quarantine.iloc[0]
     assert (entry["row"], entry["field"]) == (2, "first") and "first holds 6 KB" in entry["reason"]
     assert "cut: 6,000 bytes in all" in entry["raw"] and len(entry["raw"]) < 1_000
+
+
+def test_a_value_over_two_lines_changes_nothing_else_about_the_file(tmp_path):
+    """Found by review: a value spanning lines sends the file through the line-accurate reader,
+    which then quarantined short rows pandas reads, named an empty header 'extra_' instead of
+    'extra_Unnamed: 4' (a new column and a full rebuild on the next night) and counted a
+    whitespace-only line. Both readers now read such a file alike."""
+    plain = "id,first,last,email,\n1,Ada,Lovelace,ada@example.org,x\n2,Bob\n   \n3,Cy,Young,cy@example.org,y\n"
+    folded = plain.replace("1,Ada,Lovelace,ada@example.org,x", '1,Ada,"Love\nlace",ada@example.org,x')
+    fast, slow = (load_source(_source(tmp_path, text)) for text in (plain, folded))
+    assert len(slow.quarantine) == len(fast.quarantine) == 0
+    assert list(slow.records.columns) == list(fast.records.columns) and "extra_Unnamed: 4" in fast.records.columns
+    assert slow.records["source_row"].tolist() == fast.records["source_row"].tolist()
+    assert slow.records["record_id"].tolist() == ["1", "2", "3"]
+    assert slow.records.loc[slow.records["record_id"] == "2", "last_name"].isna().all() or \
+        (slow.records.loc[slow.records["record_id"] == "2", "last_name"].fillna("") == "").all()
