@@ -41,3 +41,21 @@ def test_dedupe_leaves_no_trace_of_an_erased_person_in_any_output(tmp_path, proj
         for needle in (b"quackenbush", b"12345678", b"Hieronymus"):
             assert needle not in data.lower(), f"{needle!r} in {name}"
     assert b"zwanziger" in written["golden_records.csv"].lower()  # everyone else is still there
+
+
+def test_a_plus_tag_variant_of_an_erased_address_does_not_come_back(tmp_path, project_copy):
+    """Issue 19, P5: `e.jansen+promo@…` exported after `e.jansen@…` was erased was a new golden
+    record. Erasure keys are the match keys: +tags dropped, dots dropped where the provider ignores
+    them (Gmail)."""
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text("\n".join([HEADER,
+                                   "shop,1,Eva,Jansen,e.jansen+promo@example.nl,,NL",
+                                   "shop,2,Eva,Jansen,EJansen+news@googlemail.com,,NL",
+                                   "shop,3,Adelheid,Zwanziger,a.zwanziger@example.org,+4915187654321,DE"]) + "\n")
+    for email in ("e.jansen@example.nl", "e.jansen@gmail.com"):
+        _steward("erase", "--email", email, "--project", str(project_copy), cwd=project_copy)
+    out = tmp_path / "out"
+    _steward("dedupe", "--input", str(contacts), "--out", str(out), "--project", str(project_copy),
+             "--no-evaluate", cwd=project_copy)
+    golden = (out / "golden_records.csv").read_text().lower()
+    assert "jansen" not in golden and "zwanziger" in golden
