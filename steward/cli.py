@@ -192,17 +192,22 @@ def dedupe(
 def _input_sources(proj, input: list[Path], preset: str | None) -> dict:
     """The sources of ``--input``: sources files (.yaml), vendor exports read through ``preset``,
     canonical CSVs; one dict, source names unique."""
-    from steward.config.sources import sources_for_files
+    from dataclasses import replace
+
+    from steward.config.sources import project_limits, sources_for_files
     from steward.sources.load import canonical_csv_sources
 
     groups = []
     files = [p for p in input if p.suffix.lower() not in (".yaml", ".yml")]
     for sources_file in [p for p in input if p not in files]:
         groups.append(sources_for_files([], None, None, proj.rules_dir, sources_file))
+    # Plain files are read within the project's limits, as its sources are (a sources file given
+    # as --input has its own block).
+    limits = project_limits(proj.rules_dir / "sources.yaml")
     if files and preset:
-        groups.append(sources_for_files(files, preset, None, proj.rules_dir))
+        groups.append({n: replace(c, limits=limits) for n, c in sources_for_files(files, preset, None, proj.rules_dir).items()})
     elif files:
-        groups.append({c.name: c for c in canonical_csv_sources(files)})
+        groups.append({c.name: replace(c, limits=limits) for c in canonical_csv_sources(files)})
     found: dict = {}
     for group in groups:
         for name, cfg in group.items():

@@ -420,6 +420,17 @@ def _source(name: str, spec: SourceSpec, base_dir: Path, config_file: Path,
     ), []
 
 
+def project_limits(config_file: Path) -> Limits:
+    """The ``limits:`` block of a project's sources file over the defaults (the defaults without
+    the file): what ``steward dedupe`` applies to plain files, as a run applies it to sources."""
+    if not config_file.is_file():
+        return Limits()
+    limits, problems = _project_limits(read_yaml(config_file).get(LIMITS_KEY), config_file)
+    if problems:
+        raise ConfigErrors(problems)
+    return limits
+
+
 def _project_limits(raw: Any, config_file: Path) -> tuple[Limits, list[str]]:
     """The project-wide ``limits:`` block over the defaults (the defaults and its problems if wrong)."""
     if raw is None:

@@ -59,3 +59,19 @@ def test_a_plus_tag_variant_of_an_erased_address_does_not_come_back(tmp_path, pr
              "--no-evaluate", cwd=project_copy)
     golden = (out / "golden_records.csv").read_text().lower()
     assert "jansen" not in golden and "zwanziger" in golden
+
+
+def test_dedupe_reads_plain_files_within_the_projects_limits(tmp_path, project_copy):
+    """`steward dedupe` on a canonical CSV applies the project's `limits:` block as `steward run`
+    applies it to sources (it used the defaults): a cell over max_cell_bytes is quarantined."""
+    rules = project_copy / "rules" / "sources.yaml"
+    rules.write_text(rules.read_text() + "\nlimits: {max_cell_bytes: 200}\n")
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text("\n".join([HEADER, "shop,1,Ada,Lovelace,ada@example.org,,GB",
+                                   f"shop,2,{'B' * 300},Babbage,cb@example.org,,GB"]) + "\n")
+    out = tmp_path / "out"
+    _steward("dedupe", "--input", str(contacts), "--out", str(out), "--project", str(project_copy),
+             "--no-evaluate", cwd=project_copy)
+    quarantine = (out / "quarantine.csv").read_text()
+    assert "300 bytes, over the limit (limits.max_cell_bytes: 200 bytes)" in quarantine
+    assert "lovelace" in (out / "golden_records.csv").read_text().lower()
