@@ -22,7 +22,9 @@ from steward.sources.load import SourceError
 from steward.errors import StewardError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="crm-steward: audit, deduplicate and publish CRM contacts.")
-console = Console(stderr=True)
+# soft_wrap: a message is one line however narrow the terminal (or 80 columns in a log file):
+# a failure is told in one line that a person or grep reads whole.
+console = Console(stderr=True, soft_wrap=True)
 
 
 def _setup_logging(verbose: bool) -> None:

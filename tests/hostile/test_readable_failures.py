@@ -24,8 +24,8 @@ def _project(project: Path, tmp_path: Path, bad_emails: int) -> None:
     (project / "rules" / "sources.yaml").write_text(yaml.safe_dump(sources))
 
 
-def _run(project: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**{k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}, "COLUMNS": "250"}
+def _run(project: Path, *args: str, columns: int = 250) -> subprocess.CompletedProcess:
+    env = {**{k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}, "COLUMNS": str(columns)}
     return subprocess.run([STEWARD, "run", "--project", str(project), *args], cwd=project, env=env,
                           capture_output=True, text=True, timeout=600)
 
@@ -52,7 +52,7 @@ def test_a_blocking_check_says_which_expectation_values_and_rows(tmp_path, proje
 def test_a_failing_step_is_told_in_one_line_and_verbose_shows_the_rest(tmp_path, project_copy):
     _project(project_copy, tmp_path, bad_emails=0)
     crm = "postgresql+psycopg://writer:pw-not-shown@127.0.0.1:1/crm"  # nothing listens on port 1
-    proc = _run(project_copy, "--crm", crm)
+    proc = _run(project_copy, "--crm", crm, columns=80)  # a narrow terminal, or a log file: still one line
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1
     failed = [line for line in out.splitlines() if "failed:" in line]
