@@ -34,6 +34,20 @@ def demo_dir(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
+def crm_url(request, tmp_path):
+    """A CRM database of the test's own on each backend: the embedded SQLite file, and an empty
+    schema on the PostgreSQL and MariaDB servers (tests.databases: skipped with a reason where a
+    server is missing, except under CI)."""
+    from tests.databases import scratch_url
+
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'crm.sqlite'}"
+        return
+    with scratch_url(request.param, "crm") as url:
+        yield url
+
+
 @pytest.fixture
 def project_copy(tmp_path) -> Path:
     """A throwaway project directory (rules/ + expectations/) tests may edit."""

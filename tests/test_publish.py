@@ -26,20 +26,10 @@ from steward.publish import (
     read_table,
 )
 from steward.publish import connection as connection_module
-from tests.databases import scratch_url
 
 from .conftest import REPO
 
 CRM_TABLES = (GOLDEN_TABLE, CROSSWALK_TABLE, LINEAGE_TABLE, PUBLISH_LOG_TABLE)
-
-
-@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
-def crm_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'crm.sqlite'}"
-        return
-    with scratch_url(request.param, "publish") as url:
-        yield url
 
 
 def _golden(n=3):

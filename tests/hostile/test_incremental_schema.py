@@ -6,50 +6,35 @@ run's mode (and logged), and the night after is incremental again."""
 
 from __future__ import annotations
 
-import copy
 
 import pandas as pd
 import pytest
 
-from steward.config import load_project
 from steward.demo import demo_sources, generate_demo_data
 from steward.incremental.snapshot import MatchSnapshot
-from steward.run import Stewardship, load_all
+from steward.run import load_all
 
-from ..conftest import REPO, run_dedupe
+from ..conftest import run_dedupe
+from .nights import assert_same_run, fixed_model_settings, stewardship_after
 
 COLUMN = "Member Segment"
 
 
 @pytest.fixture(scope="module")
 def settings():
-    project = load_project(REPO)
-    matching = copy.deepcopy(project.matching())
-    matching["training"]["estimate"] = False
-    return matching, project.survivorship(), project.consent()
+    return fixed_model_settings()
 
 
 def _run(demo, settings, snapshot, previous=None, day="2026-12-01", keep_snapshot=True):
     matching, survivorship, consent = settings
     records, quarantine = load_all(demo_sources(demo))
-    stewardship = Stewardship(previous_crosswalk=previous.crosswalk if previous else None,
-                              id_registry=previous.id_registry if previous else None, run_at=f"{day}T02:00:00Z")
-    return run_dedupe(records, quarantine, matching, survivorship, snapshot, stewardship=stewardship,
+    return run_dedupe(records, quarantine, matching, survivorship, snapshot, stewardship=stewardship_after(previous, day),
                       consent=consent, keep_snapshot=keep_snapshot)
-
-
-def _text(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    out = frame.sort_values(by, kind="mergesort").reset_index(drop=True).astype(object)
-    return out.where(out.notna(), "").astype(str)
 
 
 def _assert_same(result, full):
     assert list(result.golden.columns) == list(full.golden.columns)
-    for name, order in (("golden", ["golden_id"]), ("crosswalk", ["golden_id", "source", "record_id"]),
-                        ("lineage", ["golden_id", "field", "source", "record_id"]),
-                        ("id_events", ["event", "golden_id"])):
-        pd.testing.assert_frame_equal(_text(getattr(result, name), order), _text(getattr(full, name), order))
-    assert list(result.suggestions["pair_id"]) == list(full.suggestions["pair_id"])
+    assert_same_run(result, full)
 
 
 def _edit_webshop(demo, change) -> None:

@@ -13,20 +13,10 @@ import sqlalchemy as sa
 
 from steward.errors import StewardError
 from steward.publish import GOLDEN_TABLE, crm_engine, publish, read_table
-from tests.databases import scratch_url
 
 HOSTILE = ["extra_50%", "extra_a`b", "extra_a\nb", "extra_😀 fan", "extra_" + "long name " * 8, "extra_Customer Tier",
            "extra_a'b\"c", "extra_%(x)s", "extra_\x00nul"]
 SAFE = re.compile(r"[a-z_][a-z0-9_]{0,62}\Z")
-
-
-@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
-def crm_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'crm.sqlite'}"
-        return
-    with scratch_url(request.param, "pubnames") as url:
-        yield url
 
 
 def _frames(columns, n=3):

@@ -8,16 +8,6 @@ import pandas as pd
 import pytest
 
 from steward.publish import CROSSWALK_TABLE, GOLDEN_TABLE, LINEAGE_TABLE, PUBLISH_LOG_TABLE, publish, read_table
-from tests.databases import scratch_url
-
-
-@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
-def crm_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'crm.sqlite'}"
-        return
-    with scratch_url(request.param, "pubnul") as url:
-        yield url
 
 
 def _frames(first_names):

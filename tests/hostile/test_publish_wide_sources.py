@@ -8,22 +8,11 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-import pytest
 
 from steward.publish import GOLDEN_TABLE, publish, read_table
-from tests.databases import scratch_url
 
 N_EXTRAS = 1_000
 LIMIT = 150  # golden_contacts' columns at most (steward.publish.names.MAX_GOLDEN_COLUMNS)
-
-
-@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
-def crm_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'crm.sqlite'}"
-        return
-    with scratch_url(request.param, "pubwide") as url:
-        yield url
 
 
 def _wide(n_rows=3, extras=N_EXTRAS):

@@ -6,29 +6,24 @@ a sound snapshot for the next night."""
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import shutil
 
-import pandas as pd
 import pytest
-import yaml
 
-from steward.config import load_project
 from steward.demo import demo_sources, generate_demo_data
 from steward.incremental.snapshot import MatchSnapshot
-from steward.run import Stewardship, load_all
+from steward.run import load_all
 
-from ..conftest import REPO, run_dedupe
+from ..conftest import run_dedupe
+from ..test_incremental import _metadata, _nightly, _own_demo_sources
+from .nights import assert_same_run, fixed_model_settings, stewardship_after
 
 
 @pytest.fixture(scope="module")
 def settings():
-    project = load_project(REPO)
-    matching = copy.deepcopy(project.matching())
-    matching["training"]["estimate"] = False
-    return matching, project.survivorship(), project.consent()
+    return fixed_model_settings()
 
 
 @pytest.fixture(scope="module")
@@ -37,12 +32,12 @@ def nights(tmp_path_factory, settings):
     out = tmp_path_factory.mktemp("snapshot-corrupt")
     generate_demo_data(out / "demo", entities=120, seed=12)
     records, quarantine = load_all(demo_sources(out / "demo"))
-    first, snapshot = _run(records, quarantine, settings, None, _stewardship())
+    first, snapshot = _run(records, quarantine, settings, None, stewardship_after())
     # Two segments: the second night (below) starts from a snapshot one incremental night wrote.
     snapshot.save(out / "saved")
     edited = records.copy()
     edited.loc[edited.index[::19], "city"] = "Neustadt"
-    middle, snapshot = _run(edited, quarantine, settings, MatchSnapshot.load(out / "saved"), _stewardship(first))
+    middle, snapshot = _run(edited, quarantine, settings, MatchSnapshot.load(out / "saved"), stewardship_after(first))
     assert middle.mode == "incremental"
     snapshot.save(out / "saved")
     assert len(json.loads((out / "saved" / "meta.json").read_text())["contact_segments"]) == 2
@@ -51,28 +46,12 @@ def nights(tmp_path_factory, settings):
     return edited, tonight, quarantine, middle, out / "saved"
 
 
-def _stewardship(previous=None, day="2026-12-01"):
-    return Stewardship(previous_crosswalk=previous.crosswalk if previous else None,
-                       id_registry=previous.id_registry if previous else None, run_at=f"{day}T02:00:00Z")
-
-
 def _run(records, quarantine, settings, snapshot, stewardship, keep_snapshot=True):
     matching, survivorship, consent = settings
     return run_dedupe(records, quarantine, matching, survivorship, snapshot, stewardship=stewardship,
                       consent=consent, keep_snapshot=keep_snapshot)
 
 
-def _text(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    out = frame.sort_values(by, kind="mergesort").reset_index(drop=True).astype(object)
-    return out.where(out.notna(), "").astype(str)
-
-
-def _assert_same(result, full):
-    for name, order in (("golden", ["golden_id"]), ("crosswalk", ["golden_id", "source", "record_id"]),
-                        ("lineage", ["golden_id", "field", "source", "record_id"]),
-                        ("id_events", ["event", "golden_id"])):
-        pd.testing.assert_frame_equal(_text(getattr(result, name), order), _text(getattr(full, name), order))
-    assert list(result.suggestions["pair_id"]) == list(full.suggestions["pair_id"])
 
 
 def _segment(where, index=0):
@@ -133,16 +112,16 @@ def test_a_damaged_snapshot_means_a_full_rebuild_with_a_warning(nights, settings
 
     with caplog.at_level(logging.WARNING, logger="steward"):
         snapshot = MatchSnapshot.load(where)  # never raises
-        result, following = _run(tonight, quarantine, settings, snapshot, _stewardship(middle, "2026-12-03"))
+        result, following = _run(tonight, quarantine, settings, snapshot, stewardship_after(middle, "2026-12-03"))
     assert result.mode.startswith("full (the last run's snapshot is damaged (")
     assert any(r.levelno == logging.WARNING and "snapshot is damaged" in r.getMessage() for r in caplog.records)
-    full, _ = _run(tonight, quarantine, settings, None, _stewardship(middle, "2026-12-03"), keep_snapshot=False)
-    _assert_same(result, full)
+    full, _ = _run(tonight, quarantine, settings, None, stewardship_after(middle, "2026-12-03"), keep_snapshot=False)
+    assert_same_run(result, full)
 
     # The new snapshot replaces the damaged one, and the next night is incremental again.
     following.save(where)
     assert MatchSnapshot.load(where).problem is None
-    again, _ = _run(tonight, quarantine, settings, MatchSnapshot.load(where), _stewardship(result, "2026-12-04"))
+    again, _ = _run(tonight, quarantine, settings, MatchSnapshot.load(where), stewardship_after(result, "2026-12-04"))
     assert again.mode == "incremental"
 
 
@@ -154,56 +133,19 @@ def test_a_snapshot_of_an_older_format_means_a_full_rebuild_not_an_error(nights,
     meta["format"] = 8
     meta.pop("meta_sha256", None)
     (where / "meta.json").write_text(json.dumps(meta))
-    result, _ = _run(tonight, quarantine, settings, MatchSnapshot.load(where), _stewardship(middle, "2026-12-03"))
+    result, _ = _run(tonight, quarantine, settings, MatchSnapshot.load(where), stewardship_after(middle, "2026-12-03"))
     assert result.mode == "full (the snapshot was written by another version of crm-steward)"
 
 
 # -- through Dagster, as `steward run` runs it ----------------------------------------------------------
 
-def _project(root):
-    demo_dir = root / "data" / "demo"
-    generate_demo_data(demo_dir, entities=40, seed=13)
-    config = yaml.safe_load((REPO / "rules" / "demo_sources.yaml").read_text())
-    for spec in config["sources"].values():
-        if "path" in spec:
-            spec["path"] = f"data/demo/{spec['path']}"
-        if spec.get("url", "").startswith("sqlite:///") and not spec["url"].startswith("sqlite:////"):
-            spec["url"] = f"sqlite:///{demo_dir / spec['url'][len('sqlite:///'):]}"
-    (root / "rules" / "sources.yaml").write_text(yaml.safe_dump({"sources": config["sources"]}, sort_keys=False))
-    matching = yaml.safe_load((root / "rules" / "matching.yaml").read_text())
-    matching["training"]["estimate"] = False
-    (root / "rules" / "matching.yaml").write_text(yaml.safe_dump(matching, sort_keys=False))
-
-
-def _nightly(root, full=False):
-    import dagster as dg
-
-    from pipelines.definitions import build_assets, build_resources
-    from pipelines.jobs import NIGHTLY_SELECTION
-
-    project = load_project(root)
-    resources = build_resources(project, f"sqlite:///{root / 'crm.sqlite'}", full_rebuild=full)
-    with dg.DagsterInstance.ephemeral() as instance:
-        result = dg.materialize(build_assets(project), resources=resources, instance=instance, raise_on_error=False,
-                                selection=NIGHTLY_SELECTION)
-    assert result.success
-    return result
-
-
-def _run_metadata(result) -> str:
-    import dagster as dg
-
-    events = [e for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey("contact_changes")]
-    return events[-1].materialization.metadata["run"].value
-
-
 def test_a_cut_segment_does_not_stop_the_nightly_job(project_copy):
     root = project_copy
-    _project(root)
+    _own_demo_sources(root, entities=40, seed=13)
     _nightly(root)
     _truncate(root / "data" / "steward_snapshot")
     night = _nightly(root)
-    assert _run_metadata(night).startswith("full rebuild: the last run's snapshot is damaged (contacts-")
+    assert _metadata(night, "contact_changes")["run"].value.startswith("full rebuild: the last run's snapshot is damaged (contacts-")
     changes = night.output_for_node("normalised_contacts", "contact_changes")
     assert not changes.incremental and "snapshot is damaged" in changes.warning
     # (that its answer is a clean full rebuild's is shown on the engine above) It left a sound snapshot.

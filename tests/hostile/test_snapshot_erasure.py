@@ -6,19 +6,19 @@ loaded from ``data/steward_snapshot``, every file under ``data/`` read as bytes.
 
 from __future__ import annotations
 
-import copy
 
 import pandas as pd
 import pytest
 
-from steward.config import ErasureConfig, load_project
+from steward.config import ErasureConfig
 from steward.demo import demo_sources, generate_demo_data
 from steward.incremental.snapshot import MatchSnapshot
 from steward.privacy.erasure_list import load_erasure_list
 from steward.privacy.requests import ErasureRequest, add_erasure_request
-from steward.run import Stewardship, load_all
+from steward.run import load_all
 
-from ..conftest import REPO, run_dedupe
+from ..conftest import run_dedupe
+from .nights import fixed_model_settings, stewardship_after
 
 SALT = "hostile-snapshot-salt"
 VICTIM = {"first_name": "Zelda", "last_name": "Quimbyvontrapp", "email": "zelda.quimby77@victim-mail.example",
@@ -46,19 +46,14 @@ def records(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def settings():
-    project = load_project(REPO)
-    matching = copy.deepcopy(project.matching())
-    matching["training"]["estimate"] = False
-    return matching, project.survivorship(), project.consent()
+    return fixed_model_settings()
 
 
 def _run(records, quarantine, settings, where, previous=None, day="2026-12-01", erasure=None):
     """One run from the snapshot in ``where`` (if any), its snapshot saved there: (result, snapshot)."""
     matching, survivorship, consent = settings
     snapshot = MatchSnapshot.load(where)
-    stewardship = Stewardship(previous_crosswalk=previous.crosswalk if previous else None,
-                              id_registry=previous.id_registry if previous else None,
-                              erasure_list=erasure, erasure_salt=SALT, run_at=f"{day}T02:00:00Z")
+    stewardship = stewardship_after(previous, day, erasure_list=erasure, erasure_salt=SALT)
     result, following = run_dedupe(records, quarantine, matching, survivorship, snapshot, stewardship=stewardship,
                                    consent=consent)
     following.save(where)
