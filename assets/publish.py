@@ -89,7 +89,8 @@ def erasure_purge(context: dg.AssetExecutionContext, steward: StewardProject,
     without them: this run's stored step outputs (the sources still export them) and, for people
     erased since the last purge, every earlier run's metadata, check results and logs
     (pipelines/purge.py). Runs last, so no step reads an output after it was blanked."""
-    from pipelines.purge import (PurgeSummary, blank_stored_outputs, purge_compute_logs, purge_event_logs)
+    from assets.sources import raw_asset_key
+    from pipelines.purge import PurgeSummary, blank_stored_outputs, purge_compute_logs, purge_event_logs
     from steward.privacy.redact import Needles
 
     summary = PurgeSummary()
@@ -102,15 +103,13 @@ def erasure_purge(context: dg.AssetExecutionContext, steward: StewardProject,
     needles = Needles.of_records(records)
     instance = context.instance
     storage = Path(instance.storage_directory())
-    stored = [f"raw_{name}" for name in steward.settings.sources] + ["normalised_contacts", "quarantined_records"]
-    if storage.is_dir():
-        blank_stored_outputs(storage, keys, needles, summary, names=stored)
+    stored = [raw_asset_key(name) for name in steward.settings.sources] + ["normalised_contacts", "quarantined_records"]
+    blank_stored_outputs(storage, keys, needles, summary, names=stored)
     new = keys - done
     if new:
         # New erasures: every earlier run's history too (older erasures were purged from it then).
         purge_event_logs(Path(instance.root_directory), needles, summary)
-        if storage.is_dir():
-            purge_compute_logs(storage, needles, summary)
+        purge_compute_logs(storage, needles, summary)
         if not summary.failed:
             steward.project.data_dir.mkdir(parents=True, exist_ok=True)
             done_file.write_text("\n".join(sorted(done | keys)) + "\n")

@@ -65,11 +65,8 @@ def _redacted_cell(value, needles: Needles) -> tuple[str | None, int]:
     if not isinstance(value, str) or value[:1] != "{":
         return None, 0
     try:
-        document = json.loads(value)
+        document = json.loads(value)  # (parsed: Dagster escapes non-ASCII characters in the text)
     except ValueError:
-        return None, 0
-    # Dagster escapes non-ASCII characters; the person's name is matched as written.
-    if not needles.found_in(json.dumps(document, ensure_ascii=False)) and not needles.names:
         return None, 0
     document, hits = redact_json(document, needles)
     return (json.dumps(document), hits) if hits else (None, 0)
@@ -171,32 +168,25 @@ def _blank_object(value, keys: set[str], needles: Needles) -> tuple[object, int]
                 new, n = _blanked(inner, keys, needles)
                 if n:
                     changes[f.name], total = new, total + n
-        if not changes:
-            return value, 0
-        try:
-            return dataclasses.replace(value, **changes), total
-        except (TypeError, ValueError):
-            for name, new in changes.items():
-                object.__setattr__(value, name, new)
-            return value, total
+        return (dataclasses.replace(value, **changes), total) if changes else (value, 0)
     return value, 0
 
 
 def blank_stored_outputs(storage: Path, keys: set[str], needles: Needles, summary: PurgeSummary,
-                         names: list[str] | None = None) -> None:
-    """Stored outputs (``storage/<asset>``) with the suppressed records' values blanked; ``names``
-    limits it to those outputs (the ones that hold source records)."""
-    for path in sorted(p for p in storage.iterdir() if p.is_file()):
-        if names is not None and path.name not in names:
+                         names: list[str]) -> None:
+    """The stored outputs ``names`` (``storage/<asset>``: the ones that hold source records) with
+    the suppressed records' values blanked."""
+    for name in names:
+        path = storage / name
+        if not path.is_file():
             continue
         try:
             with open(path, "rb") as fh:
                 value = pickle.load(fh)
-        except Exception:  # not a pickle of ours: only checked below
-            value = None
-        if value is not None:
-            new, n = _blank_object(value, keys, needles)
-            if n:
-                with open(path, "wb") as fh:
-                    pickle.dump(new, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                summary.outputs_blanked[path.name] = n
+        except Exception:  # not a pickle of ours: nothing here to blank
+            continue
+        new, n = _blank_object(value, keys, needles)
+        if n:
+            with open(path, "wb") as fh:
+                pickle.dump(new, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            summary.outputs_blanked[name] = n

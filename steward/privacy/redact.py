@@ -62,6 +62,15 @@ class Needles:
     emails: set[str] = field(default_factory=set)
     phones: set[str] = field(default_factory=set)
     names: set[tuple[str, str]] = field(default_factory=set)
+    # E-mails and written-out names as one pattern, made from the sets above.
+    _words: re.Pattern | None = field(init=False, repr=False, compare=False, default=None)
+
+    def __post_init__(self) -> None:
+        parts = [_EMAIL_EDGE.format(re.escape(e)) for e in sorted(self.emails)]
+        for first, last in sorted(self.names):
+            f, n = re.escape(first), re.escape(last)
+            parts.append(rf"(?<!\w){f}\s+{n}(?!\w)|(?<!\w){n},?\s+{f}(?!\w)")
+        self._words = re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
     def __bool__(self) -> bool:
         return bool(self.emails or self.phones or self.names)
@@ -71,31 +80,23 @@ class Needles:
         """From normalised records (or raw canonical ones: then phones are read in E.164 only
         where written so): each record's e-mail as exported and normalised, its phone number, its
         first and last name."""
-        needles = cls()
-
         def values(*columns: str) -> Iterable[str]:
             for column in columns:
                 if column in records.columns:
                     yield from (str(v).strip() for v in records[column].dropna() if str(v).strip())
 
-        needles.emails = {v.lower() for v in values("email", "email_norm", "email_clean") if "@" in v}
+        emails = {v.lower() for v in values("email", "email_norm", "email_clean") if "@" in v}
+        phones: set[str] = set()
         for phone in values("phone_e164", "phone"):
             if phone.startswith("+"):
-                needles.phones |= _phone_forms(phone)
+                phones |= _phone_forms(phone)
+        names: set[tuple[str, str]] = set()
         for first_col, last_col in (("first_name", "last_name"), ("first_name_clean", "last_name_clean")):
             if first_col in records.columns and last_col in records.columns:
                 pairs = records[[first_col, last_col]].dropna()
-                needles.names |= {(str(f).strip().lower(), str(n).strip().lower()) for f, n in pairs.itertuples(index=False)
-                                  if len(str(f).strip()) >= 2 and len(str(n).strip()) >= 2}
-        needles._compile()
-        return needles
-
-    def _compile(self) -> None:
-        parts = [_EMAIL_EDGE.format(re.escape(e)) for e in sorted(self.emails)]
-        for first, last in sorted(self.names):
-            f, n = re.escape(first), re.escape(last)
-            parts.append(rf"(?<!\w){f}\s+{n}(?!\w)|(?<!\w){n},?\s+{f}(?!\w)")
-        self._words = re.compile("|".join(parts), re.IGNORECASE) if parts else None
+                names |= {(str(f).strip().lower(), str(n).strip().lower()) for f, n in pairs.itertuples(index=False)
+                          if len(str(f).strip()) >= 2 and len(str(n).strip()) >= 2}
+        return cls(emails, phones, names)
 
     def _is_phone(self, token: str) -> bool:
         return re.sub(r"\D", "", token) in self.phones
@@ -103,8 +104,6 @@ class Needles:
     def found_in(self, text: str) -> bool:
         if not isinstance(text, str) or not text:
             return False
-        if getattr(self, "_words", None) is None and (self.emails or self.names):
-            self._compile()
         if self._words is not None and self._words.search(text):
             return True
         return bool(self.phones) and any(self._is_phone(m.group()) for m in _PHONE_LIKE.finditer(text))
@@ -120,8 +119,6 @@ class Needles:
 
     def replaced(self, line: str) -> str:
         """``line`` with each e-mail, phone and written-out name of the person replaced."""
-        if getattr(self, "_words", None) is None and (self.emails or self.names):
-            self._compile()
         if self._words is not None:
             line = self._words.sub(ERASED, line)
         if self.phones:
