@@ -12,7 +12,7 @@ from assets.normalise import normalise_assets
 from assets.sources import source_assets
 from pipelines.jobs import (nightly_clean, nightly_clean_schedule, review_merges, weekly_full_rebuild_schedule,
                            yearly_audit, yearly_audit_schedule)
-from pipelines.resources import CrmDatabase, MatchEngine, StewardProject, StewardState
+from pipelines.resources import CRM_URL_ENV, CrmDatabase, MatchEngine, StewardProject, StewardState
 from pipelines.sensors import build_source_files_sensor
 from steward.config import Project, load_project
 
@@ -37,7 +37,7 @@ def build_resources(project: Project, crm_url: str | None = None, full_rebuild: 
     return {
         "steward": StewardProject(project_dir=str(project.root)),
         # Empty URL = the embedded SQLite file; STEWARD_CRM_URL points at a real CRM database.
-        "crm": CrmDatabase(url=crm_url if crm_url is not None else _env_or_empty("STEWARD_CRM_URL")),
+        "crm": CrmDatabase(url=crm_url if crm_url is not None else _env_or_empty(CRM_URL_ENV)),
         "state": StewardState(url=_env_or_empty("STEWARD_STATE_URL"), full_rebuild=full_rebuild),
         # STEWARD_ENGINE=spark (and STEWARD_SPARK_MASTER) runs full rebuilds' pair stages on Spark.
         "match_engine": MatchEngine(engine=os.environ.get("STEWARD_ENGINE", "local"),

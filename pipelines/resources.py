@@ -64,6 +64,11 @@ class MatchEngine(dg.ConfigurableResource):
         return engine_named(self.engine, self.spark_master or None, dict(self.spark_conf))
 
 
+# The variable a deployment (and `steward run --crm`) gives the CRM's URL in: run configs name it,
+# never hold the URL itself.
+CRM_URL_ENV = "STEWARD_CRM_URL"
+
+
 class CrmDatabase(dg.ConfigurableResource):
     """The CRM database golden records are published to (any SQLAlchemy URL).
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines.resources import CRM_URL_ENV
 from steward.config import load_project
 
-CRM_URL_ENV = "STEWARD_CRM_URL"
 DAGSTER_YAML = """\
 # Written by crm-steward on first run. Telemetry off: this machine may have no network.
 telemetry:
@@ -62,7 +62,7 @@ class _RunEvents:
     failure in one line, the skipped steps counted in one line (``summary``)."""
 
     def __init__(self, echo):
-        self.echo, self.started, self.skipped, self.failed = echo, time.perf_counter(), [], []
+        self.echo, self.started, self.skipped = echo, time.perf_counter(), []
 
     def handle(self, event) -> None:
         elapsed = f"{time.perf_counter() - self.started:6.1f}s"
@@ -82,7 +82,6 @@ class _RunEvents:
                 for line in str(ev.description).strip().splitlines()[:8]:
                     self.echo(f"            {line}")
         elif kind == "STEP_FAILURE":
-            self.failed.append(event.step_key)
             self.echo(f"{elapsed}  ✗ {event.step_key} failed: {root_cause(event.event_specific_data.error)}")
         elif kind == "STEP_SKIPPED":
             self.skipped.append(event.step_key)
